@@ -1,0 +1,368 @@
+/*
+ * lsh.c - candidate pairs from band keys and winnowing anchors (see lsh.h).
+ *
+ * Everything here ends in one sort of (key, item) entries followed by a
+ * walk over runs of equal keys. Sorting rather than hashing into buckets
+ * keeps memory at one entry per key, makes the output independent of
+ * insertion order, and puts the items of a bucket in item order, which is
+ * what the cap ("the first cap items by item number") needs.
+ */
+#include "lsh.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "hash.h"
+#include "neardup.h"
+
+int nd_keyvec_push(nd_keyvec *vec, uint64_t key, uint32_t item)
+{
+    int err;
+
+    if (vec->n == SIZE_MAX)
+        return ND_ENOMEM;
+    err = nd_grow((void **)&vec->v, &vec->cap, vec->n + 1, sizeof *vec->v);
+    if (err)
+        return err;
+    vec->v[vec->n].key = key;
+    vec->v[vec->n].item = item;
+    vec->n++;
+    return 0;
+}
+
+void nd_keyvec_free(nd_keyvec *vec)
+{
+    if (!vec)
+        return;
+    free(vec->v);
+    vec->v = NULL;
+    vec->n = vec->cap = 0;
+}
+
+int nd_pairvec_push(nd_pairvec *vec, uint32_t a, uint32_t b)
+{
+    int err;
+
+    if (vec->n == SIZE_MAX)
+        return ND_ENOMEM;
+    err = nd_grow((void **)&vec->v, &vec->cap, vec->n + 1, sizeof *vec->v);
+    if (err)
+        return err;
+    vec->v[vec->n].a = a;
+    vec->v[vec->n].b = b;
+    vec->n++;
+    return 0;
+}
+
+void nd_pairvec_free(nd_pairvec *vec)
+{
+    if (!vec)
+        return;
+    free(vec->v);
+    vec->v = NULL;
+    vec->n = vec->cap = 0;
+}
+
+/* ---- choosing bands and rows ------------------------------------------ */
+
+double nd_lsh_prob(double s, unsigned bands, unsigned rows)
+{
+    double sr;
+
+    if (bands == 0)
+        return 0.0;
+    if (rows == 0 || s >= 1.0)
+        return 1.0;
+    if (s <= 0.0)
+        return 0.0;
+    sr = pow(s, (double)rows);
+    /* 1-(1-x)^b through log1p/expm1: for small s^r the direct form
+     * cancels to zero long before the probability is negligible. */
+    return -expm1((double)bands * log1p(-sr));
+}
+
+/*
+ * The areas are integrated by composite Simpson on LSH_STEPS intervals of
+ * [0, t] and of [t, 1]. The integrands are polynomials of degree b*r <= k,
+ * smooth everywhere, and the error stays far below the differences in cost
+ * between neighbouring (b, r), so the choice is stable (test_lsh.c checks
+ * it against Gauss-Legendre).
+ *
+ * With L = log1p(-s^r), P = -expm1(b L) and 1 - P = exp(b L): L depends on
+ * r alone, so it is tabulated once per r and each b costs one exp per
+ * point, and neither form cancels where P is near 0 or 1.
+ */
+#define LSH_STEPS 1024
+
+/* Simpson weight of grid point i, before the factor h/3. */
+static double lsh_simpson_w(int i)
+{
+    if (i == 0 || i == LSH_STEPS)
+        return 1.0;
+    return (i & 1) ? 4.0 : 2.0;
+}
+
+int nd_lsh_choose(unsigned *bands, unsigned *rows, double *fp, double *fn,
+                  double t, unsigned k, double w_fp, double w_fn)
+{
+    double lo_log[LSH_STEPS + 1], hi_log[LSH_STEPS + 1];
+    double best = HUGE_VAL, best_fp = 0.0, best_fn = 0.0;
+    double h_lo, h_hi;
+    unsigned b, r, best_b = 0, best_r = 0;
+    int i;
+
+    if (!bands || !rows || !(t > 0.0 && t < 1.0) || k < 1)
+        return ND_EINVAL;
+    if (!(w_fp >= 0.0 && w_fn >= 0.0) || isinf(w_fp) || isinf(w_fn) ||
+        w_fp + w_fn <= 0.0)
+        return ND_EINVAL;
+    h_lo = t / LSH_STEPS;
+    h_hi = (1.0 - t) / LSH_STEPS;
+    /* More rows sharpen the S-curve, more bands move it left; the search
+     * is exhaustive because both areas trade against each other in a way
+     * no closed form captures once b*r is capped by k. */
+    for (r = 1; r <= k; r++) {
+        for (i = 0; i <= LSH_STEPS; i++) {
+            lo_log[i] = log1p(-pow(h_lo * i, (double)r));
+            hi_log[i] = i == LSH_STEPS
+                            ? -HUGE_VAL
+                            : log1p(-pow(t + h_hi * i, (double)r));
+        }
+        for (b = 1; b <= k / r; b++) {
+            double a_fp = 0.0, a_fn = 0.0, cost;
+
+            for (i = 0; i <= LSH_STEPS; i++) {
+                a_fp -= lsh_simpson_w(i) * expm1((double)b * lo_log[i]);
+                a_fn += lsh_simpson_w(i) * exp((double)b * hi_log[i]);
+            }
+            a_fp *= h_lo / 3.0;
+            a_fn *= h_hi / 3.0;
+            cost = w_fp * a_fp + w_fn * a_fn;
+            /* Ties go to the smaller b*r, then to the smaller r. */
+            if (cost < best ||
+                (cost == best && (b * r < best_b * best_r ||
+                                  (b * r == best_b * best_r && r < best_r)))) {
+                best = cost;
+                best_b = b;
+                best_r = r;
+                best_fp = a_fp / t;
+                best_fn = a_fn / (1.0 - t);
+            }
+        }
+    }
+    *bands = best_b;
+    *rows = best_r;
+    if (fp)
+        *fp = best_fp;
+    if (fn)
+        *fn = best_fn;
+    return 0;
+}
+
+uint64_t nd_lsh_band_key(const uint32_t *sig, unsigned band, unsigned rows,
+                         uint64_t seed)
+{
+    /* A distinct seed per band (golden-ratio multiples of band + 1) makes
+     * the band keys independent hash functions: equal rows in different
+     * bands land in different buckets. */
+    uint64_t bseed = seed ^ (((uint64_t)band + 1) * 0x9e3779b97f4a7c15ULL);
+
+    return XXH3_64bits_withSeed(sig + (size_t)band * rows,
+                                (size_t)rows * sizeof *sig, bseed);
+}
+
+/* ---- winnowing anchors ------------------------------------------------ */
+
+/* Position of the rightmost smallest value of h[lo..hi]. */
+static size_t lsh_window_min(const uint64_t *h, size_t lo, size_t hi)
+{
+    size_t i, m = lo;
+
+    for (i = lo + 1; i <= hi; i++)
+        if (h[i] <= h[m])
+            m = i;
+    return m;
+}
+
+int nd_lsh_anchors(nd_u64vec *out, const uint64_t *h, size_t n, unsigned w)
+{
+    size_t start = out->n, j, m;
+    int err;
+
+    if (w == 0)
+        w = 1; /* a window of one: every hash is its own pick */
+    if (n == 0)
+        return 0;
+    if (n <= w)
+        return nd_u64vec_push(out, h[lsh_window_min(h, 0, n - 1)]);
+    err = nd_u64vec_reserve(out, n - w + 1);
+    if (err)
+        return err;
+    /*
+     * The pick of each window, recorded when it changes. The previous
+     * pick stays the pick of the next window unless it slid out (then the
+     * window is rescanned) or the entering hash is no larger (then that
+     * one, being rightmost, takes over). Rescans happen about once per w
+     * windows on random hashes, so this is O(n) in practice and O(n*w)
+     * at worst, with no memory beyond out.
+     */
+    m = lsh_window_min(h, 0, w - 1);
+    out->v[out->n++] = h[m];
+    for (j = w; j < n; j++) {
+        size_t lo = j - w + 1;
+
+        if (m < lo)
+            m = lsh_window_min(h, lo, j);
+        else if (h[j] <= h[m])
+            m = j;
+        else
+            continue;
+        out->v[out->n++] = h[m];
+    }
+    out->n = start + nd_u64_sort_unique(out->v + start, out->n - start);
+    return 0;
+}
+
+size_t nd_lsh_queries(uint64_t q[2], const uint64_t *h, size_t n,
+                      unsigned w)
+{
+    if (n == 0)
+        return 0;
+    if (w == 0)
+        w = 1; /* as in nd_lsh_anchors */
+    if (n <= w) {
+        q[0] = h[lsh_window_min(h, 0, n - 1)];
+        return 1;
+    }
+    q[0] = h[lsh_window_min(h, 0, w - 1)];
+    q[1] = h[lsh_window_min(h, n - w, n - 1)];
+    return q[0] == q[1] ? 1 : 2;
+}
+
+/* ---- pairing items that share a key ----------------------------------- */
+
+static int lsh_cmp_key(const void *pa, const void *pb)
+{
+    const nd_key *a = pa, *b = pb;
+
+    if (a->key != b->key)
+        return a->key < b->key ? -1 : 1;
+    return (a->item > b->item) - (a->item < b->item);
+}
+
+static int lsh_cmp_pair(const void *pa, const void *pb)
+{
+    const nd_pair *a = pa, *b = pb;
+
+    if (a->a != b->a)
+        return a->a < b->a ? -1 : 1;
+    return (a->b > b->b) - (a->b < b->b);
+}
+
+static void lsh_sort_keys(nd_keyvec *keys)
+{
+    if (keys->n > 1)
+        qsort(keys->v, keys->n, sizeof *keys->v, lsh_cmp_key);
+}
+
+/* End of the run of entries equal in key to v[i]. */
+static size_t lsh_run_end(const nd_key *v, size_t n, size_t i)
+{
+    size_t e = i + 1;
+
+    while (e < n && v[e].key == v[i].key)
+        e++;
+    return e;
+}
+
+int nd_lsh_pairs(nd_pairvec *out, nd_keyvec *keys, size_t cap)
+{
+    const nd_key *v;
+    size_t s, e, i, j, taken;
+    int err;
+
+    lsh_sort_keys(keys);
+    v = keys->v;
+    for (s = 0; s < keys->n; s = e) {
+        e = lsh_run_end(v, keys->n, s);
+        /* Within the run items are ascending; a repeated item is skipped
+         * wherever it recurs, so it pairs neither with itself nor twice
+         * with another. Each of the first cap distinct items pairs with
+         * every later distinct item: all pairs when the run has at most
+         * cap items, else every item meets the first cap. */
+        taken = 0;
+        for (i = s; i < e && taken < cap; i++) {
+            if (i > s && v[i].item == v[i - 1].item)
+                continue;
+            taken++;
+            for (j = i + 1; j < e; j++) {
+                if (v[j].item == v[j - 1].item)
+                    continue;
+                err = nd_pairvec_push(out, v[i].item, v[j].item);
+                if (err)
+                    return err;
+            }
+        }
+    }
+    return 0;
+}
+
+int nd_lsh_join(nd_pairvec *out, nd_keyvec *index, nd_keyvec *queries,
+                size_t cap)
+{
+    const nd_key *x, *q;
+    size_t xi = 0, qi = 0;
+    int err;
+
+    lsh_sort_keys(index);
+    lsh_sort_keys(queries);
+    x = index->v;
+    q = queries->v;
+    while (xi < index->n && qi < queries->n) {
+        size_t xe, qe, i, j, taken;
+
+        if (x[xi].key < q[qi].key) {
+            xi = lsh_run_end(x, index->n, xi);
+            continue;
+        }
+        if (q[qi].key < x[xi].key) {
+            qi = lsh_run_end(q, queries->n, qi);
+            continue;
+        }
+        xe = lsh_run_end(x, index->n, xi);
+        qe = lsh_run_end(q, queries->n, qi);
+        for (j = qi; j < qe; j++) {
+            if (j > qi && q[j].item == q[j - 1].item)
+                continue;
+            taken = 0;
+            for (i = xi; i < xe && taken < cap; i++) {
+                uint32_t a = q[j].item, b = x[i].item;
+
+                if (i > xi && x[i].item == x[i - 1].item)
+                    continue;
+                taken++;
+                if (a == b)
+                    continue;
+                err = nd_pairvec_push(out, a < b ? a : b, a < b ? b : a);
+                if (err)
+                    return err;
+            }
+        }
+        xi = xe;
+        qi = qe;
+    }
+    return 0;
+}
+
+void nd_lsh_pairs_unique(nd_pairvec *pairs)
+{
+    size_t i, n = 0;
+
+    if (pairs->n < 2)
+        return;
+    qsort(pairs->v, pairs->n, sizeof *pairs->v, lsh_cmp_pair);
+    for (i = 1; i < pairs->n; i++)
+        if (pairs->v[i].a != pairs->v[n].a || pairs->v[i].b != pairs->v[n].b)
+            pairs->v[++n] = pairs->v[i];
+    pairs->n = n + 1;
+}

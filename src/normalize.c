@@ -1,0 +1,290 @@
+/*
+ * normalize.c - a paragraph's bytes to "word word word" (see normalize.h).
+ *
+ * Most news text is ASCII, so ASCII takes a table: one lookup per byte gives
+ * either the lower-case byte of a word character or 0 for a break, and
+ * pure-ASCII words are written straight into the output. utf8proc is only
+ * called for bytes >= 0x80.
+ *
+ * A word that contains a non-ASCII word character goes the slow way as a
+ * whole: its ASCII prefix (already written) is taken back, and the word is
+ * collected as code points, each case folded and canonically decomposed by
+ * utf8proc_decompose_char; when the word ends its combining marks are put in
+ * canonical order and it is recomposed (NFC) and encoded. Working per word
+ * rather than per code point is what lets "e" + U+0301 compose to "é", and
+ * since words never contain breaks, the result equals utf8proc_map with
+ * UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE | UTF8PROC_STABLE applied to each word
+ * (tests/test_normalize.c checks exactly that).
+ */
+#include "normalize.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "util.h"
+
+#define NORMALIZE_REPLACEMENT 0xFFFD /* stands for each invalid byte */
+#define NORMALIZE_STACK_CPS 256      /* code points of a word before the heap */
+
+/*
+ * Byte -> its lower-case form if an ASCII word character, else 0 (bytes
+ * >= 0x80 too, so the hot loop needs one lookup per byte and no range test).
+ */
+static const unsigned char normalize_ascii[256] = {
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+    ['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+    ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e',
+    ['f'] = 'f', ['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j',
+    ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n', ['o'] = 'o',
+    ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't',
+    ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y',
+    ['z'] = 'z',
+    ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e',
+    ['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j',
+    ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o',
+    ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't',
+    ['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y',
+    ['Z'] = 'z',
+};
+
+/* The code points of the word being built on the slow path. */
+typedef struct normalize_word {
+    utf8proc_int32_t *cp;                     /* stack or heap */
+    size_t n;                                 /* code points in use */
+    size_t cap;                               /* code points allocated */
+    utf8proc_int32_t *heap;                   /* heap block, or NULL */
+    utf8proc_int32_t stack[NORMALIZE_STACK_CPS]; /* the first words' home */
+} normalize_word;
+
+/* Makes room for need code points in the word (moving it to the heap). */
+static int normalize_word_room(normalize_word *w, size_t need)
+{
+    size_t cap;
+    int err;
+
+    if (need <= w->cap)
+        return 0;
+    cap = w->heap ? w->cap : 0;
+    err = nd_grow((void **)&w->heap, &cap, need, sizeof *w->heap);
+    if (err)
+        return err;
+    if (w->cp == w->stack)
+        memcpy(w->heap, w->stack, w->n * sizeof *w->stack);
+    w->cp = w->heap;
+    w->cap = cap;
+    return 0;
+}
+
+/*
+ * Whether a (non-ASCII) code point is a letter, mark or number. U+FFFD is
+ * one too, although its category is So: invalid bytes become U+FFFD and
+ * must keep their words, and a literal U+FFFD (often the trace of the same
+ * bytes decoded lossily elsewhere) must behave alike, or normalising would
+ * not be idempotent.
+ */
+static int normalize_is_word_cp(utf8proc_int32_t c)
+{
+    utf8proc_category_t cat;
+
+    if (c == NORMALIZE_REPLACEMENT)
+        return 1;
+    cat = utf8proc_category(c);
+    return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_NO;
+}
+
+/* Appends c case folded and canonically decomposed. */
+static int normalize_word_add(normalize_word *w, utf8proc_int32_t c)
+{
+    int boundclass = 0;
+
+    for (;;) {
+        utf8proc_ssize_t got;
+        int err = normalize_word_room(w, w->n + 8);
+
+        if (err)
+            return err;
+        got = utf8proc_decompose_char(c, w->cp + w->n,
+                                      (utf8proc_ssize_t)(w->cap - w->n),
+                                      UTF8PROC_CASEFOLD | UTF8PROC_DECOMPOSE,
+                                      &boundclass);
+        if (got < 0) { /* cannot happen for a valid code point; keep it */
+            w->cp[w->n++] = c;
+            return 0;
+        }
+        if ((size_t)got <= w->cap - w->n) {
+            w->n += (size_t)got;
+            return 0;
+        }
+        err = normalize_word_room(w, w->n + (size_t)got);
+        if (err)
+            return err;
+    }
+}
+
+/*
+ * Sorts each run of combining marks by canonical combining class (stable,
+ * as Unicode's canonical ordering requires); decompose_char works on one
+ * code point at a time and so cannot do it.
+ */
+static void normalize_word_reorder(normalize_word *w)
+{
+    size_t i, j;
+
+    for (i = 1; i < w->n; i++) {
+        utf8proc_int32_t c = w->cp[i];
+        int cc = utf8proc_get_property(c)->combining_class;
+
+        if (cc == 0)
+            continue;
+        for (j = i; j > 0; j--) {
+            int pc = utf8proc_get_property(w->cp[j - 1])->combining_class;
+
+            if (pc <= cc)
+                break;
+            w->cp[j] = w->cp[j - 1];
+        }
+        w->cp[j] = c;
+    }
+}
+
+/* Composes the word and appends its UTF-8 to out. */
+static int normalize_word_flush(normalize_word *w, nd_buf *out)
+{
+    utf8proc_ssize_t n;
+    size_t i;
+    int err;
+
+    normalize_word_reorder(w);
+    n = utf8proc_normalize_utf32(w->cp, (utf8proc_ssize_t)w->n,
+                                 UTF8PROC_COMPOSE | UTF8PROC_STABLE);
+    if (n < 0) /* only for options it was not given; keep decomposed */
+        n = (utf8proc_ssize_t)w->n;
+    if ((size_t)n > SIZE_MAX / 4)
+        return ND_ENOMEM;
+    err = nd_buf_reserve(out, (size_t)n * 4);
+    if (err)
+        return err;
+    for (i = 0; i < (size_t)n; i++)
+        out->len += (size_t)utf8proc_encode_char(
+            w->cp[i], (utf8proc_uint8_t *)out->data + out->len);
+    out->data[out->len] = '\0';
+    w->n = 0;
+    return 0;
+}
+
+int nd_normalize(nd_buf *out, size_t *out_words, const char *text,
+                 size_t len)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    normalize_word w;
+    size_t i = 0, words = 0, word_start = 0;
+    int in_word = 0, slow = 0, err = 0;
+
+    w.cp = w.stack;
+    w.n = 0;
+    w.cap = NORMALIZE_STACK_CPS;
+    w.heap = NULL;
+
+    /*
+     * Invariant of the fast path: out has room for one byte per input byte
+     * still to read, plus one owed space and the NUL, so pure-ASCII stretches
+     * write without checks. The slow path restores it after every word.
+     */
+    out->len = 0;
+    err = nd_buf_reserve(out, len + 1);
+    if (err)
+        goto done;
+
+    while (i < len) {
+        unsigned char c = t[i];
+        unsigned char m = normalize_ascii[c];
+        utf8proc_int32_t cp = m;
+        int is_word = m != 0;
+
+        if (c >= 0x80) {
+            utf8proc_ssize_t got =
+                utf8proc_iterate(t + i, (utf8proc_ssize_t)(len - i), &cp);
+
+            if (got < 0) {
+                cp = NORMALIZE_REPLACEMENT;
+                got = 1;
+            }
+            i += (size_t)got;
+            is_word = normalize_is_word_cp(cp);
+        }
+        else {
+            i++;
+        }
+
+        if (!is_word) { /* a break: the word, if any, is complete */
+            if (in_word && slow) {
+                err = normalize_word_flush(&w, out);
+                if (!err)
+                    err = nd_buf_reserve(out, len - i + 1);
+                if (err)
+                    goto done;
+            }
+            in_word = 0;
+            continue;
+        }
+        if (!in_word) {
+            if (words)
+                out->data[out->len++] = ' ';
+            words++;
+            in_word = 1;
+            slow = 0;
+            word_start = out->len;
+        }
+        if (!slow && c < 0x80) {
+            /* The hot loop: a run of ASCII word characters. */
+            out->data[out->len++] = (char)m;
+            while (i < len && (m = normalize_ascii[t[i]]) != 0) {
+                out->data[out->len++] = (char)m;
+                i++;
+            }
+            continue;
+        }
+        if (!slow) {
+            /* Take back the ASCII prefix: a mark may compose with it. */
+            size_t k;
+
+            slow = 1;
+            w.n = 0;
+            err = normalize_word_room(&w, out->len - word_start + 1);
+            if (err)
+                goto done;
+            for (k = word_start; k < out->len; k++)
+                w.cp[w.n++] = (unsigned char)out->data[k];
+            out->len = word_start;
+        }
+        if (c < 0x80) { /* folded already, and decomposes to itself */
+            err = normalize_word_room(&w, w.n + 1);
+            if (!err)
+                w.cp[w.n++] = cp;
+        }
+        else {
+            err = normalize_word_add(&w, cp);
+        }
+        if (err)
+            goto done;
+    }
+    if (in_word && slow)
+        err = normalize_word_flush(&w, out);
+
+done:
+    free(w.heap);
+    if (err) {
+        out->len = 0;
+        if (out->data)
+            out->data[0] = '\0';
+        words = 0;
+    }
+    else {
+        out->data[out->len] = '\0';
+    }
+    *out_words = words;
+    return err;
+}

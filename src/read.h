@@ -1,0 +1,122 @@
+/*
+ * read.h - turns inputs into a stream of articles (records).
+ *
+ * A leaf at the edge of the pipeline: it knows files, directories, gzip,
+ * zstd and JSON, and nothing of paragraphs. Inputs are read in the order
+ * given; a directory is walked depth first with the entries of each
+ * directory sorted by name (strcmp), so the order of records, and with it
+ * every output, does not depend on the file system.
+ *
+ *  - A directory: each regular file whose name ends in .txt, or has no
+ *    extension, is one article (id: its path relative to the directory,
+ *    '/'-separated); each .jsonl, .jsonl.gz, .jsonl.zst, .ndjson file is
+ *    read as JSONL; any other file is ignored and counted (files_ignored),
+ *    as are symbolic links to directories.
+ *  - A file named on the command line: JSONL when its content starts with
+ *    the gzip or zstd magic bytes, or with '{' after optional white space
+ *    and a UTF-8 BOM; otherwise one article (id: the file's base name).
+ *  - JSONL: one JSON object per line; the article text is the string in the
+ *    text field, the id the id field (a string, or a number written as in
+ *    the input); an article without an id gets "FILE:LINE". Blank lines are
+ *    skipped silently. Compressed JSONL is detected by magic bytes, never by
+ *    name; concatenated gzip members are read through.
+ *
+ * Per-record faults (malformed JSON, a missing or non-string text field, a
+ * file that cannot be opened or read, a truncated or corrupt compressed
+ * stream from the point of the fault) are reported through warn with the
+ * file and 1-based line, counted, and skipped; in strict mode they are
+ * returned as ND_EFORMAT / ND_EIO instead. A fault that stops the whole run
+ * (an input path that does not exist, out of memory) returns an error.
+ */
+#ifndef ND_READ_H
+#define ND_READ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "neardup.h"
+
+struct json_object;
+
+/* One input as given to the scan. */
+typedef struct nd_input {
+    const char *path; /* where to read it (for "-": the spooled copy) */
+    const char *name; /* how to name it in messages and ids ("-" for stdin) */
+} nd_input;
+
+typedef struct nd_read_opts {
+    const char *id_field;   /* JSONL id field */
+    const char *text_field; /* JSONL text field */
+    int strict;             /* per-record faults are fatal */
+    nd_warn_fn warn;        /* per-record warnings, or NULL */
+    void *warn_payload;     /* passed to warn */
+} nd_read_opts;
+
+/* What kind of file a record came from. */
+typedef enum nd_file_kind {
+    ND_FILE_TEXT = 0, /* the whole file is one article */
+    ND_FILE_JSONL = 1 /* one article per line */
+} nd_file_kind;
+
+/*
+ * One article. Every pointer is borrowed from the reader and valid until
+ * the next nd_reader_next or nd_reader_free.
+ */
+typedef struct nd_record {
+    const char *id;           /* article id, NUL-terminated */
+    const char *text;         /* article text (file bytes or decoded JSON
+                                 string; may hold NUL bytes) */
+    size_t text_len;          /* bytes of text */
+    const char *file;         /* file name for messages: input name joined
+                                 with the path below it */
+    uint64_t line;            /* 1-based line of a JSONL record, else 0 */
+    size_t input;             /* index of the input it came from */
+    uint64_t file_no;         /* 0-based number of the file among all files
+                                 read so far; changes when a new file starts */
+    nd_file_kind kind;        /* the kind of that file */
+    const char *out_name;     /* relative path of this file in the cleaned
+                                 corpus: input base name (made unique among
+                                 inputs), then the path below a directory;
+                                 .gz/.zst endings removed */
+    struct json_object *obj;  /* the parsed JSONL object (borrowed), or NULL
+                                 for text files */
+} nd_record;
+
+/* Counters of a reader, complete once nd_reader_next returned 0. */
+typedef struct nd_read_stats {
+    uint64_t files;           /* files opened as inputs */
+    uint64_t files_ignored;   /* files skipped for their name */
+    uint64_t records;         /* records returned */
+    uint64_t skipped;         /* records or files skipped with a warning */
+    uint64_t bytes_in;        /* bytes read from files (compressed size) */
+} nd_read_stats;
+
+typedef struct nd_reader nd_reader;
+
+/*
+ * Opens a reader over inputs[0..n) (copied). Checks that every input
+ * exists: a missing one is ND_EIO with a message. *out is set even on
+ * failure so nd_reader_errmsg can tell why.
+ */
+int nd_reader_open(nd_reader **out, const nd_input *inputs, size_t n,
+                   const nd_read_opts *opts);
+
+/*
+ * Fills *rec with the next article. Returns 1 when it did, 0 at the end of
+ * all inputs, or a negative nd_error (message in nd_reader_errmsg).
+ */
+int nd_reader_next(nd_reader *r, nd_record *rec);
+
+/* The reader's counters. */
+void nd_reader_stats(nd_read_stats *out, const nd_reader *r);
+
+/* The message of the last error, or "". */
+const char *nd_reader_errmsg(const nd_reader *r);
+
+/* Names of the ignored files, in order, for the summary; *n receives the
+ * count. Borrowed from the reader. */
+const char *const *nd_reader_ignored(const nd_reader *r, size_t *n);
+
+void nd_reader_free(nd_reader *r);
+
+#endif /* ND_READ_H */

@@ -1,0 +1,583 @@
+/*
+ * report.c - the outputs of a scan (see report.h for the commit protocol).
+ *
+ * clusters.jsonl is written during the second read of the inputs: clusters
+ * are numbered in the order of their canonicals, which is input order, so
+ * each cluster's line can be written when its canonical's article comes by
+ * and no paragraph text is ever held beyond the current article.
+ */
+#define _XOPEN_SOURCE 700
+
+#include "report.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hash.h"
+#include "util.h"
+
+/* State of one write. */
+typedef struct report {
+    const nd_result *res;  /* what to write */
+    const char *outdir;    /* final directory */
+    nd_buf tmp;            /* OUTDIR/.neardup-tmp-PID */
+    nd_buf path;           /* scratch path */
+    nd_buf line;           /* scratch output line */
+    nd_buf text;           /* cleaned text of the current article */
+    FILE *clusters;        /* tmp/clusters.jsonl */
+    FILE *clean;           /* current file of the cleaned corpus */
+    uint64_t clean_file;   /* file_no of that file */
+    char *err;             /* message buffer */
+    size_t errlen;         /* its size */
+} report;
+
+static int report_fail(report *rp, int err, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(rp->err, rp->errlen, fmt, ap);
+    va_end(ap);
+    return err;
+}
+
+/* ---- JSON text ---------------------------------------------------------- */
+
+/* Length of the valid UTF-8 sequence at s[0..n), or 0 if it is not one. */
+static size_t report_utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t len, i;
+    uint32_t cp;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        len = 2, cp = c & 0x1f;
+    else if (c >= 0xe0 && c <= 0xef)
+        len = 3, cp = c & 0x0f;
+    else if (c >= 0xf0 && c <= 0xf4)
+        len = 4, cp = c & 0x07;
+    else
+        return 0;
+    if (len > n)
+        return 0;
+    for (i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    /* Overlong forms, surrogates and values past U+10FFFF are invalid. */
+    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+        return 0;
+    return len;
+}
+
+int nd_report_json_string(nd_buf *out, const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0, run;
+    int err = nd_buf_putc(out, '"');
+
+    while (!err && i < len) {
+        unsigned c = u[i];
+        char esc[8];
+
+        /* Copy the longest run that needs no escaping in one go. */
+        for (run = i; run < len && u[run] >= 0x20 && u[run] < 0x80 &&
+                      u[run] != '"' && u[run] != '\\';
+             run++)
+            ;
+        if (run > i) {
+            err = nd_buf_append(out, s + i, run - i);
+            i = run;
+            continue;
+        }
+        if (c == '"' || c == '\\') {
+            esc[0] = '\\';
+            esc[1] = (char)c;
+            err = nd_buf_append(out, esc, 2);
+            i++;
+        } else if (c < 0x20) {
+            const char *named = c == '\n' ? "\\n" : c == '\t' ? "\\t"
+                              : c == '\r' ? "\\r" : NULL;
+
+            if (named) {
+                err = nd_buf_append(out, named, 2);
+            } else {
+                snprintf(esc, sizeof esc, "\\u%04x", c);
+                err = nd_buf_append(out, esc, 6);
+            }
+            i++;
+        } else {
+            size_t n = report_utf8_len(u + i, len - i);
+
+            if (n) {
+                err = nd_buf_append(out, s + i, n);
+                i += n;
+            } else {
+                err = nd_buf_append(out, "\\ufffd", 6);
+                i++;
+            }
+        }
+    }
+    return err ? err : nd_buf_putc(out, '"');
+}
+
+static int report_printf(nd_buf *b, const char *fmt, ...)
+{
+    char small[128];
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof small)
+        return ND_EINVAL; /* only used for short numeric fields */
+    return nd_buf_append(b, small, (size_t)n);
+}
+
+/* ---- files and directories ---------------------------------------------- */
+
+/* mkdir -p for the directory part of path (or all of it when whole). */
+static int report_mkdirs(char *path, int whole)
+{
+    char *p;
+
+    for (p = path + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+            *p = '/';
+            return -1;
+        }
+        *p = '/';
+    }
+    if (whole && mkdir(path, 0777) != 0 && errno != EEXIST)
+        return -1;
+    return 0;
+}
+
+static int report_rm_entry(const char *path, const struct stat *st, int flag,
+                           struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    remove(path);
+    return 0;
+}
+
+static void report_rm_tree(const char *path)
+{
+    nftw(path, report_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int report_set_path(report *rp, const char *a, const char *b)
+{
+    rp->path.len = 0;
+    if (nd_buf_append(&rp->path, a, strlen(a)) ||
+        nd_buf_putc(&rp->path, '/') || nd_buf_append(&rp->path, b, strlen(b)))
+        return ND_ENOMEM;
+    return 0;
+}
+
+/* Starts the cleaned copy of the file a record comes from. */
+static int report_open_clean(report *rp, const nd_record *rec)
+{
+    int err;
+
+    if (rp->clean && fclose(rp->clean) != 0) {
+        rp->clean = NULL;
+        return report_fail(rp, ND_EIO, "cannot write the cleaned corpus: %s",
+                           strerror(errno));
+    }
+    rp->clean = NULL;
+    err = report_set_path(rp, rp->tmp.data, "clean");
+    if (!err) {
+        err = nd_buf_putc(&rp->path, '/');
+        if (!err)
+            err = nd_buf_append(&rp->path, rec->out_name,
+                                strlen(rec->out_name));
+    }
+    if (err)
+        return report_fail(rp, err, "out of memory");
+    if (report_mkdirs(rp->path.data, 0) != 0 ||
+        !(rp->clean = fopen(rp->path.data, "wb")))
+        return report_fail(rp, ND_EIO, "%s: %s", rp->path.data,
+                           strerror(errno));
+    rp->clean_file = rec->file_no;
+    return 0;
+}
+
+/* ---- the parts ------------------------------------------------------------ */
+
+int nd_report_clean_text(nd_buf *out, const char *text, size_t len,
+                         const nd_para *paras, size_t n, uint32_t first)
+{
+    size_t i, prev = (size_t)-1;
+    int err;
+
+    out->len = 0;
+    if (n == 0)
+        return nd_buf_append(out, text, len);
+    err = nd_buf_append(out, text, paras[0].start);
+    for (i = 0; !err && i < n; i++) {
+        if (paras[i].canon != first + i)
+            continue;
+        if (prev != (size_t)-1)
+            err = nd_buf_append(out, text + paras[prev].end,
+                                paras[prev + 1].start - paras[prev].end);
+        if (!err)
+            err = nd_buf_append(out, text + paras[i].start,
+                                paras[i].end - paras[i].start);
+        prev = i;
+    }
+    if (!err)
+        err = nd_buf_append(out, text + paras[n - 1].end,
+                            len - paras[n - 1].end);
+    return err;
+}
+
+static int report_span(nd_buf *b, const nd_result *res, uint32_t p)
+{
+    const nd_para *pa = &res->paras[p];
+    const char *id = res->ids + res->articles[pa->doc].id_off;
+    int err = nd_buf_append(b, "{\"doc\":", 7);
+
+    if (!err)
+        err = nd_report_json_string(b, id, strlen(id));
+    if (!err)
+        err = report_printf(b, ",\"para\":%u,\"start\":%llu,\"end\":%llu",
+                            pa->idx, (unsigned long long)pa->start,
+                            (unsigned long long)pa->end);
+    return err;
+}
+
+/* One line of clusters.jsonl, for the canonical paragraph p. */
+static int report_cluster(report *rp, uint32_t p, const char *text)
+{
+    const nd_result *res = rp->res;
+    const nd_para *pa = &res->paras[p];
+    uint32_t c = res->cluster_of[p];
+    uint32_t lo = res->member_off[c], hi = res->member_off[c + 1], i;
+    uint32_t articles = 1, prev_doc = ND_NONE;
+    nd_buf *b = &rp->line;
+    int err;
+
+    /* Members come in paragraph order, so their articles come sorted. */
+    for (i = lo; i < hi; i++) {
+        uint32_t d = res->paras[res->members[i]].doc;
+
+        if (d != prev_doc && d != pa->doc)
+            articles++;
+        prev_doc = d;
+    }
+    b->len = 0;
+    err = report_printf(b, "{\"cluster\":%u,\"size\":%u,\"articles\":%u,"
+                           "\"canonical\":",
+                        c, hi - lo + 1, articles);
+    if (!err)
+        err = report_span(b, res, p);
+    if (!err)
+        err = nd_buf_append(b, ",\"text\":", 8);
+    if (!err)
+        err = nd_report_json_string(b, text + pa->start, pa->end - pa->start);
+    if (!err)
+        err = nd_buf_append(b, "},\"members\":[", 13);
+    for (i = lo; !err && i < hi; i++) {
+        const nd_para *m = &res->paras[res->members[i]];
+
+        if (i > lo)
+            err = nd_buf_putc(b, ',');
+        if (!err)
+            err = report_span(b, res, res->members[i]);
+        if (!err)
+            err = report_printf(b, ",\"jaccard\":%.4f,\"containment\":%.4f}",
+                                m->jaccard, m->contain);
+    }
+    if (!err)
+        err = nd_buf_append(b, "]}\n", 3);
+    if (err)
+        return report_fail(rp, err, "out of memory");
+    if (fwrite(b->data, 1, b->len, rp->clusters) != b->len)
+        return report_fail(rp, ND_EIO, "cannot write clusters.jsonl: %s",
+                           strerror(errno));
+    return 0;
+}
+
+/* Writes the cleaned form of one record into the current clean file. */
+static int report_clean_record(report *rp, const nd_record *rec,
+                               const nd_article *a, const char *text_field)
+{
+    const nd_result *res = rp->res;
+    int err;
+
+    err = nd_report_clean_text(&rp->text, rec->text, rec->text_len,
+                               res->paras + a->first, a->n, a->first);
+    if (err)
+        return report_fail(rp, err, "out of memory");
+    if (rec->kind == ND_FILE_TEXT) {
+        if (fwrite(rp->text.data, 1, rp->text.len, rp->clean) != rp->text.len)
+            return report_fail(rp, ND_EIO, "cannot write the cleaned corpus: "
+                               "%s", strerror(errno));
+        return 0;
+    } else {
+        /* The reader lends its parsed object until its next record; only
+         * the text field changes, every other field stays as it came. */
+        json_object *t = json_object_new_string_len(rp->text.data,
+                                                    (int)rp->text.len);
+        const char *js;
+        size_t jl;
+
+        if (!t || json_object_object_add(rec->obj, text_field, t) != 0) {
+            json_object_put(t);
+            return report_fail(rp, ND_ENOMEM, "out of memory");
+        }
+        js = json_object_to_json_string_length(
+            rec->obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
+            &jl);
+        if (!js)
+            return report_fail(rp, ND_ENOMEM, "out of memory");
+        if (fwrite(js, 1, jl, rp->clean) != jl || putc('\n', rp->clean) == EOF)
+            return report_fail(rp, ND_EIO, "cannot write the cleaned corpus: "
+                               "%s", strerror(errno));
+    }
+    return 0;
+}
+
+/* The second read of the inputs: clusters.jsonl and clean/. */
+static int report_pass(report *rp, const nd_input *inputs, size_t n_inputs,
+                       const nd_read_opts *ro)
+{
+    const nd_result *res = rp->res;
+    nd_reader *r = NULL;
+    nd_record rec;
+    size_t a = 0;
+    int err, got;
+
+    err = nd_reader_open(&r, inputs, n_inputs, ro);
+    if (err) {
+        err = report_fail(rp, err, "%s",
+                          r ? nd_reader_errmsg(r) : "cannot open inputs");
+        goto done;
+    }
+    while ((got = nd_reader_next(r, &rec)) == 1) {
+        const nd_article *art = &res->articles[a];
+        uint32_t i;
+
+        if (a >= res->n_articles || art->text_len != rec.text_len ||
+            art->text_hash != XXH3_64bits(rec.text, rec.text_len)) {
+            err = report_fail(rp, ND_EFORMAT,
+                              "%s: the input changed while neardup ran; "
+                              "nothing was written",
+                              rec.file);
+            goto done;
+        }
+        for (i = art->first; i < art->first + art->n; i++)
+            if (res->cluster_of[i] != ND_NONE &&
+                (err = report_cluster(rp, i, rec.text)) != 0)
+                goto done;
+        if ((!rp->clean || rec.file_no != rp->clean_file) &&
+            (err = report_open_clean(rp, &rec)) != 0)
+            goto done;
+        err = report_clean_record(rp, &rec, art, ro->text_field);
+        if (err)
+            goto done;
+        a++;
+    }
+    if (got < 0) {
+        err = report_fail(rp, got, "%s", nd_reader_errmsg(r));
+        goto done;
+    }
+    if (a != res->n_articles)
+        err = report_fail(rp, ND_EFORMAT, "the inputs changed while neardup "
+                          "ran (%zu articles, expected %zu); nothing was "
+                          "written", a, res->n_articles);
+done:
+    nd_reader_free(r);
+    return err;
+}
+
+static int report_stats(report *rp, const nd_input *inputs, size_t n_inputs)
+{
+    const nd_stats *st = rp->res->stats;
+    const nd_options *o = rp->res->opts;
+    nd_buf b = {0};
+    FILE *f = NULL;
+    size_t i;
+    int err = 0;
+
+    static const char head[] = "{\n  \"version\": \"" ND_VERSION_STRING
+                               "\",\n  \"inputs\": [";
+
+    err = nd_buf_append(&b, head, sizeof head - 1);
+    for (i = 0; !err && i < n_inputs; i++) {
+        if (i)
+            err = nd_buf_append(&b, ", ", 2);
+        if (!err)
+            err = nd_report_json_string(&b, inputs[i].name,
+                                        strlen(inputs[i].name));
+    }
+    if (!err) {
+        char tail[2048];
+        int n = snprintf(tail, sizeof tail,
+            "],\n"
+            "  \"files\": %llu,\n  \"files_ignored\": %llu,\n"
+            "  \"articles\": %llu,\n  \"records_skipped\": %llu,\n"
+            "  \"paragraphs\": %llu,\n  \"bytes\": %llu,\n"
+            "  \"clusters\": %llu,\n  \"paragraphs_removed\": %llu,\n"
+            "  \"bytes_removed\": %llu,\n"
+            "  \"candidate_pairs\": %llu,\n  \"verified_pairs\": %llu,\n"
+            "  \"parameters\": {\n"
+            "    \"threshold\": %g,\n    \"containment\": %g,\n"
+            "    \"min_contain_shingles\": %u,\n    \"ngram\": %u,\n"
+            "    \"perm\": %u,\n    \"bands\": %u,\n    \"rows\": %u,\n"
+            "    \"seed\": %llu\n  },\n"
+            "  \"lsh\": {\n"
+            "    \"expected_false_positive_rate\": %.6f,\n"
+            "    \"expected_false_negative_rate\": %.6f\n  }\n}\n",
+            (unsigned long long)st->files,
+            (unsigned long long)st->files_ignored,
+            (unsigned long long)st->articles,
+            (unsigned long long)st->records_skipped,
+            (unsigned long long)st->paragraphs,
+            (unsigned long long)st->bytes,
+            (unsigned long long)st->clusters,
+            (unsigned long long)st->paragraphs_removed,
+            (unsigned long long)st->bytes_removed,
+            (unsigned long long)st->candidate_pairs,
+            (unsigned long long)st->verified_pairs, o->threshold,
+            o->containment, o->min_contain, o->ngram, o->perm, st->bands,
+            st->rows, (unsigned long long)o->seed, st->fp_rate, st->fn_rate);
+
+        err = (n < 0 || (size_t)n >= sizeof tail)
+                  ? ND_EINVAL
+                  : nd_buf_append(&b, tail, (size_t)n);
+    }
+    if (!err)
+        err = report_set_path(rp, rp->tmp.data, "stats.json");
+    if (err) {
+        nd_buf_free(&b);
+        return report_fail(rp, err, "cannot format stats.json");
+    }
+    f = fopen(rp->path.data, "wb");
+    if (!f || fwrite(b.data, 1, b.len, f) != b.len)
+        err = report_fail(rp, ND_EIO, "%s: %s", rp->path.data,
+                          strerror(errno));
+    if (f && fclose(f) != 0 && !err)
+        err = report_fail(rp, ND_EIO, "%s: %s", rp->path.data,
+                          strerror(errno));
+    nd_buf_free(&b);
+    return err;
+}
+
+/* Moves the finished outputs from tmp into outdir; a previous output of
+ * the same name is moved into tmp first and removed with it. */
+static int report_commit(report *rp)
+{
+    static const char *const names[] = {"clusters.jsonl", "stats.json",
+                                        "clean"};
+    nd_buf from = {0}, old = {0};
+    size_t i;
+    int err = 0;
+
+    for (i = 0; !err && i < sizeof names / sizeof *names; i++) {
+        struct stat st;
+
+        from.len = old.len = 0;
+        if (nd_buf_append(&from, rp->tmp.data, rp->tmp.len) ||
+            nd_buf_putc(&from, '/') ||
+            nd_buf_append(&from, names[i], strlen(names[i])) ||
+            nd_buf_append(&old, from.data, from.len) ||
+            nd_buf_append(&old, ".old", 4) ||
+            report_set_path(rp, rp->outdir, names[i])) {
+            err = report_fail(rp, ND_ENOMEM, "out of memory");
+            break;
+        }
+        if (lstat(rp->path.data, &st) == 0 &&
+            rename(rp->path.data, old.data) != 0) {
+            err = report_fail(rp, ND_EIO, "cannot replace %s: %s",
+                              rp->path.data, strerror(errno));
+            break;
+        }
+        if (rename(from.data, rp->path.data) != 0)
+            err = report_fail(rp, ND_EIO, "cannot move %s to %s: %s",
+                              from.data, rp->path.data, strerror(errno));
+    }
+    nd_buf_free(&from);
+    nd_buf_free(&old);
+    return err;
+}
+
+int nd_report_write(const nd_result *res, const nd_input *inputs,
+                    size_t n_inputs, const nd_read_opts *ro,
+                    const char *outdir, char *errbuf, size_t errlen)
+{
+    report rp;
+    char pid[32];
+    int err;
+
+    memset(&rp, 0, sizeof rp);
+    rp.res = res;
+    rp.outdir = outdir;
+    rp.err = errbuf;
+    rp.errlen = errlen;
+
+    snprintf(pid, sizeof pid, ".neardup-tmp-%ld", (long)getpid());
+    err = report_set_path(&rp, outdir, pid);
+    if (!err)
+        err = nd_buf_append(&rp.tmp, rp.path.data, rp.path.len);
+    if (err)
+        return report_fail(&rp, ND_ENOMEM, "out of memory");
+    report_rm_tree(rp.tmp.data); /* left by a killed run with our pid */
+    if (report_mkdirs(rp.tmp.data, 1) != 0) {
+        err = report_fail(&rp, ND_EIO, "cannot create %s: %s", rp.tmp.data,
+                          strerror(errno));
+        goto done;
+    }
+    err = report_set_path(&rp, rp.tmp.data, "clean");
+    if (!err && mkdir(rp.path.data, 0777) != 0)
+        err = report_fail(&rp, ND_EIO, "%s: %s", rp.path.data,
+                          strerror(errno));
+    if (!err)
+        err = report_set_path(&rp, rp.tmp.data, "clusters.jsonl");
+    if (!err && !(rp.clusters = fopen(rp.path.data, "wb")))
+        err = report_fail(&rp, ND_EIO, "%s: %s", rp.path.data,
+                          strerror(errno));
+    if (!err)
+        err = report_pass(&rp, inputs, n_inputs, ro);
+    if (rp.clean) {
+        if (fclose(rp.clean) != 0 && !err)
+            err = report_fail(&rp, ND_EIO, "cannot write the cleaned corpus: "
+                              "%s", strerror(errno));
+        rp.clean = NULL;
+    }
+    if (rp.clusters) {
+        if (fclose(rp.clusters) != 0 && !err)
+            err = report_fail(&rp, ND_EIO, "cannot write clusters.jsonl: %s",
+                              strerror(errno));
+        rp.clusters = NULL;
+    }
+    if (!err)
+        err = report_stats(&rp, inputs, n_inputs);
+    if (!err)
+        err = report_commit(&rp);
+done:
+    report_rm_tree(rp.tmp.data);
+    nd_buf_free(&rp.tmp);
+    nd_buf_free(&rp.path);
+    nd_buf_free(&rp.line);
+    nd_buf_free(&rp.text);
+    return err;
+}

@@ -1,0 +1,883 @@
+/*
+ * scan.c - the API layer: runs the pipeline over the inputs of a scan.
+ *
+ * Pass 1 (nd_scan_run) reads every article once: segment, normalise,
+ * shingle; paragraphs with a set seen before (exact copies) are tied to its
+ * first holder and go no further, the rest get a MinHash signature, whose
+ * band keys feed LSH, and winnowing anchors and queries for containment.
+ * Candidate pairs are verified exactly on the shingle sets, joined with
+ * union-find, and split into clusters whose members are each covered by
+ * their canonical. Pass 2 (nd_scan_write, in report.c) reads the inputs
+ * again to write texts: no article text is kept between the passes.
+ *
+ * Everything is numbered in input order (articles, then paragraphs), and
+ * every sort has a total order, so outputs do not depend on hash table
+ * iteration or timing.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cluster.h"
+#include "hash.h"
+#include "lsh.h"
+#include "minhash.h"
+#include "neardup.h"
+#include "normalize.h"
+#include "read.h"
+#include "report.h"
+#include "result.h"
+#include "segment.h"
+#include "shingle.h"
+#include "util.h"
+#include "verify.h"
+
+/* In a bucket of more items than this, each item meets only the first
+ * ND_BUCKET_CAP of them (see lsh.h). */
+#define ND_BUCKET_CAP 50
+
+/*
+ * Weights of the false-positive and false-negative areas when choosing
+ * bands x rows. A false positive costs one exact check; a false negative is
+ * a copy never found. So misses weigh nine times more: at threshold 0.8
+ * this picks 14 x 9 (expected miss rate 0.02 over [0.8, 1]) instead of the
+ * 9 x 13 of equal weights (0.17).
+ */
+#define ND_LSH_W_FP 0.1
+#define ND_LSH_W_FN 0.9
+
+/* Paragraph numbers fit in 31 bits: scan_cluster packs one beside a flag. */
+#define ND_MAX_ITEMS 0x7fffffffu
+
+struct nd_scan {
+    nd_options opts;      /* options in force (strings copied below) */
+    char *id_field;       /* copy of opts.id_field */
+    char *text_field;     /* copy of opts.text_field */
+    char errmsg[1024];    /* last error */
+    nd_input *inputs;     /* inputs in order (strings owned) */
+    size_t n_inputs;      /* inputs added */
+    char *spool;          /* temporary copy of stdin, or NULL */
+    int ran;              /* nd_scan_run succeeded */
+    unsigned bands, rows; /* LSH shape */
+    double fp, fn;        /* its expected rates */
+
+    nd_article *articles; /* articles read */
+    size_t n_articles, cap_articles;
+    nd_buf ids;           /* id pool */
+    nd_para *paras;       /* paragraphs found */
+    size_t n_paras, cap_paras;
+    uint64_t *set_off;    /* per paragraph: offset of its set in sets */
+    uint32_t *set_n;      /* per paragraph: shingles in its set */
+    size_t cap_sets_meta;
+    nd_u64vec sets;       /* every distinct shingle set, back to back */
+    uint32_t *copy_of;    /* per paragraph: first paragraph with the same
+                             set, or ND_NONE */
+    size_t cap_copy_of;
+
+    uint32_t *cluster_of; /* results, see result.h */
+    uint32_t *member_off;
+    uint32_t *members;
+    size_t n_clusters;
+    nd_stats stats;
+};
+
+/* ---- errors ------------------------------------------------------------ */
+
+static int scan_fail(nd_scan *s, int err, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(s->errmsg, sizeof s->errmsg, fmt, ap);
+    va_end(ap);
+    return err;
+}
+
+const char *nd_version(void)
+{
+    return ND_VERSION_STRING;
+}
+
+const char *nd_strerror(int err)
+{
+    switch (err) {
+    case ND_OK: return "success";
+    case ND_ENOMEM: return "out of memory";
+    case ND_EIO: return "input/output error";
+    case ND_EFORMAT: return "malformed input";
+    case ND_EINVAL: return "invalid argument";
+    default: return "unknown error";
+    }
+}
+
+int nd_lsh_params(unsigned *out_bands, unsigned *out_rows, double *out_fp,
+                  double *out_fn, double threshold, unsigned perm)
+{
+    if (!out_bands || !out_rows)
+        return ND_EINVAL;
+    return nd_lsh_choose(out_bands, out_rows, out_fp, out_fn, threshold,
+                         perm, ND_LSH_W_FP, ND_LSH_W_FN);
+}
+
+/* ---- life cycle -------------------------------------------------------- */
+
+static int scan_check_options(nd_scan *s)
+{
+    const nd_options *o = &s->opts;
+
+    if (o->version != ND_OPTIONS_VERSION)
+        return scan_fail(s, ND_EINVAL, "options version %u, expected %u",
+                         o->version, ND_OPTIONS_VERSION);
+    if (!(o->threshold > 0.0 && o->threshold < 1.0))
+        return scan_fail(s, ND_EINVAL,
+                         "threshold must be in (0, 1), got %g", o->threshold);
+    if (!(o->containment > 0.0 && o->containment <= 1.0))
+        return scan_fail(s, ND_EINVAL,
+                         "containment must be in (0, 1], got %g",
+                         o->containment);
+    if (o->ngram < 1 || o->ngram > 16)
+        return scan_fail(s, ND_EINVAL, "ngram must be 1..16, got %u",
+                         o->ngram);
+    if (o->perm < 8 || o->perm > 1024)
+        return scan_fail(s, ND_EINVAL, "perm must be 8..1024, got %u",
+                         o->perm);
+    if (o->min_contain < 1 || o->min_contain > 1000)
+        return scan_fail(s, ND_EINVAL, "min_contain must be 1..1000, got %u",
+                         o->min_contain);
+    if (!o->id_field || !*o->id_field || !o->text_field || !*o->text_field)
+        return scan_fail(s, ND_EINVAL, "id and text fields must be named");
+    if (o->threads > 256)
+        return scan_fail(s, ND_EINVAL, "threads must be 0..256, got %u",
+                         o->threads);
+    return 0;
+}
+
+int nd_scan_new(nd_scan **out, const nd_options *opts)
+{
+    static const nd_options defaults = ND_OPTIONS_INIT;
+    nd_scan *s;
+    int err;
+
+    if (!out)
+        return ND_EINVAL;
+    *out = NULL;
+    s = calloc(1, sizeof *s);
+    if (!s)
+        return ND_ENOMEM;
+    *out = s;
+    s->opts = opts ? *opts : defaults;
+    err = scan_check_options(s);
+    if (err)
+        return err;
+    s->id_field = strdup(s->opts.id_field);
+    s->text_field = strdup(s->opts.text_field);
+    if (!s->id_field || !s->text_field)
+        return scan_fail(s, ND_ENOMEM, "out of memory");
+    s->opts.id_field = s->id_field;
+    s->opts.text_field = s->text_field;
+    err = nd_lsh_choose(&s->bands, &s->rows, &s->fp, &s->fn,
+                        s->opts.threshold, s->opts.perm, ND_LSH_W_FP,
+                        ND_LSH_W_FN);
+    if (err)
+        return scan_fail(s, err, "cannot choose LSH bands for threshold %g",
+                         s->opts.threshold);
+    return 0;
+}
+
+void nd_scan_free(nd_scan *s)
+{
+    size_t i;
+
+    if (!s)
+        return;
+    for (i = 0; i < s->n_inputs; i++) {
+        free((char *)s->inputs[i].path);
+        free((char *)s->inputs[i].name);
+    }
+    free(s->inputs);
+    if (s->spool) {
+        unlink(s->spool);
+        free(s->spool);
+    }
+    free(s->id_field);
+    free(s->text_field);
+    free(s->articles);
+    nd_buf_free(&s->ids);
+    free(s->paras);
+    free(s->set_off);
+    free(s->set_n);
+    nd_u64vec_free(&s->sets);
+    free(s->copy_of);
+    free(s->cluster_of);
+    free(s->member_off);
+    free(s->members);
+    free(s);
+}
+
+const char *nd_scan_errmsg(const nd_scan *s)
+{
+    return s ? s->errmsg : "no scan";
+}
+
+int nd_scan_stats(nd_stats *out, const nd_scan *s)
+{
+    if (!out || !s)
+        return ND_EINVAL;
+    *out = s->stats;
+    return 0;
+}
+
+/* Copies standard input to a temporary file, so pass 2 can read it again. */
+static int scan_spool_stdin(nd_scan *s)
+{
+    const char *tmp = getenv("TMPDIR");
+    char buf[1 << 16];
+    size_t n;
+    FILE *f = NULL;
+    int fd, err = 0;
+
+    if (s->spool)
+        return scan_fail(s, ND_EINVAL, "'-' (standard input) given twice");
+    if (!tmp || !*tmp)
+        tmp = "/tmp";
+    s->spool = malloc(strlen(tmp) + 32);
+    if (!s->spool)
+        return scan_fail(s, ND_ENOMEM, "out of memory");
+    sprintf(s->spool, "%s/neardup-stdin-XXXXXX", tmp);
+    fd = mkstemp(s->spool);
+    if (fd < 0) {
+        err = scan_fail(s, ND_EIO, "cannot spool standard input to %s: %s",
+                        s->spool, strerror(errno));
+        free(s->spool);
+        s->spool = NULL;
+        return err;
+    }
+    f = fdopen(fd, "wb");
+    if (!f) {
+        close(fd);
+        return scan_fail(s, ND_EIO, "cannot spool standard input: %s",
+                         strerror(errno));
+    }
+    while ((n = fread(buf, 1, sizeof buf, stdin)) > 0)
+        if (fwrite(buf, 1, n, f) != n) {
+            err = scan_fail(s, ND_EIO, "cannot spool standard input to %s: %s",
+                            s->spool, strerror(errno));
+            break;
+        }
+    if (!err && ferror(stdin))
+        err = scan_fail(s, ND_EIO, "cannot read standard input: %s",
+                        strerror(errno));
+    if (fclose(f) != 0 && !err)
+        err = scan_fail(s, ND_EIO, "cannot spool standard input to %s: %s",
+                        s->spool, strerror(errno));
+    return err;
+}
+
+int nd_scan_add_input(nd_scan *s, const char *path)
+{
+    nd_input *in;
+    size_t cap = s->n_inputs;
+    int err;
+
+    if (!s || !path || !*path)
+        return ND_EINVAL;
+    if (s->ran)
+        return scan_fail(s, ND_EINVAL, "inputs cannot be added after a run");
+    if (strcmp(path, "-") != 0) {
+        struct stat st;
+
+        if (stat(path, &st) != 0)
+            return scan_fail(s, ND_EIO, "%s: %s", path, strerror(errno));
+    } else {
+        err = scan_spool_stdin(s);
+        if (err)
+            return err;
+    }
+    err = nd_grow((void **)&s->inputs, &cap, s->n_inputs + 1, sizeof *in);
+    if (err)
+        return scan_fail(s, err, "out of memory");
+    in = &s->inputs[s->n_inputs];
+    in->path = strdup(strcmp(path, "-") == 0 ? s->spool : path);
+    in->name = strdup(path);
+    if (!in->path || !in->name) {
+        free((char *)in->path);
+        free((char *)in->name);
+        return scan_fail(s, ND_ENOMEM, "out of memory");
+    }
+    s->n_inputs++;
+    return 0;
+}
+
+/* ---- pass 1: one article at a time -------------------------------------- */
+
+/* Open-addressing table from a set's hash to the first paragraph holding
+ * that set, to tie exact copies together before any MinHash work. */
+typedef struct scan_seen {
+    uint64_t *hash; /* set hashes, 0 = empty slot (hash 0 is remapped) */
+    uint32_t *para; /* first paragraph with that set */
+    size_t cap;     /* slots, a power of two */
+    size_t n;       /* slots used */
+} scan_seen;
+
+/* Reusable working memory of pass 1. */
+typedef struct scan_work {
+    nd_spanvec spans;  /* paragraphs of the article */
+    nd_buf norm;       /* normalised paragraph */
+    nd_u64vec seq;     /* shingle hashes in text order */
+    nd_u64vec anchors; /* winnowing anchors */
+    uint32_t *sig;     /* MinHash signature */
+    nd_minhash mh;     /* permutations */
+    nd_keyvec bands;   /* (band key, paragraph) */
+    nd_keyvec index;   /* (anchor, paragraph) */
+    nd_keyvec queries; /* (query, paragraph) */
+    scan_seen seen;    /* exact copies */
+} scan_work;
+
+static void scan_work_free(scan_work *w)
+{
+    nd_spanvec_free(&w->spans);
+    nd_buf_free(&w->norm);
+    nd_u64vec_free(&w->seq);
+    nd_u64vec_free(&w->anchors);
+    free(w->sig);
+    nd_minhash_free(&w->mh);
+    nd_keyvec_free(&w->bands);
+    nd_keyvec_free(&w->index);
+    nd_keyvec_free(&w->queries);
+    free(w->seen.hash);
+    free(w->seen.para);
+}
+
+static int seen_grow(scan_seen *t)
+{
+    size_t ncap = t->cap ? t->cap * 2 : 1024, i;
+    uint64_t *h = calloc(ncap, sizeof *h);
+    uint32_t *p = malloc(ncap * sizeof *p);
+
+    if (!h || !p) {
+        free(h);
+        free(p);
+        return ND_ENOMEM;
+    }
+    for (i = 0; i < t->cap; i++) {
+        size_t j;
+
+        if (!t->hash[i])
+            continue;
+        for (j = t->hash[i] & (ncap - 1); h[j]; j = (j + 1) & (ncap - 1))
+            ;
+        h[j] = t->hash[i];
+        p[j] = t->para[i];
+    }
+    free(t->hash);
+    free(t->para);
+    t->hash = h;
+    t->para = p;
+    t->cap = ncap;
+    return 0;
+}
+
+/*
+ * Looks up the set of paragraph p (already stored in s->sets) among the sets
+ * seen; returns the first paragraph with an equal set, or ND_NONE after
+ * recording p as the first holder of its set.
+ */
+static int scan_seen_lookup(nd_scan *s, scan_seen *t, uint32_t p,
+                            uint32_t *out)
+{
+    const uint64_t *set = s->sets.v + s->set_off[p];
+    uint32_t n = s->set_n[p];
+    uint64_t h = XXH3_64bits(set, n * sizeof *set);
+    size_t j;
+    int err;
+
+    if (h == 0)
+        h = 1;
+    if ((t->n + 1) * 2 > t->cap && (err = seen_grow(t)) != 0)
+        return err;
+    for (j = h & (t->cap - 1); t->hash[j]; j = (j + 1) & (t->cap - 1)) {
+        uint32_t q = t->para[j];
+
+        if (t->hash[j] == h && s->set_n[q] == n &&
+            memcmp(s->sets.v + s->set_off[q], set, n * sizeof *set) == 0) {
+            *out = q;
+            return 0;
+        }
+    }
+    t->hash[j] = h;
+    t->para[j] = p;
+    t->n++;
+    *out = ND_NONE;
+    return 0;
+}
+
+static int scan_grow_paras(nd_scan *s, size_t need)
+{
+    int err = nd_grow((void **)&s->paras, &s->cap_paras, need,
+                      sizeof *s->paras);
+
+    if (!err)
+        err = nd_grow((void **)&s->set_off, &s->cap_sets_meta, need,
+                      sizeof *s->set_off);
+    if (!err) {
+        size_t cap = s->cap_sets_meta;
+
+        /* set_n follows set_off's capacity; realloc keeps it in step. */
+        uint32_t *p = realloc(s->set_n, cap * sizeof *p);
+
+        if (!p)
+            return ND_ENOMEM;
+        s->set_n = p;
+        err = nd_grow((void **)&s->copy_of, &s->cap_copy_of, need,
+                      sizeof *s->copy_of);
+    }
+    return err;
+}
+
+/* Runs one paragraph through normalise, shingle, copy check and the key
+ * generators. */
+static int scan_paragraph(nd_scan *s, scan_work *w, uint32_t p,
+                          const char *text, size_t len)
+{
+    const nd_options *o = &s->opts;
+    size_t words, n, i;
+    uint64_t off;
+    uint32_t first;
+    int err;
+
+    err = nd_normalize(&w->norm, &words, text, len);
+    if (!err)
+        err = nd_shingle(&w->seq, w->norm.data, w->norm.len, o->ngram,
+                         o->seed);
+    if (err)
+        return err;
+    n = w->seq.n;
+    if (n > UINT32_MAX)
+        n = UINT32_MAX;
+
+    /* The set goes to the pool, sorted without repeats. */
+    off = s->sets.n;
+    err = nd_u64vec_reserve(&s->sets, n);
+    if (err)
+        return err;
+    memcpy(s->sets.v + off, w->seq.v, n * sizeof *w->seq.v);
+    s->set_off[p] = off;
+    s->set_n[p] = (uint32_t)nd_u64_sort_unique(s->sets.v + off, n);
+    s->copy_of[p] = ND_NONE;
+    if (s->set_n[p] == 0)
+        return 0; /* no words: nothing to match */
+
+    err = scan_seen_lookup(s, &w->seen, p, &first);
+    if (err)
+        return err;
+    if (first != ND_NONE) {
+        /* An exact copy: share the first holder's set, skip LSH. */
+        s->copy_of[p] = first;
+        s->set_off[p] = s->set_off[first];
+        return 0;
+    }
+    s->sets.n = off + s->set_n[p];
+
+    nd_minhash_sign(&w->mh, w->sig, s->sets.v + off, s->set_n[p]);
+    for (i = 0; i < s->bands; i++) {
+        err = nd_keyvec_push(&w->bands,
+                             nd_lsh_band_key(w->sig, (unsigned)i, s->rows,
+                                             o->seed),
+                             p);
+        if (err)
+            return err;
+    }
+
+    /* Containment: every paragraph is indexed by its anchors; one large
+     * enough to be contained in another also asks with its queries. */
+    w->anchors.n = 0;
+    err = nd_lsh_anchors(&w->anchors, w->seq.v, w->seq.n, o->min_contain);
+    for (i = 0; !err && i < w->anchors.n; i++)
+        err = nd_keyvec_push(&w->index, w->anchors.v[i], p);
+    if (!err && s->set_n[p] >= o->min_contain) {
+        uint64_t q[2];
+        size_t nq = nd_lsh_queries(q, w->seq.v, w->seq.n, o->min_contain);
+
+        for (i = 0; !err && i < nq; i++)
+            err = nd_keyvec_push(&w->queries, q[i], p);
+    }
+    return err;
+}
+
+static int scan_article(nd_scan *s, scan_work *w, const nd_record *rec)
+{
+    nd_article *a;
+    size_t i, idlen = strlen(rec->id);
+    int err;
+
+    if (s->n_articles >= ND_MAX_ITEMS)
+        return scan_fail(s, ND_EINVAL, "more than %u articles",
+                         (unsigned)ND_MAX_ITEMS);
+    err = nd_grow((void **)&s->articles, &s->cap_articles, s->n_articles + 1,
+                  sizeof *s->articles);
+    if (!err)
+        err = nd_segment(&w->spans, rec->text, rec->text_len);
+    if (!err && s->n_paras + w->spans.n >= ND_MAX_ITEMS)
+        return scan_fail(s, ND_EINVAL, "more than %u paragraphs",
+                         (unsigned)ND_MAX_ITEMS);
+    if (!err)
+        err = scan_grow_paras(s, s->n_paras + w->spans.n);
+    if (err)
+        goto fail;
+    a = &s->articles[s->n_articles];
+    a->id_off = s->ids.len;
+    err = nd_buf_append(&s->ids, rec->id, idlen + 1);
+    if (err)
+        goto fail;
+    a->first = (uint32_t)s->n_paras;
+    a->n = (uint32_t)w->spans.n;
+    a->text_len = rec->text_len;
+    a->text_hash = XXH3_64bits(rec->text, rec->text_len);
+
+    for (i = 0; i < w->spans.n; i++) {
+        uint32_t p = (uint32_t)(s->n_paras + i);
+        nd_para *pa = &s->paras[p];
+
+        pa->doc = (uint32_t)s->n_articles;
+        pa->idx = (uint32_t)i;
+        pa->start = w->spans.v[i].start;
+        pa->end = w->spans.v[i].end;
+        pa->canon = p;
+        pa->jaccard = pa->contain = 1.0f;
+        err = scan_paragraph(s, w, p, rec->text + pa->start,
+                             pa->end - pa->start);
+        if (err)
+            goto fail;
+    }
+    s->n_paras += w->spans.n;
+    s->n_articles++;
+    s->stats.bytes += rec->text_len;
+    return 0;
+fail:
+    return scan_fail(s, err, "%s: %s", rec->file, nd_strerror(err));
+}
+
+/* ---- candidates, verification, clusters --------------------------------- */
+
+typedef struct scan_cover {
+    nd_scan *s;         /* the scan */
+    nd_thresholds th;   /* duplicate thresholds */
+} scan_cover;
+
+static const uint64_t *scan_set(const nd_scan *s, uint32_t p)
+{
+    return s->sets.v + s->set_off[p];
+}
+
+static int scan_covers(double *jac, double *cont, uint32_t canon,
+                       uint32_t item, void *payload)
+{
+    scan_cover *c = payload;
+    const nd_scan *s = c->s;
+    nd_sim sim;
+
+    nd_verify(&sim, scan_set(s, canon), s->set_n[canon], scan_set(s, item),
+              s->set_n[item]);
+    if (!nd_verify_covers(&sim, s->set_n[item], &c->th))
+        return 0;
+    *jac = sim.jaccard;
+    *cont = sim.b_in_a;
+    return 1;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+/*
+ * Verifies the candidates, joins verified pairs and exact copies, then
+ * splits every component into clusters. A paragraph strictly contained in
+ * a larger member of its component goes after the others in preference,
+ * so that the containing paragraph is the canonical; otherwise input order
+ * decides (earliest article first, then position).
+ */
+static int scan_cluster(nd_scan *s, nd_pairvec *pairs)
+{
+    scan_cover cov;
+    nd_uf uf = {0};
+    uint8_t *contained = NULL;
+    uint64_t *order = NULL; /* sort keys, see below */
+    uint32_t *items = NULL, *canon = NULL, *count = NULL;
+    float *jac = NULL, *cont = NULL;
+    size_t i, n = s->n_paras, n_order = 0, k;
+    int err;
+
+    cov.s = s;
+    cov.th.jaccard = s->opts.threshold;
+    cov.th.containment = s->opts.containment;
+    cov.th.min_contain = s->opts.min_contain;
+
+    err = nd_uf_init(&uf, n);
+    if (err)
+        goto done;
+    contained = calloc(n ? n : 1, 1);
+    count = calloc(n ? n : 1, sizeof *count);
+    if (!contained || !count) {
+        err = ND_ENOMEM;
+        goto done;
+    }
+    s->stats.candidate_pairs = pairs->n;
+    for (i = 0; i < pairs->n; i++) {
+        uint32_t a = pairs->v[i].a, b = pairs->v[i].b;
+        size_t na = s->set_n[a], nb = s->set_n[b];
+        nd_sim sim;
+
+        nd_verify(&sim, scan_set(s, a), na, scan_set(s, b), nb);
+        if (!nd_verify_is_dup(&sim, na, nb, &cov.th))
+            continue;
+        s->stats.verified_pairs++;
+        nd_uf_union(&uf, a, b);
+        if (nb > na && na >= cov.th.min_contain &&
+            sim.a_in_b >= cov.th.containment)
+            contained[a] = 1;
+        if (na > nb && nb >= cov.th.min_contain &&
+            sim.b_in_a >= cov.th.containment)
+            contained[b] = 1;
+    }
+    for (i = 0; i < n; i++)
+        if (s->copy_of[i] != ND_NONE)
+            nd_uf_union(&uf, s->copy_of[i], (uint32_t)i);
+    /* A copy is contained wherever its first holder is. */
+    for (i = 0; i < n; i++)
+        if (s->copy_of[i] != ND_NONE)
+            contained[i] = contained[s->copy_of[i]];
+
+    for (i = 0; i < n; i++)
+        count[nd_uf_find(&uf, (uint32_t)i)]++;
+    order = malloc((n ? n : 1) * sizeof *order);
+    if (!order) {
+        err = ND_ENOMEM;
+        goto done;
+    }
+    /* Sort key: component root, then contained paragraphs last, then
+     * paragraph number, packed as root:32 | contained:1 | paragraph:31. */
+    for (i = 0; i < n; i++) {
+        uint32_t r = nd_uf_find(&uf, (uint32_t)i);
+
+        if (count[r] < 2)
+            continue;
+        order[n_order++] = ((uint64_t)r << 32) |
+                           ((uint64_t)contained[i] << 31) | (uint64_t)i;
+    }
+    qsort(order, n_order, sizeof *order, cmp_u64);
+
+    items = malloc((n_order ? n_order : 1) * sizeof *items);
+    canon = malloc((n_order ? n_order : 1) * sizeof *canon);
+    jac = malloc((n_order ? n_order : 1) * sizeof *jac);
+    cont = malloc((n_order ? n_order : 1) * sizeof *cont);
+    if (!items || !canon || !jac || !cont) {
+        err = ND_ENOMEM;
+        goto done;
+    }
+    for (i = 0; i < n_order; i++)
+        items[i] = (uint32_t)(order[i] & 0x7fffffffu);
+    for (i = 0; i < n_order; i = k) {
+        uint64_t root = order[i] >> 32;
+        size_t j;
+
+        for (k = i; k < n_order && (order[k] >> 32) == root; k++)
+            ;
+        err = nd_cluster_assign(canon + i, jac + i, cont + i, items + i,
+                                k - i, scan_covers, &cov);
+        if (err)
+            goto done;
+        for (j = i; j < k; j++) {
+            nd_para *pa = &s->paras[items[j]];
+
+            pa->canon = canon[j];
+            pa->jaccard = jac[j];
+            pa->contain = cont[j];
+        }
+    }
+done:
+    nd_uf_free(&uf);
+    free(contained);
+    free(count);
+    free(order);
+    free(items);
+    free(canon);
+    free(jac);
+    free(cont);
+    return err;
+}
+
+/* Numbers the clusters in the order of their canonicals and lists their
+ * members in paragraph order. */
+static int scan_index_clusters(nd_scan *s)
+{
+    size_t i, n = s->n_paras, k = 0;
+    uint32_t *fill;
+
+    s->cluster_of = malloc((n ? n : 1) * sizeof *s->cluster_of);
+    if (!s->cluster_of)
+        return ND_ENOMEM;
+    for (i = 0; i < n; i++)
+        s->cluster_of[i] = ND_NONE;
+    for (i = 0; i < n; i++) {
+        const nd_para *pa = &s->paras[i];
+
+        if (pa->canon == i)
+            continue;
+        s->stats.paragraphs_removed++;
+        s->stats.bytes_removed += pa->end - pa->start;
+        if (s->cluster_of[pa->canon] == ND_NONE)
+            s->cluster_of[pa->canon] = 0; /* mark: has members */
+    }
+    for (i = 0; i < n; i++)
+        if (s->cluster_of[i] != ND_NONE)
+            s->cluster_of[i] = (uint32_t)k++;
+    s->n_clusters = k;
+    s->member_off = calloc(k + 1, sizeof *s->member_off);
+    s->members = malloc((s->stats.paragraphs_removed ? s->stats.paragraphs_removed
+                                                     : 1) *
+                        sizeof *s->members);
+    fill = calloc(k + 1, sizeof *fill);
+    if (!s->member_off || !s->members || !fill) {
+        free(fill);
+        return ND_ENOMEM;
+    }
+    for (i = 0; i < n; i++)
+        if (s->paras[i].canon != i)
+            s->member_off[s->cluster_of[s->paras[i].canon] + 1]++;
+    for (i = 0; i < k; i++)
+        s->member_off[i + 1] += s->member_off[i];
+    for (i = 0; i < n; i++) {
+        uint32_t c;
+
+        if (s->paras[i].canon == i)
+            continue;
+        c = s->cluster_of[s->paras[i].canon];
+        s->members[s->member_off[c] + fill[c]++] = (uint32_t)i;
+    }
+    free(fill);
+    s->stats.clusters = k;
+    return 0;
+}
+
+static void scan_read_opts(const nd_scan *s, nd_read_opts *ro)
+{
+    ro->id_field = s->opts.id_field;
+    ro->text_field = s->opts.text_field;
+    ro->strict = s->opts.strict;
+    ro->warn = s->opts.warn;
+    ro->warn_payload = s->opts.warn_payload;
+}
+
+int nd_scan_run(nd_scan *s)
+{
+    nd_reader *r = NULL;
+    nd_read_opts ro;
+    nd_read_stats rs;
+    nd_record rec;
+    nd_pairvec pairs = {0};
+    scan_work w;
+    int err, got;
+
+    if (!s)
+        return ND_EINVAL;
+    if (s->ran)
+        return scan_fail(s, ND_EINVAL, "a scan runs once");
+    if (s->n_inputs == 0)
+        return scan_fail(s, ND_EINVAL, "no input given");
+    memset(&w, 0, sizeof w);
+    err = nd_minhash_init(&w.mh, s->opts.perm, s->opts.seed);
+    if (err)
+        return scan_fail(s, err, "out of memory");
+    w.sig = malloc(s->opts.perm * sizeof *w.sig);
+    if (!w.sig) {
+        err = scan_fail(s, ND_ENOMEM, "out of memory");
+        goto done;
+    }
+
+    scan_read_opts(s, &ro);
+    err = nd_reader_open(&r, s->inputs, s->n_inputs, &ro);
+    if (err) {
+        scan_fail(s, err, "%s", r ? nd_reader_errmsg(r) : nd_strerror(err));
+        goto done;
+    }
+    while ((got = nd_reader_next(r, &rec)) == 1) {
+        err = scan_article(s, &w, &rec);
+        if (err)
+            goto done;
+    }
+    if (got < 0) {
+        err = scan_fail(s, got, "%s", nd_reader_errmsg(r));
+        goto done;
+    }
+    nd_reader_stats(&rs, r);
+    s->stats.files = rs.files;
+    s->stats.files_ignored = rs.files_ignored;
+    s->stats.records_skipped = rs.skipped;
+    s->stats.articles = s->n_articles;
+    s->stats.paragraphs = s->n_paras;
+    s->stats.bands = s->bands;
+    s->stats.rows = s->rows;
+    s->stats.fp_rate = s->fp;
+    s->stats.fn_rate = s->fn;
+
+    /* Candidates from both generators, each pair once. */
+    err = nd_lsh_pairs(&pairs, &w.bands, ND_BUCKET_CAP);
+    nd_keyvec_free(&w.bands);
+    if (!err)
+        err = nd_lsh_join(&pairs, &w.index, &w.queries, ND_BUCKET_CAP);
+    nd_keyvec_free(&w.index);
+    nd_keyvec_free(&w.queries);
+    if (!err) {
+        nd_lsh_pairs_unique(&pairs);
+        err = scan_cluster(s, &pairs);
+    }
+    if (!err)
+        err = scan_index_clusters(s);
+    if (err) {
+        scan_fail(s, err, "clustering failed: %s", nd_strerror(err));
+        goto done;
+    }
+    s->ran = 1;
+done:
+    nd_pairvec_free(&pairs);
+    scan_work_free(&w);
+    nd_reader_free(r);
+    return err;
+}
+
+int nd_scan_write(nd_scan *s, const char *outdir)
+{
+    nd_result res;
+    nd_read_opts ro;
+
+    if (!s || !outdir || !*outdir)
+        return ND_EINVAL;
+    if (!s->ran)
+        return scan_fail(s, ND_EINVAL, "nd_scan_write needs nd_scan_run first");
+    res.articles = s->articles;
+    res.n_articles = s->n_articles;
+    res.ids = s->ids.data ? s->ids.data : "";
+    res.paras = s->paras;
+    res.n_paras = s->n_paras;
+    res.cluster_of = s->cluster_of;
+    res.member_off = s->member_off;
+    res.members = s->members;
+    res.n_clusters = s->n_clusters;
+    res.opts = &s->opts;
+    res.stats = &s->stats;
+    scan_read_opts(s, &ro);
+    /* Pass 1 has warned about every fault already. */
+    ro.warn = NULL;
+    ro.strict = 0;
+    return nd_report_write(&res, s->inputs, s->n_inputs, &ro, outdir,
+                           s->errmsg, sizeof s->errmsg);
+}

@@ -1,0 +1,126 @@
+/*
+ * segment.c - splits an article into paragraphs (see segment.h for the
+ * rules).
+ *
+ * One pass over the bytes, line by line. Each non-blank line is pushed as a
+ * span of its own straight away; the span index where the current block
+ * began is remembered, together with whether every line of the block but
+ * the newest lies within the hard-wrap widths. When a blank line or the end
+ * of the text closes the block, a block of two or more lines that passed
+ * that test is collapsed into one span from the first line's start to the
+ * last line's end. So no line list is ever kept besides the output itself.
+ */
+#include "segment.h"
+
+#include <stdlib.h>
+
+#include "util.h"
+
+/* Nonzero for the one-byte white space of segment.h (not \n: it ends lines). */
+static int segment_is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/*
+ * Trims [*s, *e) of ASCII white space and U+00A0 (C2 A0) at both ends.
+ * A lone A0 byte is not white space: it is invalid UTF-8, an ordinary byte.
+ */
+static void segment_trim(const unsigned char *t, size_t *s, size_t *e)
+{
+    size_t a = *s, b = *e;
+
+    for (;;) {
+        if (a < b && segment_is_space(t[a]))
+            a++;
+        else if (b - a >= 2 && t[a] == 0xC2 && t[a + 1] == 0xA0)
+            a += 2;
+        else
+            break;
+    }
+    for (;;) {
+        if (b > a && segment_is_space(t[b - 1]))
+            b--;
+        else if (b - a >= 2 && t[b - 2] == 0xC2 && t[b - 1] == 0xA0)
+            b -= 2;
+        else
+            break;
+    }
+    *s = a;
+    *e = b;
+}
+
+/* Whether a trimmed line of n bytes may be a non-final line of wrapped prose. */
+static int segment_wrap_width(size_t n)
+{
+    return n >= ND_WRAP_MIN && n <= ND_WRAP_MAX;
+}
+
+/*
+ * Closes the block whose lines are out->v[first..out->n): a hard-wrapped
+ * block (two or more lines, every one but the last of wrap width) becomes a
+ * single span.
+ */
+static void segment_close_block(nd_spanvec *out, size_t first, int wrapped)
+{
+    if (out->n - first >= 2 && wrapped) {
+        out->v[first].end = out->v[out->n - 1].end;
+        out->n = first + 1;
+    }
+}
+
+int nd_segment(nd_spanvec *out, const char *text, size_t len)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    size_t pos = 0, first = 0;
+    int wrapped = 1; /* every line of the block but the newest is of wrap width */
+    int err;
+
+    out->n = 0;
+    while (pos < len) {
+        size_t ls = pos, le, s, e;
+
+        /* Find the line end: \n, \r\n or a lone \r. */
+        while (pos < len && t[pos] != '\n' && t[pos] != '\r')
+            pos++;
+        le = pos;
+        if (pos < len) {
+            if (t[pos] == '\r' && pos + 1 < len && t[pos + 1] == '\n')
+                pos += 2;
+            else
+                pos++;
+        }
+
+        s = ls;
+        e = le;
+        segment_trim(t, &s, &e);
+        if (s == e) { /* a blank line closes the block */
+            segment_close_block(out, first, wrapped);
+            first = out->n;
+            wrapped = 1;
+            continue;
+        }
+        if (out->n > first) {
+            const nd_span *prev = &out->v[out->n - 1];
+
+            if (!segment_wrap_width(prev->end - prev->start))
+                wrapped = 0;
+        }
+        err = nd_grow((void **)&out->v, &out->cap, out->n + 1,
+                      sizeof(nd_span));
+        if (err)
+            return err;
+        out->v[out->n].start = s;
+        out->v[out->n].end = e;
+        out->n++;
+    }
+    segment_close_block(out, first, wrapped);
+    return 0;
+}
+
+void nd_spanvec_free(nd_spanvec *vec)
+{
+    free(vec->v);
+    vec->v = NULL;
+    vec->n = vec->cap = 0;
+}

@@ -1,0 +1,51 @@
+/*
+ * util.h - growable buffers and small helpers shared by every module.
+ *
+ * Every module keeps its working memory in these vectors and reuses them
+ * from one paragraph to the next, so the hot path allocates only when a
+ * paragraph is larger than any before it. Growth failures come back as
+ * ND_ENOMEM; nothing here aborts.
+ */
+#ifndef ND_UTIL_H
+#define ND_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "neardup.h"
+
+/* A growable byte buffer. Zero-initialised is an empty buffer. */
+typedef struct nd_buf {
+    char *data; /* len bytes, plus a NUL at data[len] when data != NULL */
+    size_t len; /* bytes in use */
+    size_t cap; /* bytes allocated */
+} nd_buf;
+
+/* A growable array of 64-bit values. Zero-initialised is empty. */
+typedef struct nd_u64vec {
+    uint64_t *v; /* the values */
+    size_t n;    /* values in use */
+    size_t cap;  /* values allocated */
+} nd_u64vec;
+
+/* Ensures room for extra more bytes (plus the trailing NUL). */
+int nd_buf_reserve(nd_buf *b, size_t extra);
+/* Appends n bytes and keeps the buffer NUL-terminated. */
+int nd_buf_append(nd_buf *b, const void *p, size_t n);
+int nd_buf_putc(nd_buf *b, char c);
+void nd_buf_free(nd_buf *b);
+
+int nd_u64vec_push(nd_u64vec *vec, uint64_t x);
+int nd_u64vec_reserve(nd_u64vec *vec, size_t extra);
+void nd_u64vec_free(nd_u64vec *vec);
+
+/*
+ * Grows *ptr (an array of elem-sized items with *cap allocated) so that it
+ * holds at least need items. Returns 0 or ND_ENOMEM (then *ptr is intact).
+ */
+int nd_grow(void **ptr, size_t *cap, size_t need, size_t elem);
+
+/* Sorts and removes repeats from a[0..n); returns the new count. */
+size_t nd_u64_sort_unique(uint64_t *a, size_t n);
+
+#endif /* ND_UTIL_H */

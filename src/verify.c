@@ -1,0 +1,48 @@
+/*
+ * verify.c - exact Jaccard and containment of candidate pairs (see
+ * verify.h).
+ *
+ * Shingle sets arrive sorted and without repeats, so one merge walk counts
+ * the intersection in O(|A| + |B|) with no memory; every other figure
+ * follows from that count and the two sizes.
+ */
+#include "verify.h"
+
+void nd_verify(nd_sim *out, const uint64_t *a, size_t na, const uint64_t *b,
+               size_t nb)
+{
+    size_t i = 0, j = 0, inter = 0, uni;
+
+    while (i < na && j < nb) {
+        if (a[i] < b[j]) {
+            i++;
+        } else if (b[j] < a[i]) {
+            j++;
+        } else {
+            inter++;
+            i++;
+            j++;
+        }
+    }
+    uni = na + nb - inter;
+    out->jaccard = uni ? (double)inter / (double)uni : 0.0;
+    out->a_in_b = na ? (double)inter / (double)na : 0.0;
+    out->b_in_a = nb ? (double)inter / (double)nb : 0.0;
+}
+
+int nd_verify_covers(const nd_sim *s, size_t nb, const nd_thresholds *t)
+{
+    if (s->jaccard >= t->jaccard)
+        return 1;
+    /* Containment needs a minimum size: a one-shingle line would
+     * otherwise be held by every paragraph that quotes it. */
+    return nb >= t->min_contain && s->b_in_a >= t->containment;
+}
+
+int nd_verify_is_dup(const nd_sim *s, size_t na, size_t nb,
+                     const nd_thresholds *t)
+{
+    if (nd_verify_covers(s, nb, t))
+        return 1;
+    return na >= t->min_contain && s->a_in_b >= t->containment;
+}

@@ -1,0 +1,620 @@
+/*
+ * test_cli.c - end-to-end tests of the neardup program on real files.
+ *
+ * Runs the built binary (ND_CLI, set by CMake) on corpus/ and on bad inputs
+ * made in a temporary directory, and checks its outputs: the duplicates
+ * the sample corpus really contains, byte offsets that point at the
+ * paragraphs, nothing lost from the cleaned corpus, determinism, and the
+ * handling of bad input and bad usage.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <json-c/json.h>
+#include <zlib.h>
+
+#define CORPUS ND_SOURCE_DIR "/corpus"
+
+static char tmpdir[256];
+
+/* ---- helpers ------------------------------------------------------------ */
+
+/* Runs a shell command line built like printf; returns its exit status. */
+static int run(const char *fmt, ...)
+{
+    char cmd[4096];
+    va_list ap;
+    int st;
+
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long n;
+
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    fclose(f);
+    if (len)
+        *len = (size_t)n;
+    return buf;
+}
+
+static void spit(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    fclose(f);
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0;
+}
+
+static char *path_in(const char *dir, const char *name)
+{
+    static char buf[4][1024];
+    static int k;
+
+    k = (k + 1) % 4;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
+    return buf[k];
+}
+
+/* Loads OUTDIR/clusters.jsonl as an array of objects. */
+static json_object *load_clusters(const char *outdir)
+{
+    char *text = slurp(path_in(outdir, "clusters.jsonl"), NULL), *line, *save;
+    json_object *arr = json_object_new_array();
+
+    assert_non_null(text);
+    for (line = strtok_r(text, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        json_object *o = json_tokener_parse(line);
+
+        assert_non_null(o);
+        json_object_array_add(arr, o);
+    }
+    free(text);
+    return arr;
+}
+
+static const char *str_of(json_object *o, const char *key)
+{
+    json_object *v;
+
+    assert_true(json_object_object_get_ex(o, key, &v));
+    return json_object_get_string(v);
+}
+
+static int64_t int_of(json_object *o, const char *key)
+{
+    json_object *v;
+
+    assert_true(json_object_object_get_ex(o, key, &v));
+    return json_object_get_int64(v);
+}
+
+static double dbl_of(json_object *o, const char *key)
+{
+    json_object *v;
+
+    assert_true(json_object_object_get_ex(o, key, &v));
+    return json_object_get_double(v);
+}
+
+/* The source bytes of a span of a corpus/ article (malloc'd). */
+static char *corpus_span(json_object *span)
+{
+    size_t len;
+    char *all = slurp(path_in(CORPUS, str_of(span, "doc")), &len), *out;
+    int64_t s = int_of(span, "start"), e = int_of(span, "end");
+
+    assert_non_null(all);
+    assert_true(s >= 0 && s < e && (size_t)e <= len);
+    out = malloc((size_t)(e - s) + 1);
+    memcpy(out, all + s, (size_t)(e - s));
+    out[e - s] = '\0';
+    free(all);
+    return out;
+}
+
+static int span_starts(json_object *span, const char *doc_prefix,
+                       const char *text_prefix)
+{
+    char *t;
+    int ok;
+
+    if (strncmp(str_of(span, "doc"), doc_prefix, strlen(doc_prefix)) != 0)
+        return 0;
+    t = corpus_span(span);
+    ok = strncmp(t, text_prefix, strlen(text_prefix)) == 0;
+    free(t);
+    return ok;
+}
+
+/* Finds the cluster holding a paragraph of doc (by id prefix) starting with
+ * text; returns it and sets *member to the member span (or the canonical
+ * span when it is the canonical). */
+static json_object *find_para(json_object *clusters, const char *doc,
+                              const char *text, json_object **member)
+{
+    size_t i, j;
+
+    for (i = 0; i < json_object_array_length(clusters); i++) {
+        json_object *c = json_object_array_get_idx(clusters, i), *canon,
+                    *members;
+
+        assert_true(json_object_object_get_ex(c, "canonical", &canon));
+        assert_true(json_object_object_get_ex(c, "members", &members));
+        if (span_starts(canon, doc, text)) {
+            *member = canon;
+            return c;
+        }
+        for (j = 0; j < json_object_array_length(members); j++) {
+            json_object *m = json_object_array_get_idx(members, j);
+
+            if (span_starts(m, doc, text)) {
+                *member = m;
+                return c;
+            }
+        }
+    }
+    return NULL;
+}
+
+static json_object *canonical_of(json_object *cluster)
+{
+    json_object *canon;
+
+    assert_true(json_object_object_get_ex(cluster, "canonical", &canon));
+    return canon;
+}
+
+static int is_member(json_object *cluster, json_object *span)
+{
+    return span != canonical_of(cluster);
+}
+
+/* ---- setup -------------------------------------------------------------- */
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/neardup-cli-XXXXXX");
+    assert_non_null(mkdtemp(tmpdir));
+    /* One scan of the sample corpus that several tests read. */
+    assert_int_equal(run("%s scan %s -o %s/out -q", ND_CLI, CORPUS, tmpdir),
+                     0);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    run("rm -rf %s", tmpdir);
+    return 0;
+}
+
+/* ---- the sample corpus -------------------------------------------------- */
+
+static void test_cli__corpus_real_duplicates(void **state)
+{
+    json_object *cl = load_clusters(path_in(tmpdir, "out")), *a, *b, *ca,
+                *cb;
+
+    (void)state;
+    /* The same paragraph in seeds 001 and 002. */
+    ca = find_para(cl, "001_", "So far, the offensives managed to retake", &a);
+    cb = find_para(cl, "002_", "So far, the offensives managed to retake", &b);
+    assert_non_null(ca);
+    assert_ptr_equal(ca, cb);
+    assert_true(dbl_of(b, "jaccard") >= 0.999);
+
+    /* A near-copy (Jaccard about 0.8) with a different ending. */
+    ca = find_para(cl, "001_", "Iraqi government forces approached the "
+                               "southern borders of Erbil", &a);
+    cb = find_para(cl, "002_", "Iraqi government forces approached the "
+                               "southern borders of Erbil", &b);
+    assert_non_null(ca);
+    assert_ptr_equal(ca, cb);
+    /* Jaccard 0.79; 94% of 001's shingles are in 002's longer version, so
+     * that one is the canonical. */
+    assert_true(is_member(ca, a));
+    assert_true(dbl_of(a, "jaccard") >= 0.75);
+    assert_true(dbl_of(a, "containment") >= 0.9);
+
+    /* Re-paragraphed text: seed 000's sentence stands alone; seeds 001 and
+     * 002 join it to another sentence. It must point to a paragraph that
+     * contains it, never the other way round. */
+    ca = find_para(cl, "000_", "Many IS militants reportedly fled Qaim", &a);
+    assert_non_null(ca);
+    assert_true(is_member(ca, a));
+    assert_true(dbl_of(a, "containment") >= 0.9);
+    assert_true(dbl_of(a, "jaccard") < 0.8);
+    assert_true(span_starts(canonical_of(ca), "001_", "Many IS militants") ||
+                span_starts(canonical_of(ca), "002_", "In a daily press"));
+
+    /* Site furniture repeated inside one article. */
+    ca = find_para(cl, "002_", "All rights reserved to Arab Today", &a);
+    assert_non_null(ca);
+    assert_string_equal(str_of(canonical_of(ca), "doc"),
+                        "002_04c10d08328eaf7d.txt");
+    assert_int_equal(int_of(ca, "articles"), 1);
+    assert_int_equal(int_of(ca, "size"), 2);
+
+    /* Seed 003's standfirst, repeated after the dateline. */
+    ca = find_para(cl, "003_", "The start of the keenly awaited offensive",
+                   &a);
+    assert_non_null(ca);
+    assert_int_equal(int_of(canonical_of(ca), "para"), 1);
+    assert_int_equal(int_of(ca, "size"), 2);
+    json_object_put(cl);
+}
+
+static void test_cli__corpus_spans_match_source(void **state)
+{
+    json_object *cl = load_clusters(path_in(tmpdir, "out"));
+    size_t i, j, n = json_object_array_length(cl);
+
+    (void)state;
+    assert_true(n >= 5);
+    for (i = 0; i < n; i++) {
+        json_object *c = json_object_array_get_idx(cl, i), *members;
+        char *t = corpus_span(canonical_of(c));
+
+        assert_int_equal(int_of(c, "cluster"), (int64_t)i);
+        /* The canonical's text is exactly its span of the source. */
+        assert_string_equal(t, str_of(canonical_of(c), "text"));
+        free(t);
+        assert_true(json_object_object_get_ex(c, "members", &members));
+        assert_int_equal(int_of(c, "size"),
+                         (int64_t)json_object_array_length(members) + 1);
+        for (j = 0; j < json_object_array_length(members); j++) {
+            json_object *m = json_object_array_get_idx(members, j);
+            char *mt = corpus_span(m);
+            size_t ml = strlen(mt);
+
+            /* Spans are trimmed paragraphs, and every member is within the
+             * thresholds of its canonical. */
+            assert_true(ml > 0 && mt[0] != ' ' && mt[0] != '\n' &&
+                        mt[ml - 1] != ' ' && mt[ml - 1] != '\n');
+            assert_true(dbl_of(m, "jaccard") >= 0.8 ||
+                        dbl_of(m, "containment") >= 0.9);
+            free(mt);
+        }
+    }
+    json_object_put(cl);
+}
+
+static void test_cli__corpus_nothing_lost(void **state)
+{
+    json_object *cl = load_clusters(path_in(tmpdir, "out"));
+    char *stats = slurp(path_in(tmpdir, "out/stats.json"), NULL);
+    json_object *st = json_tokener_parse(stats);
+    size_t i, j, removed = 0, bytes_removed = 0, in_bytes = 0, out_bytes = 0;
+    static const char *const docs[] = {
+        "000_43971502f8c0b970.txt", "001_e669044f4eebc203.txt",
+        "002_04c10d08328eaf7d.txt", "003_e4b1efb5d7665dd4.txt",
+        "004_768a252fde846fac.txt"};
+
+    (void)state;
+    assert_non_null(st);
+    for (i = 0; i < json_object_array_length(cl); i++) {
+        json_object *c = json_object_array_get_idx(cl, i), *members;
+        json_object *canon = canonical_of(c);
+        char name[512], *clean;
+
+        /* The canonical is kept in its article's cleaned copy. */
+        snprintf(name, sizeof name, "out/clean/corpus/%s",
+                 str_of(canon, "doc"));
+        clean = slurp(path_in(tmpdir, name), NULL);
+        assert_non_null(clean);
+        assert_non_null(strstr(clean, str_of(canon, "text")));
+        free(clean);
+        assert_true(json_object_object_get_ex(c, "members", &members));
+        for (j = 0; j < json_object_array_length(members); j++) {
+            json_object *m = json_object_array_get_idx(members, j);
+
+            removed++;
+            bytes_removed += (size_t)(int_of(m, "end") - int_of(m, "start"));
+        }
+    }
+    assert_int_equal(int_of(st, "articles"), 5);
+    assert_int_equal(int_of(st, "files_ignored"), 1); /* corpus/README.md */
+    assert_int_equal(int_of(st, "paragraphs_removed"), (int64_t)removed);
+    assert_int_equal(int_of(st, "bytes_removed"), (int64_t)bytes_removed);
+    assert_int_equal(int_of(st, "clusters"),
+                     (int64_t)json_object_array_length(cl));
+    /* The cleaned files are shorter by at least the removed bytes. */
+    for (i = 0; i < 5; i++) {
+        size_t a, b;
+        char name[512], *x, *y;
+
+        snprintf(name, sizeof name, "out/clean/corpus/%s", docs[i]);
+        x = slurp(path_in(CORPUS, docs[i]), &a);
+        y = slurp(path_in(tmpdir, name), &b);
+        assert_non_null(x);
+        assert_non_null(y);
+        assert_true(b <= a);
+        in_bytes += a;
+        out_bytes += b;
+        free(x);
+        free(y);
+    }
+    assert_true(in_bytes - out_bytes >= bytes_removed);
+    json_object_put(st);
+    free(stats);
+    json_object_put(cl);
+}
+
+static void test_cli__deterministic_across_runs_and_threads(void **state)
+{
+    (void)state;
+    assert_int_equal(run("%s scan %s -o %s/t1 -q --threads 1", ND_CLI, CORPUS,
+                         tmpdir),
+                     0);
+    assert_int_equal(run("%s scan %s -o %s/t2 -q --threads 2", ND_CLI, CORPUS,
+                         tmpdir),
+                     0);
+    assert_int_equal(run("diff -r %s/out %s/t1 && diff -r %s/t1 %s/t2",
+                         tmpdir, tmpdir, tmpdir, tmpdir),
+                     0);
+}
+
+/* ---- JSONL, compression, stdin ------------------------------------------ */
+
+/* Writes the corpus as JSONL (one record per article, plus bad lines when
+ * bad is set) to path. */
+static void write_corpus_jsonl(const char *path, int bad)
+{
+    static const char *const docs[] = {
+        "000_43971502f8c0b970.txt", "001_e669044f4eebc203.txt",
+        "002_04c10d08328eaf7d.txt", "003_e4b1efb5d7665dd4.txt",
+        "004_768a252fde846fac.txt"};
+    FILE *f = fopen(path, "wb");
+    size_t i;
+
+    assert_non_null(f);
+    for (i = 0; i < 5; i++) {
+        json_object *o = json_object_new_object();
+        char *text = slurp(path_in(CORPUS, docs[i]), NULL);
+
+        json_object_object_add(o, "id", json_object_new_string(docs[i]));
+        json_object_object_add(o, "source", json_object_new_string("seed"));
+        json_object_object_add(o, "text", json_object_new_string(text));
+        fprintf(f, "%s\n", json_object_to_json_string_ext(
+                               o, JSON_C_TO_STRING_PLAIN));
+        json_object_put(o);
+        free(text);
+        if (bad && i == 1)
+            fputs("{\"id\": \"broken\", \"text\": \"unterminated\n"
+                  "{\"id\": \"no-text\"}\n"
+                  "[1, 2, 3]\n"
+                  "\n",
+                  f);
+    }
+    fclose(f);
+}
+
+static void test_cli__jsonl_with_bad_lines(void **state)
+{
+    char *err, *clean, *line, *save;
+    size_t lines = 0;
+
+    (void)state;
+    write_corpus_jsonl(path_in(tmpdir, "c.jsonl"), 1);
+    assert_int_equal(run("%s scan %s/c.jsonl -o %s/j 2>%s/j.err >/dev/null",
+                         ND_CLI, tmpdir, tmpdir, tmpdir),
+                     0);
+    err = slurp(path_in(tmpdir, "j.err"), NULL);
+    /* Each bad line is named by file and line. */
+    assert_non_null(strstr(err, "c.jsonl:3:"));
+    assert_non_null(strstr(err, "c.jsonl:4:"));
+    assert_non_null(strstr(err, "c.jsonl:5:"));
+    assert_null(strstr(err, "c.jsonl:6:")); /* a blank line is no fault */
+    free(err);
+    /* The cleaned JSONL keeps the good records with all their fields. */
+    clean = slurp(path_in(tmpdir, "j/clean/c.jsonl"), NULL);
+    assert_non_null(clean);
+    for (line = strtok_r(clean, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        json_object *o = json_tokener_parse(line);
+
+        assert_non_null(o);
+        assert_string_equal(str_of(o, "source"), "seed");
+        assert_non_null(str_of(o, "text"));
+        json_object_put(o);
+        lines++;
+    }
+    assert_int_equal(lines, 5);
+    free(clean);
+    /* Same clusters as the directory scan: same ids, same offsets. */
+    assert_int_equal(run("diff %s/out/clusters.jsonl %s/j/clusters.jsonl "
+                         ">/dev/null",
+                         tmpdir, tmpdir),
+                     0);
+}
+
+static void test_cli__strict_fails_and_keeps_previous_output(void **state)
+{
+    char *before, *after;
+
+    (void)state;
+    write_corpus_jsonl(path_in(tmpdir, "s.jsonl"), 1);
+    write_corpus_jsonl(path_in(tmpdir, "good.jsonl"), 0);
+    assert_int_equal(run("%s scan %s/good.jsonl -o %s/s -q", ND_CLI, tmpdir,
+                         tmpdir),
+                     0);
+    before = slurp(path_in(tmpdir, "s/clusters.jsonl"), NULL);
+    assert_int_equal(run("%s scan --strict %s/s.jsonl -o %s/s 2>%s/s.err",
+                         ND_CLI, tmpdir, tmpdir, tmpdir),
+                     1);
+    after = slurp(path_in(tmpdir, "s/clusters.jsonl"), NULL);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    before = slurp(path_in(tmpdir, "s.err"), NULL);
+    assert_non_null(strstr(before, "s.jsonl:3"));
+    free(before);
+    /* No temporary directory is left behind. */
+    assert_int_equal(run("ls -A %s/s | grep -q tmp", tmpdir), 1);
+}
+
+static void test_cli__gzip_truncated_and_stdin(void **state)
+{
+    char *plain, *gz, *err;
+    size_t n, gzn;
+    gzFile g;
+
+    (void)state;
+    write_corpus_jsonl(path_in(tmpdir, "g.jsonl"), 0);
+    plain = slurp(path_in(tmpdir, "g.jsonl"), &n);
+    g = gzopen(path_in(tmpdir, "g.jsonl.gz"), "wb");
+    assert_non_null(g);
+    assert_int_equal(gzwrite(g, plain, (unsigned)n), (int)n);
+    gzclose(g);
+    /* Compressed input is found by its bytes: give it a misleading name. */
+    assert_int_equal(run("cp %s/g.jsonl.gz %s/g.data", tmpdir, tmpdir), 0);
+    assert_int_equal(run("%s scan %s/g.data -o %s/g -q", ND_CLI, tmpdir,
+                         tmpdir),
+                     0);
+    assert_int_equal(run("diff %s/out/clusters.jsonl %s/g/clusters.jsonl",
+                         tmpdir, tmpdir),
+                     0);
+    /* A truncated stream: a warning, the records before the cut kept. */
+    gz = slurp(path_in(tmpdir, "g.jsonl.gz"), &gzn);
+    spit(path_in(tmpdir, "cut.jsonl.gz"), gz, gzn * 2 / 3);
+    assert_int_equal(run("%s scan %s/cut.jsonl.gz -o %s/cut 2>%s/cut.err "
+                         ">/dev/null",
+                         ND_CLI, tmpdir, tmpdir, tmpdir),
+                     0);
+    err = slurp(path_in(tmpdir, "cut.err"), NULL);
+    assert_non_null(strstr(err, "cut.jsonl.gz"));
+    free(err);
+    /* Standard input. */
+    assert_int_equal(run("%s scan - -o %s/in -q < %s/g.jsonl", ND_CLI, tmpdir,
+                         tmpdir),
+                     0);
+    assert_int_equal(run("diff %s/out/clusters.jsonl %s/in/clusters.jsonl",
+                         tmpdir, tmpdir),
+                     0);
+    free(plain);
+    free(gz);
+}
+
+/* ---- bad input and bad usage -------------------------------------------- */
+
+static void test_cli__bad_files_in_a_directory(void **state)
+{
+    static const char latin1[] = "caf\xe9 cr\xe8me br\xfbl\xe9" "e\n\n"
+                                 "caf\xe9 cr\xe8me br\xfbl\xe9" "e\n";
+    char dir[512], *big, *err;
+    const size_t big_len = 3u << 20;
+    unsigned char bin[4096];
+    size_t i;
+
+    (void)state;
+    snprintf(dir, sizeof dir, "%s/bad", tmpdir);
+    assert_int_equal(mkdir(dir, 0777), 0);
+    spit(path_in(dir, "empty.txt"), "", 0);
+    for (i = 0; i < sizeof bin; i++)
+        bin[i] = (unsigned char)(i * 7919u >> 3);
+    spit(path_in(dir, "binary.txt"), bin, sizeof bin);
+    spit(path_in(dir, "latin1.txt"), latin1, sizeof latin1 - 1);
+    big = malloc(big_len);
+    for (i = 0; i < big_len; i++)
+        big[i] = "abcdefgh ij"[i % 11];
+    spit(path_in(dir, "long-line.txt"), big, big_len);
+    free(big);
+    spit(path_in(dir, "bad.jsonl"), "{\"id\": 1, \"text\": 5}\n{oops\n", 28);
+    assert_int_equal(run("%s scan %s -o %s/badout 2>%s/bad.err >/dev/null",
+                         ND_CLI, dir, tmpdir, tmpdir),
+                     0);
+    err = slurp(path_in(tmpdir, "bad.err"), NULL);
+    assert_non_null(strstr(err, "bad.jsonl:1"));
+    assert_non_null(strstr(err, "bad.jsonl:2"));
+    free(err);
+    /* The repeated Latin-1 paragraph is still found. */
+    err = slurp(path_in(tmpdir, "badout/clusters.jsonl"), NULL);
+    assert_non_null(strstr(err, "\"latin1.txt\""));
+    free(err);
+}
+
+static void test_cli__usage_and_fatal_errors(void **state)
+{
+    char *err;
+
+    (void)state;
+    assert_int_equal(run("%s >/dev/null 2>&1", ND_CLI), 2);
+    assert_int_equal(run("%s --help | grep -q 'Usage: neardup scan'", ND_CLI),
+                     0);
+    assert_int_equal(run("%s --version | grep -q '^neardup '", ND_CLI), 0);
+    assert_int_equal(run("%s scan %s >/dev/null 2>&1", ND_CLI, CORPUS), 2);
+    assert_int_equal(run("%s scan -o %s/u >/dev/null 2>&1", ND_CLI, tmpdir),
+                     2);
+    assert_int_equal(run("%s scan --bogus %s -o %s/u >/dev/null 2>&1", ND_CLI,
+                         CORPUS, tmpdir),
+                     2);
+    assert_int_equal(run("%s scan --threshold 1.5 %s -o %s/u >/dev/null "
+                         "2>&1",
+                         ND_CLI, CORPUS, tmpdir),
+                     2);
+    assert_int_equal(run("%s scan --perm abc %s -o %s/u >/dev/null 2>&1",
+                         ND_CLI, CORPUS, tmpdir),
+                     2);
+    assert_int_equal(run("%s scan %s/does-not-exist -o %s/u 2>%s/u.err",
+                         ND_CLI, tmpdir, tmpdir, tmpdir),
+                     1);
+    err = slurp(path_in(tmpdir, "u.err"), NULL);
+    assert_non_null(strstr(err, "does-not-exist"));
+    free(err);
+    assert_false(exists(path_in(tmpdir, "u/clusters.jsonl")));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cli__corpus_real_duplicates),
+        cmocka_unit_test(test_cli__corpus_spans_match_source),
+        cmocka_unit_test(test_cli__corpus_nothing_lost),
+        cmocka_unit_test(test_cli__deterministic_across_runs_and_threads),
+        cmocka_unit_test(test_cli__jsonl_with_bad_lines),
+        cmocka_unit_test(test_cli__strict_fails_and_keeps_previous_output),
+        cmocka_unit_test(test_cli__gzip_truncated_and_stdin),
+        cmocka_unit_test(test_cli__bad_files_in_a_directory),
+        cmocka_unit_test(test_cli__usage_and_fatal_errors),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

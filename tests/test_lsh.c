@@ -1,0 +1,506 @@
+/*
+ * test_lsh.c - candidate generation: the (b, r) choice against an
+ * independent brute force, band keys, winnowing anchors and queries
+ * (including the containment guarantee as a seeded property), and the
+ * pairing of bucket entries with its cap.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lsh.h"
+#include "neardup.h"
+
+static uint64_t t_rand(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* ---- nd_lsh_choose / nd_lsh_prob ---------------------------------------- */
+
+/* The S-curve and its complement straight from the formula. */
+static double t_p(double s, unsigned b, unsigned r)
+{
+    return 1.0 - pow(1.0 - pow(s, r), b);
+}
+
+static double t_miss(double s, unsigned b, unsigned r)
+{
+    return pow(1.0 - pow(s, r), b);
+}
+
+/* Composite 4-point Gauss-Legendre over [lo, hi] in 256 panels: a rule
+ * unrelated to the library's, exact for each panel up to degree 7. */
+static double t_gauss(double lo, double hi, unsigned b, unsigned r, int miss)
+{
+    static const double x[4] = {-0.8611363115940526, -0.3399810435848563,
+                                0.3399810435848563, 0.8611363115940526};
+    static const double w[4] = {0.3478548451374539, 0.6521451548625461,
+                                0.6521451548625461, 0.3478548451374539};
+    const int panels = 256;
+    double h = (hi - lo) / panels, sum = 0.0;
+    int p, i;
+
+    for (p = 0; p < panels; p++) {
+        double mid = lo + h * (p + 0.5);
+
+        for (i = 0; i < 4; i++) {
+            double s = mid + 0.5 * h * x[i];
+
+            sum += w[i] * (miss ? t_miss(s, b, r) : t_p(s, b, r));
+        }
+    }
+    return sum * 0.5 * h;
+}
+
+static void t_brute_choose(unsigned *bb, unsigned *rr, double *fp,
+                           double *fn, double t, unsigned k)
+{
+    double best = HUGE_VAL;
+    unsigned b, r;
+
+    *bb = *rr = 0;
+    *fp = *fn = 0.0;
+    for (r = 1; r <= k; r++) {
+        for (b = 1; b * r <= k; b++) {
+            double afp = t_gauss(0.0, t, b, r, 0);
+            double afn = t_gauss(t, 1.0, b, r, 1);
+            double cost = 0.5 * afp + 0.5 * afn;
+
+            /* Ties (never exact in practice) to smaller b*r, then r. */
+            if (cost < best ||
+                (cost == best && (b * r < *bb * *rr ||
+                                  (b * r == *bb * *rr && r < *rr)))) {
+                best = cost;
+                *bb = b;
+                *rr = r;
+                *fp = afp / t;
+                *fn = afn / (1.0 - t);
+            }
+        }
+    }
+}
+
+static void test_lsh__choose(void **state)
+{
+    static const double ts[] = {0.5, 0.7, 0.8, 0.9};
+    unsigned i;
+
+    (void)state;
+    for (i = 0; i < sizeof ts / sizeof ts[0]; i++) {
+        unsigned b, r, eb, er;
+        double fp, fn, efp, efn, half;
+
+        assert_int_equal(nd_lsh_choose(&b, &r, &fp, &fn, ts[i], 128, 0.5,
+                                       0.5), 0);
+        t_brute_choose(&eb, &er, &efp, &efn, ts[i], 128);
+        print_message("t=%.2f: b=%u r=%u fp=%.4f fn=%.4f\n", ts[i], b, r, fp,
+                      fn);
+        assert_int_equal(b, eb);
+        assert_int_equal(r, er);
+        assert_true(b * r <= 128);
+        assert_true(fabs(fp - efp) < 1e-6);
+        assert_true(fabs(fn - efn) < 1e-6);
+        assert_true(fp >= 0.0 && fp < 0.3);
+        assert_true(fn >= 0.0 && fn < 0.3);
+        /* The steep part of the curve sits on the threshold. */
+        half = pow(1.0 / b, 1.0 / r);
+        assert_true(fabs(half - ts[i]) < 0.06);
+    }
+}
+
+static void test_lsh__choose_weights(void **state)
+{
+    unsigned b0, r0, b1, r1;
+    double fp0, fn0, fp1, fn1;
+
+    (void)state;
+    /* Weighting false negatives more moves the curve left: fewer misses
+     * above t, more candidates below it. */
+    assert_int_equal(nd_lsh_choose(&b0, &r0, &fp0, &fn0, 0.8, 128, 0.5, 0.5),
+                     0);
+    assert_int_equal(nd_lsh_choose(&b1, &r1, &fp1, &fn1, 0.8, 128, 0.1, 0.9),
+                     0);
+    assert_true(fn1 < fn0);
+    assert_true(fp1 > fp0);
+    /* NULL rates are allowed; tiny k still gives a valid answer. */
+    assert_int_equal(nd_lsh_choose(&b0, &r0, NULL, NULL, 0.8, 1, 0.5, 0.5),
+                     0);
+    assert_int_equal(b0, 1);
+    assert_int_equal(r0, 1);
+}
+
+static void test_lsh__choose_errors(void **state)
+{
+    unsigned b, r;
+
+    (void)state;
+    assert_int_equal(nd_lsh_choose(&b, &r, NULL, NULL, 0.0, 128, 0.5, 0.5),
+                     ND_EINVAL);
+    assert_int_equal(nd_lsh_choose(&b, &r, NULL, NULL, 1.0, 128, 0.5, 0.5),
+                     ND_EINVAL);
+    assert_int_equal(nd_lsh_choose(&b, &r, NULL, NULL, NAN, 128, 0.5, 0.5),
+                     ND_EINVAL);
+    assert_int_equal(nd_lsh_choose(&b, &r, NULL, NULL, 0.8, 0, 0.5, 0.5),
+                     ND_EINVAL);
+    assert_int_equal(nd_lsh_choose(&b, &r, NULL, NULL, 0.8, 128, -1.0, 0.5),
+                     ND_EINVAL);
+    assert_int_equal(nd_lsh_choose(&b, &r, NULL, NULL, 0.8, 128, 0.0, 0.0),
+                     ND_EINVAL);
+    assert_int_equal(nd_lsh_choose(NULL, &r, NULL, NULL, 0.8, 128, 0.5, 0.5),
+                     ND_EINVAL);
+}
+
+static void test_lsh__prob(void **state)
+{
+    double s, prev = -1.0;
+
+    (void)state;
+    assert_true(nd_lsh_prob(0.0, 16, 8) == 0.0);
+    assert_true(nd_lsh_prob(1.0, 16, 8) == 1.0);
+    assert_true(fabs(nd_lsh_prob(0.5, 1, 1) - 0.5) < 1e-15);
+    assert_true(fabs(nd_lsh_prob(0.5, 2, 1) - 0.75) < 1e-15);
+    assert_true(fabs(nd_lsh_prob(0.5, 1, 2) - 0.25) < 1e-15);
+    for (s = 0.0; s <= 1.0; s += 0.01) {
+        double p = nd_lsh_prob(s, 9, 14);
+
+        assert_true(fabs(p - t_p(s, 9, 14)) < 1e-12);
+        assert_true(p >= prev);
+        prev = p;
+    }
+    /* Far below the knee the log1p form keeps the tiny probability. */
+    assert_true(nd_lsh_prob(0.1, 10, 12) > 0.0);
+}
+
+/* ---- band keys ------------------------------------------------------------ */
+
+static void test_lsh__band_key(void **state)
+{
+    uint32_t sig[32], other[32];
+    unsigned i;
+
+    (void)state;
+    for (i = 0; i < 32; i++)
+        sig[i] = other[i] = 1000 + i;
+    /* Deterministic, and only the band's own rows matter. */
+    assert_true(nd_lsh_band_key(sig, 1, 8, 5) ==
+                nd_lsh_band_key(other, 1, 8, 5));
+    other[0] = 0;
+    other[31] = 0;
+    assert_true(nd_lsh_band_key(sig, 1, 8, 5) ==
+                nd_lsh_band_key(other, 1, 8, 5));
+    other[9] = 0;
+    assert_true(nd_lsh_band_key(sig, 1, 8, 5) !=
+                nd_lsh_band_key(other, 1, 8, 5));
+    /* Equal values in different bands, and different seeds, differ. */
+    for (i = 0; i < 32; i++)
+        sig[i] = 7;
+    assert_true(nd_lsh_band_key(sig, 0, 8, 5) !=
+                nd_lsh_band_key(sig, 1, 8, 5));
+    assert_true(nd_lsh_band_key(sig, 2, 8, 5) !=
+                nd_lsh_band_key(sig, 3, 8, 5));
+    assert_true(nd_lsh_band_key(sig, 0, 8, 5) !=
+                nd_lsh_band_key(sig, 0, 8, 6));
+}
+
+/* ---- anchors and queries ------------------------------------------------- */
+
+/* Anchors by the definition: the smallest of every window, deduplicated
+ * by a quadratic scan. Returns the count stored in out. */
+static size_t t_naive_anchors(uint64_t *out, const uint64_t *h, size_t n,
+                              unsigned w)
+{
+    size_t cnt = 0, s, i, j;
+
+    if (n == 0)
+        return 0;
+    for (s = 0; s + w <= n || (s == 0 && n < w); s++) {
+        size_t end = n < w ? n : s + w;
+        uint64_t m = h[s];
+        int seen = 0;
+
+        for (i = s; i < end; i++)
+            if (h[i] < m)
+                m = h[i];
+        for (j = 0; j < cnt; j++)
+            seen |= out[j] == m;
+        if (!seen)
+            out[cnt++] = m;
+    }
+    return cnt;
+}
+
+static int t_contains(const uint64_t *v, size_t n, uint64_t x)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (v[i] == x)
+            return 1;
+    return 0;
+}
+
+static void test_lsh__anchors_small(void **state)
+{
+    static const uint64_t h[] = {9, 4, 7, 4, 8, 6, 2, 5, 5, 3};
+    nd_u64vec out = {0};
+    uint64_t q[2];
+
+    (void)state;
+    /* w = 3 windows: 4 4 4 4 2 2 2 3 -> {2, 3, 4}. */
+    assert_int_equal(nd_lsh_anchors(&out, h, 10, 3), 0);
+    assert_int_equal(out.n, 3);
+    assert_true(out.v[0] == 2 && out.v[1] == 3 && out.v[2] == 4);
+    /* Appending keeps what was there and sorts only the new part. */
+    assert_int_equal(nd_lsh_anchors(&out, h, 3, 5), 0);
+    assert_int_equal(out.n, 4);
+    assert_true(out.v[3] == 4);
+    out.n = 0;
+    assert_int_equal(nd_lsh_anchors(&out, h, 0, 3), 0);
+    assert_int_equal(out.n, 0);
+    /* w = 1: every hash. */
+    assert_int_equal(nd_lsh_anchors(&out, h, 10, 1), 0);
+    assert_int_equal(out.n, 8);
+    nd_u64vec_free(&out);
+
+    assert_int_equal(nd_lsh_queries(q, h, 0, 3), 0);
+    assert_int_equal(nd_lsh_queries(q, h, 2, 3), 1);
+    assert_true(q[0] == 4);
+    assert_int_equal(nd_lsh_queries(q, h, 3, 3), 1);
+    assert_true(q[0] == 4);
+    assert_int_equal(nd_lsh_queries(q, h, 10, 3), 2);
+    assert_true(q[0] == 4 && q[1] == 3);
+    assert_int_equal(nd_lsh_queries(q, h, 7, 3), 2);
+    assert_true(q[0] == 4 && q[1] == 2);
+    /* Both windows picking the same hash give one query. */
+    assert_int_equal(nd_lsh_queries(q, h + 5, 4, 3), 1);
+    assert_true(q[0] == 2);
+}
+
+/*
+ * The guarantee of lsh.h: when a paragraph of at least w shingles occurs
+ * contiguously inside another, its queries are among the other's anchors.
+ * Half the trials draw hashes from a tiny alphabet so that ties (and the
+ * rightmost rule) are exercised hard. Anchors are also checked against
+ * the definition.
+ */
+static void test_lsh__anchors_property(void **state)
+{
+    enum { TRIALS = 1000, MAXN = 300 };
+    uint64_t *big = malloc(MAXN * sizeof *big);
+    uint64_t *naive = malloc(MAXN * sizeof *naive);
+    uint64_t rng = 0xa11c0de5ULL;
+    nd_u64vec anchors = {0};
+    int t;
+
+    (void)state;
+    assert_non_null(big);
+    assert_non_null(naive);
+    for (t = 0; t < TRIALS; t++) {
+        unsigned w = 1 + (unsigned)(t_rand(&rng) % 12);
+        size_t n = w + (size_t)(t_rand(&rng) % (MAXN - w));
+        size_t len = w + (size_t)(t_rand(&rng) % (n - w + 1));
+        size_t off = (size_t)(t_rand(&rng) % (n - len + 1));
+        uint64_t alpha = (t & 1) ? 5 : UINT64_MAX;
+        uint64_t q[2];
+        size_t nq, i, nn;
+
+        for (i = 0; i < n; i++)
+            big[i] = alpha == UINT64_MAX ? t_rand(&rng)
+                                         : t_rand(&rng) % alpha;
+        anchors.n = 0;
+        assert_int_equal(nd_lsh_anchors(&anchors, big, n, w), 0);
+        for (i = 1; i < anchors.n; i++)
+            assert_true(anchors.v[i - 1] < anchors.v[i]);
+        nn = t_naive_anchors(naive, big, n, w);
+        assert_int_equal(anchors.n, nn);
+        for (i = 0; i < nn; i++)
+            assert_true(t_contains(anchors.v, anchors.n, naive[i]));
+
+        nq = nd_lsh_queries(q, big + off, len, w);
+        assert_true(nq == 1 || nq == 2);
+        for (i = 0; i < nq; i++)
+            assert_true(t_contains(anchors.v, anchors.n, q[i]));
+    }
+    nd_u64vec_free(&anchors);
+    free(big);
+    free(naive);
+}
+
+/* ---- pairs, join, unique ----------------------------------------------- */
+
+static int t_has_pair(const nd_pairvec *p, uint32_t a, uint32_t b)
+{
+    size_t i;
+
+    for (i = 0; i < p->n; i++)
+        if (p->v[i].a == a && p->v[i].b == b)
+            return 1;
+    return 0;
+}
+
+static void test_lsh__pairs(void **state)
+{
+    nd_keyvec keys = {0};
+    nd_pairvec out = {0};
+
+    (void)state;
+    assert_int_equal(nd_keyvec_push(&keys, 1, 3), 0);
+    assert_int_equal(nd_keyvec_push(&keys, 2, 5), 0);
+    assert_int_equal(nd_keyvec_push(&keys, 1, 1), 0);
+    assert_int_equal(nd_keyvec_push(&keys, 3, 4), 0);
+    assert_int_equal(nd_keyvec_push(&keys, 1, 2), 0);
+    assert_int_equal(nd_keyvec_push(&keys, 3, 4), 0); /* self only */
+    assert_int_equal(nd_keyvec_push(&keys, 4, 8), 0);
+    assert_int_equal(nd_keyvec_push(&keys, 4, 6), 0);
+    assert_int_equal(nd_keyvec_push(&keys, 4, 8), 0); /* repeated item */
+    assert_int_equal(nd_lsh_pairs(&out, &keys, 100), 0);
+    assert_int_equal(out.n, 4);
+    assert_true(t_has_pair(&out, 1, 2));
+    assert_true(t_has_pair(&out, 1, 3));
+    assert_true(t_has_pair(&out, 2, 3));
+    assert_true(t_has_pair(&out, 6, 8));
+    nd_keyvec_free(&keys);
+    nd_pairvec_free(&out);
+    nd_keyvec_free(&keys); /* twice is harmless */
+    nd_pairvec_free(NULL);
+
+    /* Nothing in, nothing out. */
+    assert_int_equal(nd_lsh_pairs(&out, &keys, 10), 0);
+    assert_int_equal(out.n, 0);
+}
+
+static void test_lsh__pairs_cap(void **state)
+{
+    nd_keyvec keys = {0};
+    nd_pairvec out = {0};
+    uint32_t a, b;
+    size_t i;
+
+    (void)state;
+    /* One bucket of items 0..9 pushed in scrambled order, item 4 twice. */
+    for (i = 0; i < 10; i++)
+        assert_int_equal(nd_keyvec_push(&keys, 77, (uint32_t)((i * 7) % 10)),
+                         0);
+    assert_int_equal(nd_keyvec_push(&keys, 77, 4), 0);
+
+    assert_int_equal(nd_lsh_pairs(&out, &keys, 3), 0);
+    /* Items 0,1,2 pair with everything after them; the rest only with
+     * them: 9 + 8 + 7 pairs. */
+    assert_int_equal(out.n, 24);
+    for (a = 0; a < 10; a++)
+        for (b = a + 1; b < 10; b++)
+            assert_int_equal(t_has_pair(&out, a, b), a < 3);
+    nd_lsh_pairs_unique(&out);
+    assert_int_equal(out.n, 24);
+
+    out.n = 0;
+    assert_int_equal(nd_lsh_pairs(&out, &keys, 10), 0); /* m == cap */
+    assert_int_equal(out.n, 45);
+    out.n = 0;
+    assert_int_equal(nd_lsh_pairs(&out, &keys, 9), 0); /* m == cap + 1 */
+    assert_int_equal(out.n, 45);
+    assert_true(!t_has_pair(&out, 9, 9));
+    out.n = 0;
+    assert_int_equal(nd_lsh_pairs(&out, &keys, 1), 0);
+    assert_int_equal(out.n, 9);
+    out.n = 0;
+    assert_int_equal(nd_lsh_pairs(&out, &keys, 0), 0);
+    assert_int_equal(out.n, 0);
+    nd_keyvec_free(&keys);
+    nd_pairvec_free(&out);
+}
+
+static void test_lsh__join(void **state)
+{
+    nd_keyvec index = {0}, queries = {0};
+    nd_pairvec out = {0};
+
+    (void)state;
+    assert_int_equal(nd_keyvec_push(&index, 10, 3), 0);
+    assert_int_equal(nd_keyvec_push(&index, 10, 1), 0);
+    assert_int_equal(nd_keyvec_push(&index, 10, 2), 0);
+    assert_int_equal(nd_keyvec_push(&index, 20, 4), 0);
+    assert_int_equal(nd_keyvec_push(&index, 5, 6), 0);
+    assert_int_equal(nd_keyvec_push(&queries, 10, 2), 0);
+    assert_int_equal(nd_keyvec_push(&queries, 10, 9), 0);
+    assert_int_equal(nd_keyvec_push(&queries, 10, 9), 0); /* repeated */
+    assert_int_equal(nd_keyvec_push(&queries, 30, 1), 0); /* no match */
+    assert_int_equal(nd_keyvec_push(&queries, 20, 4), 0); /* itself */
+    assert_int_equal(nd_keyvec_push(&queries, 20, 0), 0);
+
+    /* cap 2: key 10 offers items 1 and 2 only. */
+    assert_int_equal(nd_lsh_join(&out, &index, &queries, 2), 0);
+    assert_int_equal(out.n, 4);
+    assert_true(t_has_pair(&out, 1, 2));
+    assert_true(t_has_pair(&out, 1, 9));
+    assert_true(t_has_pair(&out, 2, 9));
+    assert_true(t_has_pair(&out, 0, 4));
+
+    out.n = 0;
+    assert_int_equal(nd_lsh_join(&out, &index, &queries, 100), 0);
+    assert_int_equal(out.n, 6);
+    assert_true(t_has_pair(&out, 2, 3));
+    assert_true(t_has_pair(&out, 3, 9));
+    nd_keyvec_free(&index);
+    nd_keyvec_free(&queries);
+    nd_pairvec_free(&out);
+}
+
+static void test_lsh__pairs_unique(void **state)
+{
+    nd_pairvec p = {0};
+    size_t i;
+
+    (void)state;
+    nd_lsh_pairs_unique(&p);
+    assert_int_equal(p.n, 0);
+    assert_int_equal(nd_pairvec_push(&p, 3, 4), 0);
+    assert_int_equal(nd_pairvec_push(&p, 1, 9), 0);
+    assert_int_equal(nd_pairvec_push(&p, 3, 4), 0);
+    assert_int_equal(nd_pairvec_push(&p, 1, 2), 0);
+    assert_int_equal(nd_pairvec_push(&p, 1, 9), 0);
+    assert_int_equal(nd_pairvec_push(&p, 3, 4), 0);
+    nd_lsh_pairs_unique(&p);
+    assert_int_equal(p.n, 3);
+    assert_true(p.v[0].a == 1 && p.v[0].b == 2);
+    assert_true(p.v[1].a == 1 && p.v[1].b == 9);
+    assert_true(p.v[2].a == 3 && p.v[2].b == 4);
+    /* Many pushes: growth keeps every value. */
+    p.n = 0;
+    for (i = 0; i < 5000; i++)
+        assert_int_equal(nd_pairvec_push(&p, (uint32_t)(i % 100),
+                                         (uint32_t)(i % 100 + 1)), 0);
+    nd_lsh_pairs_unique(&p);
+    assert_int_equal(p.n, 100);
+    nd_pairvec_free(&p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lsh__choose),
+        cmocka_unit_test(test_lsh__choose_weights),
+        cmocka_unit_test(test_lsh__choose_errors),
+        cmocka_unit_test(test_lsh__prob),
+        cmocka_unit_test(test_lsh__band_key),
+        cmocka_unit_test(test_lsh__anchors_small),
+        cmocka_unit_test(test_lsh__anchors_property),
+        cmocka_unit_test(test_lsh__pairs),
+        cmocka_unit_test(test_lsh__pairs_cap),
+        cmocka_unit_test(test_lsh__join),
+        cmocka_unit_test(test_lsh__pairs_unique),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,99 @@
+/*
+ * test_report.c - JSON strings and the cleaned text of an article.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "report.h"
+
+static void expect_json(const char *in, size_t len, const char *want)
+{
+    nd_buf b = {0};
+
+    assert_int_equal(nd_report_json_string(&b, in, len), 0);
+    assert_string_equal(b.data, want);
+    nd_buf_free(&b);
+}
+
+static void test_report__json_escapes(void **state)
+{
+    (void)state;
+    expect_json("plain", 5, "\"plain\"");
+    expect_json("a\"b\\c", 5, "\"a\\\"b\\\\c\"");
+    expect_json("l1\nl2\tx\r", 8, "\"l1\\nl2\\tx\\r\"");
+    expect_json("nul\0x", 5, "\"nul\\u0000x\"");
+    expect_json("\x01", 1, "\"\\u0001\"");
+    expect_json("", 0, "\"\"");
+}
+
+static void test_report__json_keeps_utf8_replaces_invalid(void **state)
+{
+    (void)state;
+    /* Valid multi-byte sequences pass through. */
+    expect_json("caf\xc3\xa9 \xe2\x80\x9cq\xe2\x80\x9d \xf0\x9f\x98\x80", 18,
+                "\"caf\xc3\xa9 \xe2\x80\x9cq\xe2\x80\x9d \xf0\x9f\x98\x80\"");
+    /* A Latin-1 byte, a lone continuation byte, a truncated sequence at the
+     * end, an overlong '/', and a surrogate each become U+FFFD. */
+    expect_json("caf\xe9", 4, "\"caf\\ufffd\"");
+    expect_json("\x80x", 2, "\"\\ufffdx\"");
+    expect_json("a\xe2\x80", 3, "\"a\\ufffd\\ufffd\"");
+    expect_json("\xc0\xaf", 2, "\"\\ufffd\\ufffd\"");
+    expect_json("\xed\xa0\x80", 3, "\"\\ufffd\\ufffd\\ufffd\"");
+}
+
+/* Builds paragraph records for text with the given spans; removed[i] makes
+ * paragraph i point elsewhere. */
+static void clean(const char *text, const size_t (*spans)[2], size_t n,
+                  const int *removed, const char *want)
+{
+    nd_para p[8];
+    nd_buf b = {0};
+    size_t i;
+    const uint32_t first = 10;
+
+    for (i = 0; i < n; i++) {
+        memset(&p[i], 0, sizeof p[i]);
+        p[i].start = spans[i][0];
+        p[i].end = spans[i][1];
+        p[i].canon = removed[i] ? 0 : (uint32_t)(first + i);
+    }
+    assert_int_equal(nd_report_clean_text(&b, text, strlen(text), p, n,
+                                          first),
+                     0);
+    assert_int_equal(b.len, strlen(want));
+    assert_memory_equal(b.data, want, b.len);
+    nd_buf_free(&b);
+}
+
+static void test_report__clean_text(void **state)
+{
+    const char *t = "  A.\n\nB.\nC.\n\n";
+    const size_t s[3][2] = {{2, 4}, {6, 8}, {9, 11}};
+    const int none[3] = {0, 0, 0}, mid[3] = {0, 1, 0}, first[3] = {1, 0, 0},
+              last[3] = {0, 0, 1}, all[3] = {1, 1, 1};
+
+    (void)state;
+    clean(t, s, 3, none, t);
+    /* The separator that followed the previous kept paragraph stays. */
+    clean(t, s, 3, mid, "  A.\n\nC.\n\n");
+    clean(t, s, 3, first, "  B.\nC.\n\n");
+    clean(t, s, 3, last, "  A.\n\nB.\n\n");
+    clean(t, s, 3, all, "  \n\n");
+    clean("", s, 0, none, "");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_report__json_escapes),
+        cmocka_unit_test(test_report__json_keeps_utf8_replaces_invalid),
+        cmocka_unit_test(test_report__clean_text),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

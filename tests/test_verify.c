@@ -1,0 +1,189 @@
+/*
+ * test_verify.c - exact similarity of shingle sets and the duplicate
+ * decisions built on it, including the min_contain boundary and the
+ * direction of containment.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "verify.h"
+
+static const nd_thresholds t_default = {0.8, 0.9, 4};
+
+static void test_verify__small_exact(void **state)
+{
+    static const uint64_t a[] = {1, 3, 5, 7, 9};
+    static const uint64_t b[] = {2, 3, 4, 5, 9, 10, 11};
+    nd_sim s;
+
+    (void)state;
+    /* A n B = {3, 5, 9}; |A u B| = 5 + 7 - 3 = 9. */
+    nd_verify(&s, a, 5, b, 7);
+    assert_true(s.jaccard == 3.0 / 9.0);
+    assert_true(s.a_in_b == 3.0 / 5.0);
+    assert_true(s.b_in_a == 3.0 / 7.0);
+    /* Swapping the arguments swaps the containments. */
+    nd_verify(&s, b, 7, a, 5);
+    assert_true(s.jaccard == 3.0 / 9.0);
+    assert_true(s.a_in_b == 3.0 / 7.0);
+    assert_true(s.b_in_a == 3.0 / 5.0);
+}
+
+static void test_verify__extreme_values(void **state)
+{
+    static const uint64_t a[] = {0, 1, UINT64_MAX - 1, UINT64_MAX};
+    static const uint64_t b[] = {0, UINT64_MAX};
+    nd_sim s;
+
+    (void)state;
+    nd_verify(&s, a, 4, b, 2);
+    assert_true(s.jaccard == 0.5);
+    assert_true(s.a_in_b == 0.5);
+    assert_true(s.b_in_a == 1.0);
+}
+
+static void test_verify__empty(void **state)
+{
+    static const uint64_t a[] = {1, 2, 3};
+    nd_sim s;
+
+    (void)state;
+    nd_verify(&s, NULL, 0, NULL, 0);
+    assert_true(s.jaccard == 0.0 && s.a_in_b == 0.0 && s.b_in_a == 0.0);
+    nd_verify(&s, a, 3, NULL, 0);
+    assert_true(s.jaccard == 0.0 && s.a_in_b == 0.0 && s.b_in_a == 0.0);
+    nd_verify(&s, NULL, 0, a, 3);
+    assert_true(s.jaccard == 0.0 && s.a_in_b == 0.0 && s.b_in_a == 0.0);
+    assert_false(nd_verify_is_dup(&s, 0, 3, &t_default));
+}
+
+static void test_verify__identical(void **state)
+{
+    static const uint64_t a[] = {4, 8, 15, 16, 23, 42};
+    nd_sim s;
+
+    (void)state;
+    nd_verify(&s, a, 6, a, 6);
+    assert_true(s.jaccard == 1.0 && s.a_in_b == 1.0 && s.b_in_a == 1.0);
+    assert_true(nd_verify_covers(&s, 6, &t_default));
+    assert_true(nd_verify_is_dup(&s, 6, 6, &t_default));
+}
+
+static void test_verify__disjoint(void **state)
+{
+    static const uint64_t a[] = {1, 3, 5, 7};
+    static const uint64_t b[] = {0, 2, 4, 6, 8};
+    nd_sim s;
+
+    (void)state;
+    nd_verify(&s, a, 4, b, 5);
+    assert_true(s.jaccard == 0.0 && s.a_in_b == 0.0 && s.b_in_a == 0.0);
+    assert_false(nd_verify_covers(&s, 5, &t_default));
+    assert_false(nd_verify_is_dup(&s, 4, 5, &t_default));
+}
+
+static void test_verify__subset(void **state)
+{
+    static const uint64_t big[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    static const uint64_t sub[] = {2, 4, 6, 8};
+    nd_sim s;
+
+    (void)state;
+    nd_verify(&s, big, 10, sub, 4);
+    assert_true(s.b_in_a == 1.0);
+    assert_true(s.a_in_b == 0.4);
+    assert_true(s.jaccard == 0.4); /* |sub| / |big| */
+    /* big holds all of sub: big covers sub, not the other way round. */
+    assert_true(nd_verify_covers(&s, 4, &t_default));
+    nd_verify(&s, sub, 4, big, 10);
+    assert_false(nd_verify_covers(&s, 10, &t_default));
+    assert_true(nd_verify_is_dup(&s, 4, 10, &t_default));
+}
+
+static void test_verify__thresholds_inclusive(void **state)
+{
+    static const uint64_t a[] = {1, 2, 3, 4, 5};
+    static const uint64_t b[] = {1, 2, 3, 4};
+    static const uint64_t c[] = {1, 2, 3, 4, 6};
+    nd_thresholds t = {0.8, 1.0, 100};
+    nd_sim s;
+
+    (void)state;
+    /* Jaccard exactly at the threshold passes (4/5 == 0.8). */
+    nd_verify(&s, a, 5, b, 4);
+    assert_true(s.jaccard == 0.8);
+    assert_true(nd_verify_covers(&s, 4, &t));
+    /* 4/6 is below it, and containment is out of reach of min_contain. */
+    nd_verify(&s, a, 5, c, 5);
+    assert_true(s.jaccard == 4.0 / 6.0);
+    assert_false(nd_verify_covers(&s, 5, &t));
+    assert_false(nd_verify_is_dup(&s, 5, 5, &t));
+}
+
+/*
+ * B is a 5-shingle sentence wholly inside the paragraph A (Jaccard far
+ * below 0.8): containment counts only once B has min_contain shingles.
+ */
+static void test_verify__min_contain_boundary(void **state)
+{
+    static const uint64_t a[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+                                 11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
+    static const uint64_t b[] = {3, 6, 9, 12, 15};
+    nd_thresholds t = {0.8, 0.9, 6};
+    nd_sim s;
+
+    (void)state;
+    nd_verify(&s, a, 20, b, 5);
+    assert_true(s.b_in_a == 1.0);
+    assert_true(s.jaccard == 0.25);
+    t.min_contain = 6; /* nb == min_contain - 1 */
+    assert_false(nd_verify_covers(&s, 5, &t));
+    assert_false(nd_verify_is_dup(&s, 20, 5, &t));
+    t.min_contain = 5; /* nb == min_contain */
+    assert_true(nd_verify_covers(&s, 5, &t));
+    assert_true(nd_verify_is_dup(&s, 20, 5, &t));
+    /* From B's side the containment is in the other direction. */
+    nd_verify(&s, b, 5, a, 20);
+    assert_false(nd_verify_covers(&s, 20, &t));
+    assert_true(nd_verify_is_dup(&s, 5, 20, &t));
+    t.min_contain = 6;
+    assert_false(nd_verify_is_dup(&s, 5, 20, &t));
+}
+
+static void test_verify__containment_threshold(void **state)
+{
+    static const uint64_t a[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+                                 11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
+    static const uint64_t b[] = {2, 4, 6, 8, 10, 12, 14, 16, 18, 99};
+    nd_thresholds t = {0.8, 0.9, 4};
+    nd_sim s;
+
+    (void)state;
+    /* 9 of B's 10 shingles are in A: exactly at 0.9. */
+    nd_verify(&s, a, 20, b, 10);
+    assert_true(s.b_in_a == 0.9);
+    assert_true(nd_verify_covers(&s, 10, &t));
+    t.containment = 0.95;
+    assert_false(nd_verify_covers(&s, 10, &t));
+    assert_false(nd_verify_is_dup(&s, 20, 10, &t));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_verify__small_exact),
+        cmocka_unit_test(test_verify__extreme_values),
+        cmocka_unit_test(test_verify__empty),
+        cmocka_unit_test(test_verify__identical),
+        cmocka_unit_test(test_verify__disjoint),
+        cmocka_unit_test(test_verify__subset),
+        cmocka_unit_test(test_verify__thresholds_inclusive),
+        cmocka_unit_test(test_verify__min_contain_boundary),
+        cmocka_unit_test(test_verify__containment_threshold),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
