@@ -136,6 +136,17 @@ struct nd_reader {
 
 /* ---- messages ---------------------------------------------------------- */
 
+#if defined(__GNUC__)
+#define READ_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define READ_PRINTF(f, a)
+#endif
+
+static void read_seterr(nd_reader *r, const char *fmt, ...) READ_PRINTF(2, 3);
+static int read_fault(nd_reader *r, int code, uint64_t line,
+                      const char *action, const char *fmt, ...)
+    READ_PRINTF(5, 6);
+
 static void read_seterr(nd_reader *r, const char *fmt, ...)
 {
     va_list ap;

@@ -24,17 +24,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "analyze.h"
 #include "cluster.h"
 #include "hash.h"
 #include "lsh.h"
-#include "minhash.h"
 #include "neardup.h"
-#include "normalize.h"
 #include "read.h"
 #include "report.h"
 #include "result.h"
-#include "segment.h"
-#include "shingle.h"
 #include "util.h"
 #include "verify.h"
 
@@ -65,6 +62,7 @@ struct nd_scan {
     char *spool;          /* temporary copy of stdin, or NULL */
     int ran;              /* nd_scan_run succeeded */
     unsigned bands, rows; /* LSH shape */
+    unsigned threads;     /* workers in force */
     double fp, fn;        /* its expected rates */
 
     nd_article *articles; /* articles read */
@@ -181,6 +179,12 @@ int nd_scan_new(nd_scan **out, const nd_options *opts)
         return scan_fail(s, ND_ENOMEM, "out of memory");
     s->opts.id_field = s->id_field;
     s->opts.text_field = s->text_field;
+    s->threads = s->opts.threads;
+    if (s->threads == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+        s->threads = n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+    }
     err = nd_lsh_choose(&s->bands, &s->rows, &s->fp, &s->fn,
                         s->opts.threshold, s->opts.perm, ND_LSH_W_FP,
                         ND_LSH_W_FN);
@@ -314,10 +318,10 @@ int nd_scan_add_input(nd_scan *s, const char *path)
     return 0;
 }
 
-/* ---- pass 1: one article at a time -------------------------------------- */
+/* ---- pass 1: merging analysed batches in order ----------------------- */
 
 /* Open-addressing table from a set's hash to the first paragraph holding
- * that set, to tie exact copies together before any MinHash work. */
+ * that set, to tie exact copies together before any LSH work. */
 typedef struct scan_seen {
     uint64_t *hash; /* set hashes, 0 = empty slot (hash 0 is remapped) */
     uint32_t *para; /* first paragraph with that set */
@@ -325,33 +329,21 @@ typedef struct scan_seen {
     size_t n;       /* slots used */
 } scan_seen;
 
-/* Reusable working memory of pass 1. */
-typedef struct scan_work {
-    nd_spanvec spans;  /* paragraphs of the article */
-    nd_buf norm;       /* normalised paragraph */
-    nd_u64vec seq;     /* shingle hashes in text order */
-    nd_u64vec anchors; /* winnowing anchors */
-    uint32_t *sig;     /* MinHash signature */
-    nd_minhash mh;     /* permutations */
+/* What pass 1 collects besides the paragraphs. */
+typedef struct scan_keys {
     nd_keyvec bands;   /* (band key, paragraph) */
     nd_keyvec index;   /* (anchor, paragraph) */
     nd_keyvec queries; /* (query, paragraph) */
     scan_seen seen;    /* exact copies */
-} scan_work;
+} scan_keys;
 
-static void scan_work_free(scan_work *w)
+static void scan_keys_free(scan_keys *k)
 {
-    nd_spanvec_free(&w->spans);
-    nd_buf_free(&w->norm);
-    nd_u64vec_free(&w->seq);
-    nd_u64vec_free(&w->anchors);
-    free(w->sig);
-    nd_minhash_free(&w->mh);
-    nd_keyvec_free(&w->bands);
-    nd_keyvec_free(&w->index);
-    nd_keyvec_free(&w->queries);
-    free(w->seen.hash);
-    free(w->seen.para);
+    nd_keyvec_free(&k->bands);
+    nd_keyvec_free(&k->index);
+    nd_keyvec_free(&k->queries);
+    free(k->seen.hash);
+    free(k->seen.para);
 }
 
 static int seen_grow(scan_seen *t)
@@ -384,15 +376,13 @@ static int seen_grow(scan_seen *t)
 }
 
 /*
- * Looks up the set of paragraph p (already stored in s->sets) among the sets
- * seen; returns the first paragraph with an equal set, or ND_NONE after
- * recording p as the first holder of its set.
+ * Looks up set[0..n) among the sets of earlier paragraphs; *out receives
+ * the first paragraph with an equal set, or ND_NONE after p is recorded as
+ * the first holder of this one.
  */
 static int scan_seen_lookup(nd_scan *s, scan_seen *t, uint32_t p,
-                            uint32_t *out)
+                            const uint64_t *set, uint32_t n, uint32_t *out)
 {
-    const uint64_t *set = s->sets.v + s->set_off[p];
-    uint32_t n = s->set_n[p];
     uint64_t h = XXH3_64bits(set, n * sizeof *set);
     size_t j;
     int err;
@@ -426,10 +416,8 @@ static int scan_grow_paras(nd_scan *s, size_t need)
         err = nd_grow((void **)&s->set_off, &s->cap_sets_meta, need,
                       sizeof *s->set_off);
     if (!err) {
-        size_t cap = s->cap_sets_meta;
-
         /* set_n follows set_off's capacity; realloc keeps it in step. */
-        uint32_t *p = realloc(s->set_n, cap * sizeof *p);
+        uint32_t *p = realloc(s->set_n, s->cap_sets_meta * sizeof *p);
 
         if (!p)
             return ND_ENOMEM;
@@ -440,40 +428,20 @@ static int scan_grow_paras(nd_scan *s, size_t need)
     return err;
 }
 
-/* Runs one paragraph through normalise, shingle, copy check and the key
- * generators. */
-static int scan_paragraph(nd_scan *s, scan_work *w, uint32_t p,
-                          const char *text, size_t len)
+/* Takes one analysed paragraph into the scan as paragraph p. */
+static int scan_take_para(nd_scan *s, scan_keys *k, const nd_batch *b,
+                          const nd_batch_para *bp, uint32_t p)
 {
-    const nd_options *o = &s->opts;
-    size_t words, n, i;
-    uint64_t off;
-    uint32_t first;
+    const uint64_t *set = b->sets.v + bp->set_off;
+    uint32_t first, i;
     int err;
 
-    err = nd_normalize(&w->norm, &words, text, len);
-    if (!err)
-        err = nd_shingle(&w->seq, w->norm.data, w->norm.len, o->ngram,
-                         o->seed);
-    if (err)
-        return err;
-    n = w->seq.n;
-    if (n > UINT32_MAX)
-        n = UINT32_MAX;
-
-    /* The set goes to the pool, sorted without repeats. */
-    off = s->sets.n;
-    err = nd_u64vec_reserve(&s->sets, n);
-    if (err)
-        return err;
-    memcpy(s->sets.v + off, w->seq.v, n * sizeof *w->seq.v);
-    s->set_off[p] = off;
-    s->set_n[p] = (uint32_t)nd_u64_sort_unique(s->sets.v + off, n);
+    s->set_n[p] = bp->set_n;
+    s->set_off[p] = s->sets.n;
     s->copy_of[p] = ND_NONE;
-    if (s->set_n[p] == 0)
+    if (bp->set_n == 0)
         return 0; /* no words: nothing to match */
-
-    err = scan_seen_lookup(s, &w->seen, p, &first);
+    err = scan_seen_lookup(s, &k->seen, p, set, bp->set_n, &first);
     if (err)
         return err;
     if (first != ND_NONE) {
@@ -482,85 +450,155 @@ static int scan_paragraph(nd_scan *s, scan_work *w, uint32_t p,
         s->set_off[p] = s->set_off[first];
         return 0;
     }
-    s->sets.n = off + s->set_n[p];
-
-    nd_minhash_sign(&w->mh, w->sig, s->sets.v + off, s->set_n[p]);
-    for (i = 0; i < s->bands; i++) {
-        err = nd_keyvec_push(&w->bands,
-                             nd_lsh_band_key(w->sig, (unsigned)i, s->rows,
-                                             o->seed),
-                             p);
-        if (err)
-            return err;
-    }
-
+    err = nd_u64vec_reserve(&s->sets, bp->set_n);
+    if (err)
+        return err;
+    memcpy(s->sets.v + s->sets.n, set, bp->set_n * sizeof *set);
+    s->sets.n += bp->set_n;
+    for (i = 0; !err && i < s->bands; i++)
+        err = nd_keyvec_push(&k->bands, b->bands.v[bp->band_off + i], p);
     /* Containment: every paragraph is indexed by its anchors; one large
      * enough to be contained in another also asks with its queries. */
-    w->anchors.n = 0;
-    err = nd_lsh_anchors(&w->anchors, w->seq.v, w->seq.n, o->min_contain);
-    for (i = 0; !err && i < w->anchors.n; i++)
-        err = nd_keyvec_push(&w->index, w->anchors.v[i], p);
-    if (!err && s->set_n[p] >= o->min_contain) {
-        uint64_t q[2];
-        size_t nq = nd_lsh_queries(q, w->seq.v, w->seq.n, o->min_contain);
-
-        for (i = 0; !err && i < nq; i++)
-            err = nd_keyvec_push(&w->queries, q[i], p);
-    }
+    for (i = 0; !err && i < bp->anchor_n; i++)
+        err = nd_keyvec_push(&k->index, b->anchors.v[bp->anchor_off + i], p);
+    for (i = 0; !err && i < bp->n_queries; i++)
+        err = nd_keyvec_push(&k->queries, bp->q[i], p);
     return err;
 }
 
-static int scan_article(nd_scan *s, scan_work *w, const nd_record *rec)
+/* Takes the articles and paragraphs of an analysed batch into the scan. */
+static int scan_merge(nd_scan *s, scan_keys *k, const nd_batch *b)
 {
-    nd_article *a;
-    size_t i, idlen = strlen(rec->id);
+    size_t i, j;
     int err;
 
-    if (s->n_articles >= ND_MAX_ITEMS)
-        return scan_fail(s, ND_EINVAL, "more than %u articles",
+    if (b->err)
+        return scan_fail(s, b->err, "analysing articles: %s",
+                         nd_strerror(b->err));
+    if (s->n_articles + b->n_arts >= ND_MAX_ITEMS ||
+        s->n_paras + b->n_paras >= ND_MAX_ITEMS)
+        return scan_fail(s, ND_EINVAL, "more than %u articles or paragraphs",
                          (unsigned)ND_MAX_ITEMS);
-    err = nd_grow((void **)&s->articles, &s->cap_articles, s->n_articles + 1,
-                  sizeof *s->articles);
+    err = nd_grow((void **)&s->articles, &s->cap_articles,
+                  s->n_articles + b->n_arts, sizeof *s->articles);
     if (!err)
-        err = nd_segment(&w->spans, rec->text, rec->text_len);
-    if (!err && s->n_paras + w->spans.n >= ND_MAX_ITEMS)
-        return scan_fail(s, ND_EINVAL, "more than %u paragraphs",
-                         (unsigned)ND_MAX_ITEMS);
-    if (!err)
-        err = scan_grow_paras(s, s->n_paras + w->spans.n);
-    if (err)
-        goto fail;
-    a = &s->articles[s->n_articles];
-    a->id_off = s->ids.len;
-    err = nd_buf_append(&s->ids, rec->id, idlen + 1);
-    if (err)
-        goto fail;
-    a->first = (uint32_t)s->n_paras;
-    a->n = (uint32_t)w->spans.n;
-    a->text_len = rec->text_len;
-    a->text_hash = XXH3_64bits(rec->text, rec->text_len);
+        err = scan_grow_paras(s, s->n_paras + b->n_paras);
+    for (i = 0; !err && i < b->n_arts; i++) {
+        const nd_batch_article *ba = &b->arts[i];
+        nd_article *a = &s->articles[s->n_articles];
+        const char *id = b->ids.data + ba->id_off;
 
-    for (i = 0; i < w->spans.n; i++) {
-        uint32_t p = (uint32_t)(s->n_paras + i);
-        nd_para *pa = &s->paras[p];
+        a->id_off = s->ids.len;
+        a->first = (uint32_t)s->n_paras;
+        a->n = (uint32_t)ba->n;
+        a->text_len = ba->text_len;
+        a->text_hash = XXH3_64bits(b->text.data + ba->text_off, ba->text_len);
+        err = nd_buf_append(&s->ids, id, strlen(id) + 1);
+        for (j = 0; !err && j < ba->n; j++) {
+            const nd_batch_para *bp = &b->paras[ba->first + j];
+            uint32_t p = (uint32_t)s->n_paras;
+            nd_para *pa = &s->paras[p];
 
-        pa->doc = (uint32_t)s->n_articles;
-        pa->idx = (uint32_t)i;
-        pa->start = w->spans.v[i].start;
-        pa->end = w->spans.v[i].end;
-        pa->canon = p;
-        pa->jaccard = pa->contain = 1.0f;
-        err = scan_paragraph(s, w, p, rec->text + pa->start,
-                             pa->end - pa->start);
-        if (err)
-            goto fail;
+            pa->doc = (uint32_t)s->n_articles;
+            pa->idx = (uint32_t)j;
+            pa->start = bp->start;
+            pa->end = bp->end;
+            pa->canon = p;
+            pa->jaccard = pa->contain = 1.0f;
+            err = scan_take_para(s, k, b, bp, p);
+            s->n_paras++;
+        }
+        s->n_articles++;
+        s->stats.bytes += ba->text_len;
     }
-    s->n_paras += w->spans.n;
-    s->n_articles++;
-    s->stats.bytes += rec->text_len;
-    return 0;
-fail:
-    return scan_fail(s, err, "%s: %s", rec->file, nd_strerror(err));
+    return err ? scan_fail(s, err, "%s", nd_strerror(err)) : 0;
+}
+
+/* A batch is handed to a worker once it holds this much text or this many
+ * articles: large enough to amortise the hand-over, small enough that a
+ * few in flight per thread cost little memory. */
+#define ND_BATCH_BYTES (1u << 20)
+#define ND_BATCH_ARTICLES 2048u
+
+/*
+ * Reads every article, has the analyzer work on batches of them, and
+ * merges the batches in the order they were read. slots batches rotate: at
+ * most slots are in flight, the oldest is merged first.
+ */
+static int scan_pass1(nd_scan *s, nd_reader *r, scan_keys *k)
+{
+    nd_analyze_opts ao;
+    nd_analyzer *an = NULL;
+    nd_batch *slots = NULL, *cur;
+    size_t n_slots, head = 0, in_flight = 0;
+    nd_record rec;
+    int err, got;
+
+    ao.ngram = s->opts.ngram;
+    ao.perm = s->opts.perm;
+    ao.seed = s->opts.seed;
+    ao.bands = s->bands;
+    ao.rows = s->rows;
+    ao.window = s->opts.min_contain;
+    ao.threads = s->threads;
+    n_slots = s->threads <= 1 ? 1 : 2 * (size_t)s->threads;
+    slots = calloc(n_slots, sizeof *slots);
+    if (!slots)
+        return scan_fail(s, ND_ENOMEM, "out of memory");
+    err = nd_analyzer_new(&an, &ao);
+    if (err) {
+        scan_fail(s, err, "cannot start the workers: %s", nd_strerror(err));
+        goto done;
+    }
+    cur = &slots[0];
+    for (;;) {
+        got = nd_reader_next(r, &rec);
+        if (got < 0) {
+            err = scan_fail(s, got, "%s", nd_reader_errmsg(r));
+            goto done;
+        }
+        if (got == 1 && (err = nd_batch_add(cur, rec.id, rec.text,
+                                            rec.text_len)) != 0) {
+            scan_fail(s, err, "%s: %s", rec.file, nd_strerror(err));
+            goto done;
+        }
+        if (cur->n_arts && (got == 0 || cur->text.len >= ND_BATCH_BYTES ||
+                            cur->n_arts >= ND_BATCH_ARTICLES)) {
+            err = nd_analyzer_submit(an, cur);
+            if (err) {
+                scan_fail(s, err, "%s", nd_strerror(err));
+                goto done;
+            }
+            in_flight++;
+        }
+        /* Merge the oldest when every slot is busy, or everything at the
+         * end. */
+        while (in_flight && (in_flight == n_slots || got == 0)) {
+            nd_batch *old = &slots[head];
+
+            nd_analyzer_wait(an, old);
+            err = scan_merge(s, k, old);
+            if (err)
+                goto done;
+            nd_batch_reset(old);
+            head = (head + 1) % n_slots;
+            in_flight--;
+        }
+        if (got == 0)
+            break;
+        cur = &slots[(head + in_flight) % n_slots];
+    }
+done:
+    /* Workers finish what they hold before the batches go. */
+    nd_analyzer_free(an);
+    if (slots) {
+        size_t i;
+
+        for (i = 0; i < n_slots; i++)
+            nd_batch_free(&slots[i]);
+        free(slots);
+    }
+    return err;
 }
 
 /* ---- candidates, verification, clusters --------------------------------- */
@@ -782,10 +820,9 @@ int nd_scan_run(nd_scan *s)
     nd_reader *r = NULL;
     nd_read_opts ro;
     nd_read_stats rs;
-    nd_record rec;
     nd_pairvec pairs = {0};
-    scan_work w;
-    int err, got;
+    scan_keys k;
+    int err;
 
     if (!s)
         return ND_EINVAL;
@@ -793,31 +830,16 @@ int nd_scan_run(nd_scan *s)
         return scan_fail(s, ND_EINVAL, "a scan runs once");
     if (s->n_inputs == 0)
         return scan_fail(s, ND_EINVAL, "no input given");
-    memset(&w, 0, sizeof w);
-    err = nd_minhash_init(&w.mh, s->opts.perm, s->opts.seed);
-    if (err)
-        return scan_fail(s, err, "out of memory");
-    w.sig = malloc(s->opts.perm * sizeof *w.sig);
-    if (!w.sig) {
-        err = scan_fail(s, ND_ENOMEM, "out of memory");
-        goto done;
-    }
-
+    memset(&k, 0, sizeof k);
     scan_read_opts(s, &ro);
     err = nd_reader_open(&r, s->inputs, s->n_inputs, &ro);
     if (err) {
         scan_fail(s, err, "%s", r ? nd_reader_errmsg(r) : nd_strerror(err));
         goto done;
     }
-    while ((got = nd_reader_next(r, &rec)) == 1) {
-        err = scan_article(s, &w, &rec);
-        if (err)
-            goto done;
-    }
-    if (got < 0) {
-        err = scan_fail(s, got, "%s", nd_reader_errmsg(r));
+    err = scan_pass1(s, r, &k);
+    if (err)
         goto done;
-    }
     nd_reader_stats(&rs, r);
     s->stats.files = rs.files;
     s->stats.files_ignored = rs.files_ignored;
@@ -830,12 +852,12 @@ int nd_scan_run(nd_scan *s)
     s->stats.fn_rate = s->fn;
 
     /* Candidates from both generators, each pair once. */
-    err = nd_lsh_pairs(&pairs, &w.bands, ND_BUCKET_CAP);
-    nd_keyvec_free(&w.bands);
+    err = nd_lsh_pairs(&pairs, &k.bands, ND_BUCKET_CAP);
+    nd_keyvec_free(&k.bands);
     if (!err)
-        err = nd_lsh_join(&pairs, &w.index, &w.queries, ND_BUCKET_CAP);
-    nd_keyvec_free(&w.index);
-    nd_keyvec_free(&w.queries);
+        err = nd_lsh_join(&pairs, &k.index, &k.queries, ND_BUCKET_CAP);
+    nd_keyvec_free(&k.index);
+    nd_keyvec_free(&k.queries);
     if (!err) {
         nd_lsh_pairs_unique(&pairs);
         err = scan_cluster(s, &pairs);
@@ -849,7 +871,7 @@ int nd_scan_run(nd_scan *s)
     s->ran = 1;
 done:
     nd_pairvec_free(&pairs);
-    scan_work_free(&w);
+    scan_keys_free(&k);
     nd_reader_free(r);
     return err;
 }

@@ -1,0 +1,1022 @@
+/*
+ * test_read.c - unit tests of the reader (src/read.c).
+ *
+ * Every case builds its inputs at run time in a fresh directory under /tmp
+ * (plain, gzip and zstd files, broken ones too), reads them through the
+ * public functions of read.h, and checks the records, the warnings and the
+ * counters. Nothing depends on files outside the tree but ND_SOURCE_DIR's
+ * corpus/.
+ */
+#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
+#define _DEFAULT_SOURCE
+
+#include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "read.h"
+
+#ifndef ND_SOURCE_DIR
+#define ND_SOURCE_DIR "."
+#endif
+
+/* ---- fixtures ---------------------------------------------------------- */
+
+/* One record, copied out of the reader. */
+typedef struct rec_copy {
+    char *id;         /* record.id */
+    char *text;       /* record.text (text_len bytes, plus a NUL) */
+    size_t text_len;  /* record.text_len */
+    char *file;       /* record.file */
+    char *out_name;   /* record.out_name */
+    uint64_t line;    /* record.line */
+    size_t input;     /* record.input */
+    uint64_t file_no; /* record.file_no */
+    int kind;         /* record.kind */
+    int has_obj;      /* record.obj != NULL */
+} rec_copy;
+
+/* One warning. */
+typedef struct warn_copy {
+    char *file;    /* file argument */
+    uint64_t line; /* line argument */
+    char *msg;     /* msg argument */
+} warn_copy;
+
+/* What one pass of a reader gave. */
+typedef struct run {
+    rec_copy *recs;      /* records, in order */
+    size_t n;            /* count of records */
+    warn_copy *warns;    /* warnings, in order */
+    size_t n_warns;      /* count of warnings */
+    int rc;              /* what the last nd_reader_next returned */
+    char errmsg[512];    /* nd_reader_errmsg after the last call */
+    nd_read_stats stats; /* the counters */
+    char **ignored;      /* nd_reader_ignored, copied */
+    size_t n_ignored;    /* count of those */
+} run;
+
+static char g_dir[64]; /* this case's temporary directory */
+
+static int rm_entry(const char *path, const struct stat *st, int flag,
+                    struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    strcpy(g_dir, "/tmp/nd_test_read_XXXXXX");
+    return mkdtemp(g_dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return nftw(g_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* The path of rel below the case's directory; a static buffer per slot. */
+static const char *tpath(const char *rel)
+{
+    static char bufs[8][512];
+    static int slot;
+    char *b = bufs[slot++ % 8];
+
+    snprintf(b, 512, "%s/%s", g_dir, rel);
+    return b;
+}
+
+static void write_bytes(const char *rel, const void *data, size_t n)
+{
+    FILE *f = fopen(tpath(rel), "wb");
+
+    assert_non_null(f);
+    if (n)
+        assert_int_equal(fwrite(data, 1, n, f), n);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void write_str(const char *rel, const char *s)
+{
+    write_bytes(rel, s, strlen(s));
+}
+
+static void make_dir(const char *rel)
+{
+    assert_int_equal(mkdir(tpath(rel), 0755), 0);
+}
+
+static void on_warn(const char *file, uint64_t line, const char *msg,
+                    void *payload)
+{
+    run *w = payload;
+
+    w->warns = realloc(w->warns, (w->n_warns + 1) * sizeof *w->warns);
+    assert_non_null(w->warns);
+    w->warns[w->n_warns].file = strdup(file);
+    w->warns[w->n_warns].line = line;
+    w->warns[w->n_warns].msg = strdup(msg);
+    w->n_warns++;
+}
+
+static char *dup_bytes(const char *p, size_t n)
+{
+    char *s = malloc(n + 1);
+
+    assert_non_null(s);
+    if (n)
+        memcpy(s, p, n);
+    s[n] = '\0';
+    return s;
+}
+
+/* Reads inputs to the end or the first error into *out. */
+static void read_all(run *out, const nd_input *inputs, size_t n,
+                     int strict, const char *id_field,
+                     const char *text_field)
+{
+    nd_read_opts opts = {id_field ? id_field : "id",
+                         text_field ? text_field : "text", strict, on_warn,
+                         out};
+    nd_reader *r = NULL;
+    nd_record rec;
+    const char *const *ign;
+    rec_copy *c;
+    size_t i;
+
+    memset(out, 0, sizeof *out);
+    out->rc = nd_reader_open(&r, inputs, n, &opts);
+    if (out->rc == 0) {
+        for (;;) {
+            memset(&rec, 0, sizeof rec);
+            out->rc = nd_reader_next(r, &rec);
+            if (out->rc != 1)
+                break;
+            out->recs = realloc(out->recs, (out->n + 1) * sizeof *out->recs);
+            assert_non_null(out->recs);
+            c = &out->recs[out->n++];
+            assert_non_null(rec.id);
+            assert_non_null(rec.text);
+            assert_non_null(rec.file);
+            assert_non_null(rec.out_name);
+            c->id = strdup(rec.id);
+            c->text = dup_bytes(rec.text, rec.text_len);
+            c->text_len = rec.text_len;
+            c->file = strdup(rec.file);
+            c->out_name = strdup(rec.out_name);
+            c->line = rec.line;
+            c->input = rec.input;
+            c->file_no = rec.file_no;
+            c->kind = rec.kind;
+            c->has_obj = rec.obj != NULL;
+        }
+    }
+    assert_non_null(r);
+    snprintf(out->errmsg, sizeof out->errmsg, "%s", nd_reader_errmsg(r));
+    nd_reader_stats(&out->stats, r);
+    ign = nd_reader_ignored(r, &out->n_ignored);
+    out->ignored = calloc(out->n_ignored + 1, sizeof *out->ignored);
+    assert_non_null(out->ignored);
+    for (i = 0; i < out->n_ignored; i++)
+        out->ignored[i] = strdup(ign[i]);
+    nd_reader_free(r);
+}
+
+static void read_one(run *out, const char *rel, int strict)
+{
+    nd_input in = {tpath(rel), tpath(rel)};
+
+    read_all(out, &in, 1, strict, NULL, NULL);
+}
+
+static void run_free(run *w)
+{
+    size_t i;
+
+    for (i = 0; i < w->n; i++) {
+        free(w->recs[i].id);
+        free(w->recs[i].text);
+        free(w->recs[i].file);
+        free(w->recs[i].out_name);
+    }
+    free(w->recs);
+    for (i = 0; i < w->n_warns; i++) {
+        free(w->warns[i].file);
+        free(w->warns[i].msg);
+    }
+    free(w->warns);
+    for (i = 0; i < w->n_ignored; i++)
+        free(w->ignored[i]);
+    free(w->ignored);
+    memset(w, 0, sizeof *w);
+}
+
+static void gz_write(const char *rel, const char *mode, const char *s,
+                     size_t n)
+{
+    gzFile g = gzopen(tpath(rel), mode);
+
+    assert_non_null(g);
+    assert_int_equal(gzwrite(g, s, (unsigned)n), (int)n);
+    assert_int_equal(gzclose(g), Z_OK);
+}
+
+/* Appends one zstd frame of s to the file rel. */
+static void zstd_append(const char *rel, const char *s, size_t n)
+{
+    size_t cap = ZSTD_compressBound(n), len;
+    char *buf = malloc(cap);
+    FILE *f;
+
+    assert_non_null(buf);
+    len = ZSTD_compress(buf, cap, s, n, 3);
+    assert_false(ZSTD_isError(len));
+    f = fopen(tpath(rel), "ab");
+    assert_non_null(f);
+    assert_int_equal(fwrite(buf, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+    free(buf);
+}
+
+static off_t file_size(const char *rel)
+{
+    struct stat st;
+
+    assert_int_equal(stat(tpath(rel), &st), 0);
+    return st.st_size;
+}
+
+/* nlines JSONL records "r<i>" whose text is pseudo-random words, so that
+   the data does not compress to almost nothing. */
+static char *make_jsonl(size_t nlines, size_t *out_len)
+{
+    static const char *const words[] = {
+        "troops", "offensive", "region", "official", "said", "bridge",
+        "tribes", "senior", "leader", "news", "town", "north", "freed",
+        "security", "center", "links", "launched", "Wednesday"};
+    uint64_t x = 0x9e3779b97f4a7c15ULL;
+    size_t cap = nlines * 400 + 64, len = 0, i, w;
+    char *s = malloc(cap);
+
+    assert_non_null(s);
+    for (i = 0; i < nlines; i++) {
+        len += (size_t)snprintf(s + len, cap - len,
+                                "{\"id\":\"r%zu\",\"text\":\"", i);
+        for (w = 0; w < 30; w++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            len += (size_t)snprintf(s + len, cap - len, "%s%s ",
+                                    words[(x >> 33) % 18],
+                                    (x >> 60) & 1 ? "s" : "");
+        }
+        len += (size_t)snprintf(s + len, cap - len, "\"}\n");
+    }
+    *out_len = len;
+    return s;
+}
+
+/* ---- cases ------------------------------------------------------------- */
+
+static void test_read__dir_walk(void **state)
+{
+    nd_input in;
+    run w;
+
+    (void)state;
+    make_dir("c");
+    make_dir("c/a");
+    make_dir("c/a/sub");
+    make_dir("c/.git");
+    write_str("c/b.txt", "bee");
+    write_str("c/a/2.txt", "two");
+    write_str("c/a/10.txt", "ten");
+    write_str("c/a/sub/x", "ex");
+    write_str("c/c.md", "# ignored");
+    write_str("c/notes", "no extension");
+    write_str("c/d.jsonl", "{\"id\":\"d1\",\"text\":\"one\"}\n"
+                           "{\"id\":\"d2\",\"text\":\"two\"}\n");
+    write_str("c/e.ndjson", "{\"id\":\"e1\",\"text\":\"ee\"}");
+    write_str("c/.git/HEAD", "ref: refs/heads/main");
+    assert_int_equal(symlink(tpath("c/a"), tpath("c/link")), 0);
+    assert_int_equal(symlink(tpath("c/b.txt"), tpath("c/y.txt")), 0);
+
+    in.path = tpath("c");
+    in.name = "corp/";
+    read_all(&w, &in, 1, 0, NULL, NULL);
+    assert_int_equal(w.rc, 0);
+    assert_int_equal(w.n_warns, 0);
+    assert_int_equal(w.n, 9);
+    /* depth first, each directory sorted by strcmp: "10.txt" < "2.txt" */
+    assert_string_equal(w.recs[0].id, "a/10.txt");
+    assert_string_equal(w.recs[0].text, "ten");
+    assert_string_equal(w.recs[0].file, "corp/a/10.txt");
+    assert_string_equal(w.recs[0].out_name, "corp/a/10.txt");
+    assert_int_equal(w.recs[0].kind, ND_FILE_TEXT);
+    assert_int_equal(w.recs[0].line, 0);
+    assert_int_equal(w.recs[0].file_no, 0);
+    assert_false(w.recs[0].has_obj);
+    assert_string_equal(w.recs[1].id, "a/2.txt");
+    assert_int_equal(w.recs[1].file_no, 1);
+    assert_string_equal(w.recs[2].id, "a/sub/x");
+    assert_string_equal(w.recs[2].out_name, "corp/a/sub/x");
+    assert_string_equal(w.recs[3].id, "b.txt");
+    assert_string_equal(w.recs[4].id, "d1");
+    assert_int_equal(w.recs[4].kind, ND_FILE_JSONL);
+    assert_int_equal(w.recs[4].line, 1);
+    assert_true(w.recs[4].has_obj);
+    assert_string_equal(w.recs[4].file, "corp/d.jsonl");
+    assert_string_equal(w.recs[4].out_name, "corp/d.jsonl");
+    assert_string_equal(w.recs[5].id, "d2");
+    assert_int_equal(w.recs[5].line, 2);
+    assert_int_equal(w.recs[5].file_no, w.recs[4].file_no);
+    assert_string_equal(w.recs[6].id, "e1");
+    assert_int_equal(w.recs[6].file_no, w.recs[5].file_no + 1);
+    assert_string_equal(w.recs[7].id, "notes");
+    assert_string_equal(w.recs[8].id, "y.txt");
+    assert_string_equal(w.recs[8].text, "bee");
+    assert_int_equal(w.recs[8].input, 0);
+
+    assert_int_equal(w.stats.files, 8);
+    assert_int_equal(w.stats.records, 9);
+    assert_int_equal(w.stats.skipped, 0);
+    assert_int_equal(w.stats.files_ignored, 3);
+    assert_int_equal(w.n_ignored, 3);
+    assert_string_equal(w.ignored[0], "corp/.git");
+    assert_string_equal(w.ignored[1], "corp/c.md");
+    assert_string_equal(w.ignored[2], "corp/link");
+    assert_true(w.stats.bytes_in > 0);
+    run_free(&w);
+}
+
+static void test_read__jsonl_ids(void **state)
+{
+    run w;
+
+    (void)state;
+    write_str("ids.jsonl",
+              "{\"id\":\"s1\",\"text\":\"a\"}\n"
+              "{\"text\":\"no id\"}\n"
+              "{\"id\":42,\"text\":\"int\"}\n"
+              "{\"id\":null,\"text\":\"null id\"}\n"
+              "{\"id\":1.50,\"text\":\"float\"}\n"
+              "{\"id\":-7,\"text\":\"neg\"}\r\n");
+    read_one(&w, "ids.jsonl", 0);
+    assert_int_equal(w.rc, 0);
+    assert_int_equal(w.n_warns, 0);
+    assert_int_equal(w.n, 6);
+    assert_string_equal(w.recs[0].id, "s1");
+    /* a missing id is FILE:LINE */
+    {
+        char want[600];
+
+        snprintf(want, sizeof want, "%s:2", tpath("ids.jsonl"));
+        assert_string_equal(w.recs[1].id, want);
+        snprintf(want, sizeof want, "%s:4", tpath("ids.jsonl"));
+        assert_string_equal(w.recs[3].id, want);
+    }
+    assert_string_equal(w.recs[2].id, "42");
+    assert_string_equal(w.recs[4].id, "1.50");
+    assert_string_equal(w.recs[5].id, "-7");
+    assert_string_equal(w.recs[5].text, "neg");
+    assert_string_equal(w.recs[0].out_name, "ids.jsonl");
+    assert_int_equal(w.recs[5].line, 6);
+    run_free(&w);
+
+    /* other field names */
+    write_str("f.jsonl", "{\"key\":\"k1\",\"body\":\"b\",\"text\":5}\n");
+    {
+        nd_input in = {tpath("f.jsonl"), "f.jsonl"};
+
+        read_all(&w, &in, 1, 0, "key", "body");
+    }
+    assert_int_equal(w.n, 1);
+    assert_string_equal(w.recs[0].id, "k1");
+    assert_string_equal(w.recs[0].text, "b");
+    assert_string_equal(w.recs[0].file, "f.jsonl");
+    run_free(&w);
+}
+
+static void test_read__jsonl_faults(void **state)
+{
+    static const char data[] =
+        "{\"id\":\"a\",\"text\":\"x\"}\n"          /* 1 */
+        "\n"                                       /* 2 blank */
+        "  \t \r\n"                                /* 3 blank */
+        "{bad\n"                                   /* 4 malformed */
+        "{\"id\":\"b\"}\n"                         /* 5 no text */
+        "{\"id\":\"c\",\"text\":5}\n"              /* 6 not a string */
+        "[1,2]\n"                                  /* 7 not an object */
+        "{\"id\":\"d\",\"text\":\"y\"} trailing\n" /* 8 data after */
+        "{\"id\":\"n\",\"text\":null}\n"           /* 9 null text */
+        "{\"id\":\"z\",\"text\":\"a\0b\"}\n"       /* 10 raw NUL */
+        "{\"id\":\"e\",\"text\":\"z\"}\n"          /* 11 */
+        "{\"id\":\"f\",\"text\":\"cut";            /* 12 no end */
+    static const uint64_t lines[] = {4, 5, 6, 7, 8, 9, 10, 12};
+    char name[600];
+    size_t i;
+    run w;
+
+    (void)state;
+    write_bytes("bad.jsonl", data, sizeof data - 1);
+    snprintf(name, sizeof name, "%s", tpath("bad.jsonl"));
+    read_one(&w, "bad.jsonl", 0);
+    assert_int_equal(w.rc, 0);
+    assert_int_equal(w.n, 2);
+    assert_string_equal(w.recs[0].id, "a");
+    assert_string_equal(w.recs[1].id, "e");
+    assert_int_equal(w.recs[1].line, 11);
+    assert_int_equal(w.n_warns, 8);
+    for (i = 0; i < 8; i++) {
+        assert_string_equal(w.warns[i].file, name);
+        assert_int_equal(w.warns[i].line, lines[i]);
+        assert_non_null(strstr(w.warns[i].msg, "record skipped"));
+    }
+    assert_non_null(strstr(w.warns[0].msg, "malformed JSON"));
+    assert_non_null(strstr(w.warns[1].msg, "no \"text\" field"));
+    assert_non_null(strstr(w.warns[2].msg, "not a string"));
+    assert_non_null(strstr(w.warns[3].msg, "not a JSON object"));
+    assert_non_null(strstr(w.warns[4].msg, "after the value"));
+    assert_non_null(strstr(w.warns[5].msg, "null"));
+    assert_int_equal(w.stats.skipped, 8);
+    assert_int_equal(w.stats.records, 2);
+    run_free(&w);
+}
+
+static void test_read__strict(void **state)
+{
+    nd_read_opts opts = {"id", "text", 1, NULL, NULL};
+    nd_input in = {NULL, "s.jsonl"};
+    nd_reader *r = NULL;
+    nd_record rec;
+    nd_read_stats st;
+
+    (void)state;
+    write_str("s.jsonl", "{\"id\":\"a\",\"text\":\"x\"}\n"
+                         "{\"id\":\"b\",\"text\":\n"
+                         "{\"id\":\"c\",\"text\":\"y\"}\n");
+    in.path = tpath("s.jsonl");
+    assert_int_equal(nd_reader_open(&r, &in, 1, &opts), 0);
+    assert_int_equal(nd_reader_next(r, &rec), 1);
+    assert_string_equal(rec.id, "a");
+    assert_int_equal(nd_reader_next(r, &rec), ND_EFORMAT);
+    assert_non_null(strstr(nd_reader_errmsg(r), "s.jsonl:2: malformed JSON"));
+    /* the faulty record is behind us; the reader can carry on */
+    assert_int_equal(nd_reader_next(r, &rec), 1);
+    assert_string_equal(rec.id, "c");
+    assert_int_equal(nd_reader_next(r, &rec), 0);
+    nd_reader_stats(&st, r);
+    assert_int_equal(st.skipped, 0);
+    nd_reader_free(r);
+
+    /* strict and a truncated stream */
+    gz_write("t.jsonl.gz", "wb", "{\"id\":\"a\",\"text\":\"x\"}\n", 22);
+    assert_int_equal(truncate(tpath("t.jsonl.gz"), file_size("t.jsonl.gz") - 6),
+                     0);
+    in.path = tpath("t.jsonl.gz");
+    in.name = "t.jsonl.gz";
+    assert_int_equal(nd_reader_open(&r, &in, 1, &opts), 0);
+    assert_int_equal(nd_reader_next(r, &rec), 1);
+    assert_int_equal(nd_reader_next(r, &rec), ND_EFORMAT);
+    assert_non_null(strstr(nd_reader_errmsg(r), "t.jsonl.gz:2: truncated"));
+    assert_int_equal(nd_reader_next(r, &rec), 0);
+    nd_reader_free(r);
+}
+
+static void test_read__long_line(void **state)
+{
+    size_t n = 3u << 20, i;
+    char *s = malloc(n + 64);
+    run w;
+
+    (void)state;
+    assert_non_null(s);
+    memcpy(s, "{\"id\":\"big\",\"text\":\"", 20);
+    for (i = 0; i < n; i++)
+        s[20 + i] = (char)('a' + i % 26);
+    memcpy(s + 20 + n, "\"}\n{\"id\":\"after\",\"text\":\"ok\"}\n", 31);
+    write_bytes("big.jsonl", s, 20 + n + 31);
+    read_one(&w, "big.jsonl", 0);
+    assert_int_equal(w.rc, 0);
+    assert_int_equal(w.n, 2);
+    assert_string_equal(w.recs[0].id, "big");
+    assert_int_equal(w.recs[0].text_len, n);
+    assert_memory_equal(w.recs[0].text, s + 20, n);
+    assert_string_equal(w.recs[1].id, "after");
+    assert_int_equal(w.recs[1].line, 2);
+    assert_int_equal(w.stats.bytes_in, 20 + n + 31);
+    run_free(&w);
+    free(s);
+}
+
+static void test_read__nul_bytes(void **state)
+{
+    static const char txt[] = "before\0after\n";
+    run w;
+
+    (void)state;
+    make_dir("d");
+    write_str("d/n.jsonl", "{\"id\":\"n\",\"text\":\"a\\u0000b\"}\n");
+    write_bytes("d/raw.txt", txt, sizeof txt - 1);
+    {
+        nd_input in = {tpath("d"), "d"};
+
+        read_all(&w, &in, 1, 0, NULL, NULL);
+    }
+    assert_int_equal(w.rc, 0);
+    assert_int_equal(w.n, 2);
+    assert_int_equal(w.recs[0].text_len, 3);
+    assert_memory_equal(w.recs[0].text, "a\0b", 3);
+    assert_int_equal(w.recs[1].text_len, sizeof txt - 1);
+    assert_memory_equal(w.recs[1].text, txt, sizeof txt - 1);
+    run_free(&w);
+}
+
+static void test_read__invalid_utf8(void **state)
+{
+    static const char bad[] = "caf\xe9 \xff\xfe \xc3(";
+    run w;
+
+    (void)state;
+    make_dir("u");
+    write_str("u/a.jsonl",
+              "{\"id\":\"x\xff\",\"text\":\"caf\xe9 \xff\xfe \xc3(\"}\n");
+    write_str("u/b.txt", bad);
+    {
+        nd_input in = {tpath("u"), "u"};
+
+        read_all(&w, &in, 1, 0, NULL, NULL);
+    }
+    assert_int_equal(w.rc, 0);
+    assert_int_equal(w.n_warns, 0);
+    assert_int_equal(w.n, 2);
+    assert_string_equal(w.recs[0].id, "x\xff");
+    assert_int_equal(w.recs[0].text_len, sizeof bad - 1);
+    assert_memory_equal(w.recs[0].text, bad, sizeof bad - 1);
+    assert_memory_equal(w.recs[1].text, bad, sizeof bad - 1);
+    run_free(&w);
+}
+
+static void test_read__gzip(void **state)
+{
+    static const char m1[] = "{\"id\":\"g1\",\"text\":\"one\"}\n"
+                             "{\"id\":\"g2\",\"text\":\"tw";
+    static const char m2[] = "o\"}\n{\"id\":\"g3\",\"text\":\"three\"}\n";
+    run w;
+
+    (void)state;
+    /* two members, with a line split across them (cat a.gz b.gz) */
+    gz_write("data.jsonl.gz", "wb", m1, sizeof m1 - 1);
+    gz_write("data.jsonl.gz", "ab", m2, sizeof m2 - 1);
+    read_one(&w, "data.jsonl.gz", 0);
+    assert_int_equal(w.rc, 0);
+    assert_int_equal(w.n_warns, 0);
+    assert_int_equal(w.n, 3);
+    assert_string_equal(w.recs[0].id, "g1");
+    assert_string_equal(w.recs[1].text, "two");
+    assert_string_equal(w.recs[2].id, "g3");
+    assert_int_equal(w.recs[2].line, 3);
+    assert_string_equal(w.recs[2].out_name, "data.jsonl");
+    assert_int_equal(w.recs[2].kind, ND_FILE_JSONL);
+    assert_int_equal(w.stats.bytes_in, file_size("data.jsonl.gz"));
+    run_free(&w);
+
+    /* told by content, not by name, in a directory too */
+    make_dir("g");
+    gz_write("g/x.jsonl", "wb", m1, sizeof m1 - 1);
+    gz_write("g/x.jsonl", "ab", m2, sizeof m2 - 1);
+    gz_write("g/y.jsonl.gz", "wb", m2 + 4, sizeof m2 - 5);
+    {
+        nd_input in = {tpath("g"), "g"};
+
+        read_all(&w, &in, 1, 0, NULL, NULL);
+    }
+    assert_int_equal(w.n, 4);
+    assert_string_equal(w.recs[2].id, "g3");
+    assert_string_equal(w.recs[3].id, "g3");
+    assert_string_equal(w.recs[3].out_name, "g/y.jsonl");
+    assert_string_equal(w.recs[3].file, "g/y.jsonl.gz");
+    run_free(&w);
+
+    /* junk after the last member is ignored with a warning, as gzip does */
+    {
+        FILE *f = fopen(tpath("data.jsonl.gz"), "ab");
+
+        assert_non_null(f);
+        fputs("junk", f);
+        fclose(f);
+    }
+    read_one(&w, "data.jsonl.gz", 0);
+    assert_int_equal(w.rc, 0);
+    assert_int_equal(w.n, 3);
+    assert_int_equal(w.n_warns, 1);
+    assert_non_null(strstr(w.warns[0].msg, "ignored"));
+    assert_int_equal(w.stats.skipped, 0);
+    run_free(&w);
+}
+
+static void test_read__gzip_truncated(void **state)
+{
+    size_t len;
+    char *s = make_jsonl(3000, &len);
+    run w;
+    size_t i;
+
+    (void)state;
+    gz_write("t.jsonl.gz", "wb", s, len);
+    assert_int_equal(truncate(tpath("t.jsonl.gz"), file_size("t.jsonl.gz") / 2),
+                     0);
+    read_one(&w, "t.jsonl.gz", 0);
+    assert_int_equal(w.rc, 0);
+    assert_true(w.n > 10 && w.n < 3000);
+    for (i = 0; i < w.n; i++) {
+        char want[32];
+
+        snprintf(want, sizeof want, "r%zu", i);
+        assert_string_equal(w.recs[i].id, want);
+    }
+    assert_int_equal(w.n_warns, 1);
+    assert_string_equal(w.warns[0].file, tpath("t.jsonl.gz"));
+    assert_int_equal(w.warns[0].line, w.n + 1);
+    assert_non_null(strstr(w.warns[0].msg, "truncated gzip"));
+    assert_int_equal(w.stats.skipped, 1);
+    run_free(&w);
+
+    /* corrupt in the middle: the records before the damage are kept */
+    gz_write("c.jsonl.gz", "wb", s, len);
+    {
+        FILE *f = fopen(tpath("c.jsonl.gz"), "r+b");
+        char junk[64];
+
+        memset(junk, 0x55, sizeof junk);
+        assert_non_null(f);
+        fseek(f, (long)file_size("c.jsonl.gz") / 2, SEEK_SET);
+        fwrite(junk, 1, sizeof junk, f);
+        fclose(f);
+    }
+    read_one(&w, "c.jsonl.gz", 0);
+    assert_int_equal(w.rc, 0);
+    assert_true(w.n < 3000);
+    /* deflate decodes damage into junk (lines that may even parse) until
+       the CRC check at the end of the member fails; the records well
+       before the damage are intact */
+    assert_true(w.n >= 1000);
+    for (i = 0; i < 1000; i++) {
+        char want[32];
+
+        snprintf(want, sizeof want, "r%zu", i);
+        assert_string_equal(w.recs[i].id, want);
+    }
+    assert_non_null(strstr(w.warns[w.n_warns - 1].msg, "corrupt gzip data"));
+    assert_non_null(strstr(w.warns[w.n_warns - 1].msg, "rest of file"));
+    assert_int_equal(w.stats.skipped, w.n_warns);
+    run_free(&w);
+    free(s);
+}
+
+static void test_read__zstd(void **state)
+{
+    static const char f1[] = "{\"id\":\"z1\",\"text\":\"one\"}\n";
+    static const char f2[] = "{\"id\":\"z2\",\"text\":\"two\"}\n";
+    run w;
+
+    (void)state;
+    zstd_append("z.jsonl.zst", f1, sizeof f1 - 1);
+    zstd_append("z.jsonl.zst", f2, sizeof f2 - 1);
+    read_one(&w, "z.jsonl.zst", 0);
+    assert_int_equal(w.rc, 0);
+    assert_int_equal(w.n_warns, 0);
+    assert_int_equal(w.n, 2);
+    assert_string_equal(w.recs[0].id, "z1");
+    assert_string_equal(w.recs[1].id, "z2");
+    assert_int_equal(w.recs[1].line, 2);
+    assert_string_equal(w.recs[1].out_name, "z.jsonl");
+    assert_int_equal(w.stats.bytes_in, file_size("z.jsonl.zst"));
+    run_free(&w);
+}
+
+static void test_read__zstd_truncated(void **state)
+{
+    size_t len, i;
+    char *s = make_jsonl(3000, &len);
+    run w;
+
+    (void)state;
+    zstd_append("t.jsonl.zst", s, len);
+    assert_int_equal(
+        truncate(tpath("t.jsonl.zst"), file_size("t.jsonl.zst") * 2 / 3), 0);
+    read_one(&w, "t.jsonl.zst", 0);
+    assert_int_equal(w.rc, 0);
+    assert_true(w.n < 3000);
+    for (i = 0; i < w.n; i++) {
+        char want[32];
+
+        snprintf(want, sizeof want, "r%zu", i);
+        assert_string_equal(w.recs[i].id, want);
+    }
+    assert_int_equal(w.n_warns, 1);
+    assert_int_equal(w.warns[0].line, w.n + 1);
+    assert_non_null(strstr(w.warns[0].msg, "truncated zstd"));
+    assert_int_equal(w.stats.skipped, 1);
+    run_free(&w);
+
+    /* cut inside the frame header */
+    zstd_append("h.jsonl.zst", s, len);
+    assert_int_equal(truncate(tpath("h.jsonl.zst"), 5), 0);
+    read_one(&w, "h.jsonl.zst", 0);
+    assert_int_equal(w.n, 0);
+    assert_int_equal(w.n_warns, 1);
+    assert_int_equal(w.warns[0].line, 1);
+    run_free(&w);
+    free(s);
+}
+
+static void test_read__empty_file(void **state)
+{
+    run w;
+
+    (void)state;
+    make_dir("e");
+    write_bytes("e/empty.txt", "", 0);
+    write_bytes("e/empty.jsonl", "", 0);
+    {
+        nd_input in = {tpath("e"), "e"};
+
+        read_all(&w, &in, 1, 0, NULL, NULL);
+    }
+    assert_int_equal(w.rc, 0);
+    assert_int_equal(w.n, 1);
+    assert_string_equal(w.recs[0].id, "empty.txt");
+    assert_int_equal(w.recs[0].text_len, 0);
+    assert_int_equal(w.stats.files, 2);
+    run_free(&w);
+
+    /* a named empty file is one empty article */
+    read_one(&w, "e/empty.jsonl", 0);
+    assert_int_equal(w.rc, 0);
+    assert_int_equal(w.n, 1);
+    assert_string_equal(w.recs[0].id, "empty.jsonl");
+    assert_int_equal(w.recs[0].kind, ND_FILE_TEXT);
+    assert_int_equal(w.recs[0].text_len, 0);
+    run_free(&w);
+}
+
+static void test_read__missing_input(void **state)
+{
+    nd_input in[2] = {{NULL, NULL}, {"/nonexistent/nd/x.jsonl", NULL}};
+    nd_reader *r = NULL;
+
+    (void)state;
+    write_str("ok.txt", "fine");
+    in[0].path = tpath("ok.txt");
+    assert_int_equal(nd_reader_open(&r, in, 2, NULL), ND_EIO);
+    assert_non_null(r);
+    assert_string_equal(nd_reader_errmsg(r),
+                        "/nonexistent/nd/x.jsonl: No such file or directory");
+    nd_reader_free(r);
+}
+
+static void test_read__vanished(void **state)
+{
+    run w;
+
+    (void)state;
+    /* a name whose file is gone by the time it is opened */
+    make_dir("v");
+    write_str("v/a.txt", "a");
+    assert_int_equal(symlink(tpath("v/nowhere.txt"), tpath("v/gone.txt")), 0);
+    assert_int_equal(symlink(tpath("v/nowhere.png"), tpath("v/gone.png")), 0);
+    {
+        nd_input in = {tpath("v"), "v"};
+
+        read_all(&w, &in, 1, 0, NULL, NULL);
+        assert_int_equal(w.rc, 0);
+        assert_int_equal(w.n, 1);
+        assert_int_equal(w.n_warns, 1);
+        assert_string_equal(w.warns[0].file, "v/gone.txt");
+        assert_int_equal(w.warns[0].line, 0);
+        assert_non_null(strstr(w.warns[0].msg, "file skipped"));
+        assert_int_equal(w.stats.skipped, 1);
+        assert_int_equal(w.stats.files_ignored, 1);
+        run_free(&w);
+
+        read_all(&w, &in, 1, 1, NULL, NULL);
+        assert_int_equal(w.rc, ND_EIO);
+        assert_non_null(strstr(w.errmsg, "v/gone.txt: cannot open"));
+        run_free(&w);
+    }
+}
+
+static void test_read__sniff(void **state)
+{
+    run w;
+
+    (void)state;
+    write_str("bom", "\xEF\xBB\xBF \n\t{\"id\":\"b\",\"text\":\"bom\"}\n");
+    write_str("plain.jsonl", "Not JSON at all.\n{\"id\":1}\n");
+    make_dir("sub");
+    write_str("sub/art.md", "  # a text article\n");
+    {
+        nd_input in[3] = {{tpath("bom"), "bom"},
+                          {tpath("plain.jsonl"), "x/plain.jsonl"},
+                          {tpath("sub/art.md"), "sub/art.md"}};
+
+        read_all(&w, in, 3, 0, NULL, NULL);
+    }
+    assert_int_equal(w.rc, 0);
+    assert_int_equal(w.n_warns, 0);
+    assert_int_equal(w.n, 3);
+    assert_string_equal(w.recs[0].id, "b");
+    assert_int_equal(w.recs[0].kind, ND_FILE_JSONL);
+    assert_int_equal(w.recs[0].line, 2);
+    assert_string_equal(w.recs[1].id, "plain.jsonl");
+    assert_int_equal(w.recs[1].kind, ND_FILE_TEXT);
+    assert_string_equal(w.recs[1].file, "x/plain.jsonl");
+    assert_int_equal(w.recs[1].input, 1);
+    assert_int_equal(w.recs[1].file_no, 1);
+    assert_string_equal(w.recs[2].id, "art.md");
+    assert_string_equal(w.recs[2].text, "  # a text article\n");
+    run_free(&w);
+}
+
+static void test_read__stdin_name(void **state)
+{
+    nd_input in = {NULL, "-"};
+    run w;
+
+    (void)state;
+    /* standard input arrives spooled to a file but keeps the name "-" */
+    write_str("spool", "{\"text\":\"from stdin\"}\n");
+    in.path = tpath("spool");
+    read_all(&w, &in, 1, 0, NULL, NULL);
+    assert_int_equal(w.rc, 0);
+    assert_int_equal(w.n, 1);
+    assert_string_equal(w.recs[0].id, "-:1");
+    assert_string_equal(w.recs[0].file, "-");
+    assert_string_equal(w.recs[0].out_name, "stdin");
+    run_free(&w);
+}
+
+static void test_read__out_names(void **state)
+{
+    static const char j[] = "{\"id\":\"i\",\"text\":\"t\"}\n";
+    run w;
+
+    (void)state;
+    make_dir("x");
+    make_dir("y");
+    make_dir("y/data.jsonl");
+    write_str("x/data.jsonl", j);
+    gz_write("y/data.jsonl.gz", "wb", j, sizeof j - 1);
+    write_str("y/data.jsonl/a.jsonl", j);
+    gz_write("y/data.jsonl/a.jsonl.gz", "wb", j, sizeof j - 1);
+    zstd_append("y/data.jsonl/a.jsonl.zst", j, sizeof j - 1);
+    zstd_append("y/data.jsonl/b.jsonl.zst", j, sizeof j - 1);
+    {
+        nd_input in[4] = {{tpath("x/data.jsonl"), "x/data.jsonl"},
+                          {tpath("y/data.jsonl.gz"), "y/data.jsonl.gz"},
+                          {tpath("y/data.jsonl"), "y/data.jsonl/"},
+                          {tpath("x"), "."}};
+
+        read_all(&w, in, 4, 0, NULL, NULL);
+    }
+    assert_int_equal(w.rc, 0);
+    assert_int_equal(w.n, 7);
+    assert_string_equal(w.recs[0].out_name, "data.jsonl");
+    assert_string_equal(w.recs[1].out_name, "data.jsonl~2");
+    assert_string_equal(w.recs[2].out_name, "data.jsonl~3/a.jsonl");
+    assert_string_equal(w.recs[2].file, "y/data.jsonl/a.jsonl");
+    assert_string_equal(w.recs[3].out_name, "data.jsonl~3/a.jsonl.gz");
+    assert_string_equal(w.recs[4].out_name, "data.jsonl~3/a.jsonl.zst");
+    assert_string_equal(w.recs[5].out_name, "data.jsonl~3/b.jsonl");
+    /* "." is named after the directory it stands for */
+    assert_string_equal(w.recs[6].out_name, "x/data.jsonl");
+    assert_string_equal(w.recs[6].file, "./data.jsonl");
+    run_free(&w);
+}
+
+static void test_read__twice_identical(void **state)
+{
+    size_t len, i;
+    char *s = make_jsonl(50, &len);
+    run a, b;
+    nd_input in;
+
+    (void)state;
+    make_dir("t");
+    make_dir("t/z");
+    make_dir("t/a");
+    write_str("t/z/1.txt", "one");
+    write_str("t/a/k", "kay");
+    write_str("t/m.jsonl", "{\"text\":\"no id\"}\n{bad\n");
+    gz_write("t/n.jsonl.gz", "wb", s, len);
+    zstd_append("t/o.jsonl.zst", s, len);
+    in.path = tpath("t");
+    in.name = "t";
+    read_all(&a, &in, 1, 0, NULL, NULL);
+    read_all(&b, &in, 1, 0, NULL, NULL);
+    assert_int_equal(a.n, 103);
+    assert_int_equal(a.n, b.n);
+    assert_int_equal(a.n_warns, 1);
+    assert_int_equal(b.n_warns, 1);
+    for (i = 0; i < a.n; i++) {
+        assert_string_equal(a.recs[i].id, b.recs[i].id);
+        assert_int_equal(a.recs[i].text_len, b.recs[i].text_len);
+        assert_memory_equal(a.recs[i].text, b.recs[i].text,
+                            a.recs[i].text_len);
+        assert_string_equal(a.recs[i].file, b.recs[i].file);
+        assert_string_equal(a.recs[i].out_name, b.recs[i].out_name);
+        assert_int_equal(a.recs[i].line, b.recs[i].line);
+        assert_int_equal(a.recs[i].file_no, b.recs[i].file_no);
+    }
+    assert_memory_equal(&a.stats, &b.stats, sizeof a.stats);
+    assert_string_equal(a.recs[0].id, "a/k");
+    assert_string_equal(a.recs[1].id, "t/m.jsonl:1");
+    assert_string_equal(a.recs[2].id, "r0");
+    assert_string_equal(a.recs[102].id, "z/1.txt");
+    run_free(&a);
+    run_free(&b);
+    free(s);
+}
+
+static void test_read__corpus(void **state)
+{
+    nd_input in = {ND_SOURCE_DIR "/corpus", "corpus"};
+    size_t i;
+    run w;
+
+    (void)state;
+    read_all(&w, &in, 1, 0, NULL, NULL);
+    assert_int_equal(w.rc, 0);
+    assert_int_equal(w.n_warns, 0);
+    assert_int_equal(w.n, 5);
+    assert_string_equal(w.recs[0].id, "000_43971502f8c0b970.txt");
+    assert_string_equal(w.recs[0].file, "corpus/000_43971502f8c0b970.txt");
+    assert_string_equal(w.recs[0].out_name,
+                        "corpus/000_43971502f8c0b970.txt");
+    assert_string_equal(w.recs[4].id, "004_768a252fde846fac.txt");
+    for (i = 0; i < w.n; i++) {
+        assert_int_equal(w.recs[i].kind, ND_FILE_TEXT);
+        assert_int_equal(w.recs[i].file_no, i);
+        assert_true(w.recs[i].text_len > 1000);
+        assert_true(i == 0 || strcmp(w.recs[i - 1].id, w.recs[i].id) < 0);
+    }
+    assert_int_equal(strncmp(w.recs[0].text, "Iraqi troops have launched", 26),
+                     0);
+    run_free(&w);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_read__dir_walk, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read__jsonl_ids, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_read__jsonl_faults, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_read__strict, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read__long_line, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_read__nul_bytes, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_read__invalid_utf8, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_read__gzip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read__gzip_truncated, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_read__zstd, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read__zstd_truncated, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_read__empty_file, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_read__missing_input, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_read__vanished, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_read__sniff, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read__stdin_name, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_read__out_names, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_read__twice_identical, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_read__corpus, setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
