@@ -241,28 +241,59 @@ size_t nd_lsh_queries(uint64_t q[2], const uint64_t *h, size_t n,
 
 /* ---- pairing items that share a key ----------------------------------- */
 
-static int lsh_cmp_key(const void *pa, const void *pb)
+/*
+ * Sorts entries by (key, item) with a stable LSD radix sort, 16 bits a
+ * pass: first the item (skipped when the entries come in item order, as
+ * they do from the scan), then the key. qsort with a callback was the
+ * largest cost of candidate generation.
+ */
+static int lsh_sort_keys(nd_keyvec *keys)
 {
-    const nd_key *a = pa, *b = pb;
+    nd_key *src = keys->v, *dst, *tmp;
+    size_t n = keys->n, *count, i, pass;
+    int by_item = 0;
 
-    if (a->key != b->key)
-        return a->key < b->key ? -1 : 1;
-    return (a->item > b->item) - (a->item < b->item);
-}
+    if (n < 2)
+        return 0;
+    for (i = 1; i < n && !by_item; i++)
+        by_item = src[i].item < src[i - 1].item;
+    tmp = malloc(n * sizeof *tmp);
+    count = malloc(65536 * sizeof *count);
+    if (!tmp || !count) {
+        free(tmp);
+        free(count);
+        return ND_ENOMEM;
+    }
+    dst = tmp;
+    for (pass = by_item ? 0 : 2; pass < 6; pass++) {
+        size_t sum = 0, d;
+        unsigned shift = pass < 2 ? 16 * (unsigned)pass
+                                  : 16 * (unsigned)(pass - 2);
 
-static int lsh_cmp_pair(const void *pa, const void *pb)
-{
-    const nd_pair *a = pa, *b = pb;
+#define LSH_DIGIT(e) \
+    ((pass < 2 ? (uint64_t)(e).item >> shift : (e).key >> shift) & 0xffff)
+        memset(count, 0, 65536 * sizeof *count);
+        for (i = 0; i < n; i++)
+            count[LSH_DIGIT(src[i])]++;
+        if (count[LSH_DIGIT(src[0])] == n)
+            continue;
+        for (d = 0; d < 65536; d++) {
+            size_t c = count[d];
 
-    if (a->a != b->a)
-        return a->a < b->a ? -1 : 1;
-    return (a->b > b->b) - (a->b < b->b);
-}
-
-static void lsh_sort_keys(nd_keyvec *keys)
-{
-    if (keys->n > 1)
-        qsort(keys->v, keys->n, sizeof *keys->v, lsh_cmp_key);
+            count[d] = sum;
+            sum += c;
+        }
+        for (i = 0; i < n; i++)
+            dst[count[LSH_DIGIT(src[i])]++] = src[i];
+#undef LSH_DIGIT
+        dst = src;
+        src = dst == keys->v ? tmp : keys->v;
+    }
+    if (src != keys->v)
+        memcpy(keys->v, src, n * sizeof *src);
+    free(tmp);
+    free(count);
+    return 0;
 }
 
 /* End of the run of entries equal in key to v[i]. */
@@ -281,7 +312,9 @@ int nd_lsh_pairs(nd_pairvec *out, nd_keyvec *keys, size_t cap)
     size_t s, e, i, j, taken;
     int err;
 
-    lsh_sort_keys(keys);
+    err = lsh_sort_keys(keys);
+    if (err)
+        return err;
     v = keys->v;
     for (s = 0; s < keys->n; s = e) {
         e = lsh_run_end(v, keys->n, s);
@@ -314,8 +347,11 @@ int nd_lsh_join(nd_pairvec *out, nd_keyvec *index, nd_keyvec *queries,
     size_t xi = 0, qi = 0;
     int err;
 
-    lsh_sort_keys(index);
-    lsh_sort_keys(queries);
+    err = lsh_sort_keys(index);
+    if (!err)
+        err = lsh_sort_keys(queries);
+    if (err)
+        return err;
     x = index->v;
     q = queries->v;
     while (xi < index->n && qi < queries->n) {
@@ -331,17 +367,18 @@ int nd_lsh_join(nd_pairvec *out, nd_keyvec *index, nd_keyvec *queries,
         }
         xe = lsh_run_end(x, index->n, xi);
         qe = lsh_run_end(q, queries->n, qi);
-        for (j = qi; j < qe; j++) {
+        /* A shingle anchoring more than cap paragraphs is a stock phrase,
+         * no evidence of copying: skip it. */
+        for (i = xi, taken = 0; i < xe && taken <= cap; i++)
+            if (i == xi || x[i].item != x[i - 1].item)
+                taken++;
+        for (j = qi; taken <= cap && j < qe; j++) {
             if (j > qi && q[j].item == q[j - 1].item)
                 continue;
-            taken = 0;
-            for (i = xi; i < xe && taken < cap; i++) {
+            for (i = xi; i < xe; i++) {
                 uint32_t a = q[j].item, b = x[i].item;
 
-                if (i > xi && x[i].item == x[i - 1].item)
-                    continue;
-                taken++;
-                if (a == b)
+                if ((i > xi && x[i].item == x[i - 1].item) || a == b)
                     continue;
                 err = nd_pairvec_push(out, a < b ? a : b, a < b ? b : a);
                 if (err)
@@ -354,15 +391,33 @@ int nd_lsh_join(nd_pairvec *out, nd_keyvec *index, nd_keyvec *queries,
     return 0;
 }
 
-void nd_lsh_pairs_unique(nd_pairvec *pairs)
+int nd_lsh_pairs_unique(nd_pairvec *pairs)
 {
+    /* Sorted as 64-bit numbers a:b, which orders by (a, b). */
+    uint64_t *packed;
     size_t i, n = 0;
+    int err;
 
     if (pairs->n < 2)
-        return;
-    qsort(pairs->v, pairs->n, sizeof *pairs->v, lsh_cmp_pair);
-    for (i = 1; i < pairs->n; i++)
-        if (pairs->v[i].a != pairs->v[n].a || pairs->v[i].b != pairs->v[n].b)
-            pairs->v[++n] = pairs->v[i];
-    pairs->n = n + 1;
+        return 0;
+    packed = malloc(pairs->n * sizeof *packed);
+    if (!packed)
+        return ND_ENOMEM;
+    for (i = 0; i < pairs->n; i++)
+        packed[i] = (uint64_t)pairs->v[i].a << 32 | pairs->v[i].b;
+    err = nd_u64_radix_sort(packed, pairs->n);
+    if (err) {
+        free(packed);
+        return err;
+    }
+    for (i = 0; i < pairs->n; i++) {
+        if (i > 0 && packed[i] == packed[i - 1])
+            continue;
+        pairs->v[n].a = (uint32_t)(packed[i] >> 32);
+        pairs->v[n].b = (uint32_t)packed[i];
+        n++;
+    }
+    pairs->n = n;
+    free(packed);
+    return 0;
 }

@@ -31,10 +31,12 @@
  *    Jaccard pairs that banding misses.
  *
  * Both generators reduce to one operation: sort (key, item) entries and
- * pair items that share a key. Buckets are capped: in a bucket of m > cap
- * items, each item is paired only with the first cap items (by item
- * number), which keeps boilerplate buckets from growing quadratically while
- * every item still meets the same representatives.
+ * pair items that share a key. Band buckets are capped: in a bucket of
+ * m > cap items, each item is paired only with the first cap items (by item
+ * number), which keeps buckets of near-identical boilerplate from growing
+ * quadratically while every item still meets the same representatives.
+ * Anchor keys held by more than cap paragraphs are skipped (see
+ * nd_lsh_join).
  */
 #ifndef ND_LSH_H
 #define ND_LSH_H
@@ -116,14 +118,16 @@ int nd_lsh_pairs(nd_pairvec *out, nd_keyvec *keys, size_t cap);
 
 /*
  * Sorts index and queries, and appends to out a pair for every query entry
- * and index entry that share a key and name different items, taking at
- * most cap index entries (the first by item number) per key.
+ * and index entry that share a key and name different items. A key that
+ * more than cap distinct items are indexed under is skipped: it is a stock
+ * phrase ("said in a statement on"), and pairing on it would cost many
+ * checks for no evidence of copying.
  * Returns 0 or ND_ENOMEM.
  */
 int nd_lsh_join(nd_pairvec *out, nd_keyvec *index, nd_keyvec *queries,
                 size_t cap);
 
-/* Sorts pairs by (a, b) and removes repeats. */
-void nd_lsh_pairs_unique(nd_pairvec *pairs);
+/* Sorts pairs by (a, b) and removes repeats. Returns 0 or ND_ENOMEM. */
+int nd_lsh_pairs_unique(nd_pairvec *pairs);
 
 #endif /* ND_LSH_H */

@@ -858,10 +858,10 @@ int nd_scan_run(nd_scan *s)
         err = nd_lsh_join(&pairs, &k.index, &k.queries, ND_BUCKET_CAP);
     nd_keyvec_free(&k.index);
     nd_keyvec_free(&k.queries);
-    if (!err) {
-        nd_lsh_pairs_unique(&pairs);
+    if (!err)
+        err = nd_lsh_pairs_unique(&pairs);
+    if (!err)
         err = scan_cluster(s, &pairs);
-    }
     if (!err)
         err = scan_index_clusters(s);
     if (err) {

@@ -90,11 +90,102 @@ void nd_u64vec_free(nd_u64vec *vec)
     vec->n = vec->cap = 0;
 }
 
-static int util_cmp_u64(const void *a, const void *b)
+static void util_insertion_sort(uint64_t *a, size_t n)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    size_t i, j;
 
-    return (x > y) - (x < y);
+    for (i = 1; i < n; i++) {
+        uint64_t x = a[i];
+
+        for (j = i; j > 0 && a[j - 1] > x; j--)
+            a[j] = a[j - 1];
+        a[j] = x;
+    }
+}
+
+/*
+ * Quicksort on plain 64-bit values: the comparison is inlined, unlike
+ * qsort's callback, which made sorting the shingle sets the largest cost of
+ * pass 1. Median-of-three pivots; recursion on the smaller side only, so
+ * the stack stays O(log n).
+ */
+void nd_u64_sort(uint64_t *a, size_t n)
+{
+    while (n > 24) {
+        uint64_t x = a[0], y = a[n / 2], z = a[n - 1], pivot, t;
+        size_t i = 0, j = n - 1;
+
+        pivot = x < y ? (y < z ? y : (x < z ? z : x))
+                      : (x < z ? x : (y < z ? z : y));
+        for (;;) {
+            while (a[i] < pivot)
+                i++;
+            while (a[j] > pivot)
+                j--;
+            if (i >= j)
+                break;
+            t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+            i++;
+            j--;
+        }
+        /* a[0..j] <= pivot <= a[j+1..n) */
+        if (j + 1 < n - j - 1) {
+            nd_u64_sort(a, j + 1);
+            a += j + 1;
+            n -= j + 1;
+        } else {
+            nd_u64_sort(a + j + 1, n - j - 1);
+            n = j + 1;
+        }
+    }
+    util_insertion_sort(a, n);
+}
+
+int nd_u64_radix_sort(uint64_t *a, size_t n)
+{
+    /* LSD radix sort, 16 bits a pass; a pass whose digit is the same for
+     * every value is skipped. */
+    uint64_t *tmp, *src = a, *dst;
+    size_t *count, i, shift;
+
+    if (n < 256) {
+        nd_u64_sort(a, n);
+        return 0;
+    }
+    tmp = malloc(n * sizeof *tmp);
+    count = malloc(65536 * sizeof *count);
+    if (!tmp || !count) {
+        free(tmp);
+        free(count);
+        return ND_ENOMEM;
+    }
+    dst = tmp;
+    for (shift = 0; shift < 64; shift += 16) {
+        size_t sum = 0, d;
+
+        memset(count, 0, 65536 * sizeof *count);
+        for (i = 0; i < n; i++)
+            count[(src[i] >> shift) & 0xffff]++;
+        if (count[(src[0] >> shift) & 0xffff] == n)
+            continue;
+        for (d = 0; d < 65536; d++) {
+            size_t c = count[d];
+
+            count[d] = sum;
+            sum += c;
+        }
+        for (i = 0; i < n; i++)
+            dst[count[(src[i] >> shift) & 0xffff]++] = src[i];
+        dst = src;
+        src = dst == a ? tmp : a;
+    }
+    if (src != a)
+        memcpy(a, src, n * sizeof *a);
+    free(tmp);
+    free(count);
+    return 0;
 }
 
 size_t nd_u64_sort_unique(uint64_t *a, size_t n)
@@ -103,7 +194,7 @@ size_t nd_u64_sort_unique(uint64_t *a, size_t n)
 
     if (n == 0)
         return 0;
-    qsort(a, n, sizeof *a, util_cmp_u64);
+    nd_u64_sort(a, n);
     for (i = 1; i < n; i++)
         if (a[i] != a[out])
             a[++out] = a[i];

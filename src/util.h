@@ -45,6 +45,13 @@ void nd_u64vec_free(nd_u64vec *vec);
  */
 int nd_grow(void **ptr, size_t *cap, size_t need, size_t elem);
 
+/* Sorts a[0..n) ascending in place. */
+void nd_u64_sort(uint64_t *a, size_t n);
+
+/* Sorts a[0..n) ascending with a radix sort (for large n); needs n values
+ * of scratch. Returns 0 or ND_ENOMEM (then a is unchanged). */
+int nd_u64_radix_sort(uint64_t *a, size_t n);
+
 /* Sorts and removes repeats from a[0..n); returns the new count. */
 size_t nd_u64_sort_unique(uint64_t *a, size_t n);
 

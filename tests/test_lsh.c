@@ -401,7 +401,7 @@ static void test_lsh__pairs_cap(void **state)
     for (a = 0; a < 10; a++)
         for (b = a + 1; b < 10; b++)
             assert_int_equal(t_has_pair(&out, a, b), a < 3);
-    nd_lsh_pairs_unique(&out);
+    assert_int_equal(nd_lsh_pairs_unique(&out), 0);
     assert_int_equal(out.n, 24);
 
     out.n = 0;
@@ -439,13 +439,18 @@ static void test_lsh__join(void **state)
     assert_int_equal(nd_keyvec_push(&queries, 20, 4), 0); /* itself */
     assert_int_equal(nd_keyvec_push(&queries, 20, 0), 0);
 
-    /* cap 2: key 10 offers items 1 and 2 only. */
+    /* cap 2: key 10 indexes three items, a stock phrase, and is skipped. */
     assert_int_equal(nd_lsh_join(&out, &index, &queries, 2), 0);
-    assert_int_equal(out.n, 4);
+    assert_int_equal(out.n, 1);
+    assert_true(t_has_pair(&out, 0, 4));
+
+    /* cap 3: key 10 is used with all its items. */
+    out.n = 0;
+    assert_int_equal(nd_lsh_join(&out, &index, &queries, 3), 0);
+    assert_int_equal(out.n, 6);
     assert_true(t_has_pair(&out, 1, 2));
     assert_true(t_has_pair(&out, 1, 9));
     assert_true(t_has_pair(&out, 2, 9));
-    assert_true(t_has_pair(&out, 0, 4));
 
     out.n = 0;
     assert_int_equal(nd_lsh_join(&out, &index, &queries, 100), 0);
@@ -463,7 +468,7 @@ static void test_lsh__pairs_unique(void **state)
     size_t i;
 
     (void)state;
-    nd_lsh_pairs_unique(&p);
+    assert_int_equal(nd_lsh_pairs_unique(&p), 0);
     assert_int_equal(p.n, 0);
     assert_int_equal(nd_pairvec_push(&p, 3, 4), 0);
     assert_int_equal(nd_pairvec_push(&p, 1, 9), 0);
@@ -471,7 +476,7 @@ static void test_lsh__pairs_unique(void **state)
     assert_int_equal(nd_pairvec_push(&p, 1, 2), 0);
     assert_int_equal(nd_pairvec_push(&p, 1, 9), 0);
     assert_int_equal(nd_pairvec_push(&p, 3, 4), 0);
-    nd_lsh_pairs_unique(&p);
+    assert_int_equal(nd_lsh_pairs_unique(&p), 0);
     assert_int_equal(p.n, 3);
     assert_true(p.v[0].a == 1 && p.v[0].b == 2);
     assert_true(p.v[1].a == 1 && p.v[1].b == 9);
@@ -481,7 +486,7 @@ static void test_lsh__pairs_unique(void **state)
     for (i = 0; i < 5000; i++)
         assert_int_equal(nd_pairvec_push(&p, (uint32_t)(i % 100),
                                          (uint32_t)(i % 100 + 1)), 0);
-    nd_lsh_pairs_unique(&p);
+    assert_int_equal(nd_lsh_pairs_unique(&p), 0);
     assert_int_equal(p.n, 100);
     nd_pairvec_free(&p);
 }
