@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# accuracy.sh - generates a corpus with planted duplicates, scans it with
+# neardup, and scores the clusters with nd_eval against the exact ground
+# truth and the planted truth.
+#
+#   bench/accuracy.sh [--build DIR] [--work DIR] [--size 20M] [--seed N]
+#                     [--json FILE] [-- NEARDUP-SCAN-OPTIONS...]
+#
+# Options after -- go to `neardup scan`; --threshold, --containment,
+# --min-contain, --ngram and --seed among them are passed to nd_eval too,
+# so both apply the same rule. Exit status: nd_eval's (3 when a removed
+# paragraph's text is not held by its canonical).
+# Uses only bash, coreutils and the built programs.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+build=${ND_BUILD_DIR:-$here/../build}
+work=${ND_BENCH_DIR:-/tmp/nd-accuracy}
+size=20M
+seed=1
+json=
+scan_opts=()
+eval_opts=()
+
+usage() {
+    head -n 13 "${BASH_SOURCE[0]}" | tail -n +2 | cut -c3-
+}
+
+while [ $# -gt 0 ]; do
+    case $1 in
+    --build) build=$2; shift 2 ;;
+    --work) work=$2; shift 2 ;;
+    --size) size=$2; shift 2 ;;
+    --seed) seed=$2; shift 2 ;;
+    --json) json=$2; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    --) shift; scan_opts=("$@"); break ;;
+    *) echo "accuracy.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
+    esac
+done
+
+# The duplicate rule must be the same on both sides.
+i=0
+while [ $i -lt ${#scan_opts[@]} ]; do
+    case ${scan_opts[$i]} in
+    --threshold|--containment|--min-contain|--ngram|--seed|--id-field|--text-field)
+        eval_opts+=("${scan_opts[$i]}" "${scan_opts[$((i + 1))]}")
+        i=$((i + 2)) ;;
+    *) i=$((i + 1)) ;;
+    esac
+done
+
+neardup=$build/neardup
+gen=$build/bench/nd_gen
+evaluate=$build/bench/nd_eval
+for b in "$neardup" "$gen" "$evaluate"; do
+    if [ ! -x "$b" ]; then
+        echo "accuracy.sh: $b not found; build first" >&2
+        exit 1
+    fi
+done
+mkdir -p "$work"
+corpus=$work/corpus-$size-s$seed.jsonl.gz
+truth=$work/corpus-$size-s$seed.truth.jsonl
+out=$work/out-$size-s$seed
+
+"$gen" --seed "$seed" --size "$size" --gzip -o "$corpus"
+"$neardup" scan --quiet ${scan_opts[@]+"${scan_opts[@]}"} "$corpus" -o "$out"
+echo
+args=(-c "$out/clusters.jsonl" -t "$truth")
+[ -z "$json" ] || args+=(--json "$json")
+rc=0
+"$evaluate" ${eval_opts[@]+"${eval_opts[@]}"} "${args[@]}" "$corpus" || rc=$?
+exit $rc

@@ -1,0 +1,1405 @@
+/*
+ * eval.c - nd_eval, the exact ground truth for a corpus and the scores of a
+ * clusters.jsonl against it.
+ *
+ * The ground truth uses the library's own stages (reader, segmenter,
+ * normaliser, shingler, verify rule), so it differs from a scan only in
+ * that it compares every pair that could pass instead of those LSH
+ * proposes. It never compares all pairs:
+ *
+ *  1. Paragraphs with identical shingle sets are one group; a group of m
+ *     paragraphs holds m(m-1)/2 true pairs (Jaccard 1) without any work.
+ *  2. Shingles are renumbered by ascending corpus frequency, so each sorted
+ *     set starts with its rarest shingles.
+ *  3. Prefix filter: if Jaccard(x,y) >= t then |x n y| >= t|x|, and if x is
+ *     contained in y to c then |x n y| >= c|x|. With m = min(t, c) (t
+ *     alone when x is too small to count as contained), x must share one
+ *     of its first |x| - ceil(m|x|) + 1 shingles with y: otherwise fewer
+ *     than ceil(m|x|) of its shingles could be in y. A pair where y is the
+ *     contained one is found from y's side. So every group probes an
+ *     inverted index of all full sets with its prefix only; since the
+ *     prefix holds its rarest shingles, the long posting lists of common
+ *     phrases are rarely touched.
+ *  4. Every candidate goes through nd_verify and nd_verify_is_dup; a pair
+ *     found from both sides is counted once (from the side of the smaller
+ *     group number, unless only the other side finds it).
+ *
+ * Scoring a clusters.jsonl then needs only the groups: pair recall counts,
+ * for every true group pair, the paragraph pairs that share a cluster.
+ */
+#define _POSIX_C_SOURCE 200809L /* getline, clock_gettime */
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "neardup.h"
+#include "normalize.h"
+#include "read.h"
+#include "segment.h"
+#include "shingle.h"
+#include "util.h"
+#include "verify.h"
+
+#define EV_NONE UINT32_MAX
+
+/* ------------------------------------------------------------------ */
+/* Small helpers.                                                      */
+
+static void ev_die(const char *msg)
+{
+    fprintf(stderr, "nd_eval: %s\n", msg);
+    exit(1);
+}
+
+static void *ev_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        ev_die("out of memory");
+    return p;
+}
+
+static void *ev_xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        ev_die("out of memory");
+    return p;
+}
+
+/* Grows *p to hold need items of elem bytes; out of memory ends the run. */
+static void ev_grow(void *pp, size_t *cap, size_t need, size_t elem)
+{
+    if (nd_grow((void **)pp, cap, need, elem))
+        ev_die("out of memory");
+}
+
+static double ev_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static uint64_t ev_mix(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+static uint64_t ev_hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 0x100000001b3ULL;
+    }
+    return ev_mix(h);
+}
+
+/* LSD radix sort of a[0..n) with scratch tmp[0..n); passes whose byte is
+ * the same in every key are skipped. */
+static void ev_radix_u64(uint64_t *a, uint64_t *tmp, size_t n)
+{
+    size_t count[256];
+    uint64_t *src = a, *dst = tmp;
+    for (int shift = 0; shift < 64; shift += 8) {
+        memset(count, 0, sizeof count);
+        for (size_t i = 0; i < n; i++)
+            count[(src[i] >> shift) & 0xff]++;
+        if (n == 0 || count[(src[0] >> shift) & 0xff] == n)
+            continue;
+        size_t sum = 0;
+        for (int b = 0; b < 256; b++) {
+            size_t c = count[b];
+            count[b] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[count[(src[i] >> shift) & 0xff]++] = src[i];
+        uint64_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a)
+        memcpy(a, src, n * sizeof *a);
+}
+
+static int ev_cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void ev_sort_u32(uint32_t *a, size_t n)
+{
+    if (n > 24) {
+        qsort(a, n, sizeof *a, ev_cmp_u32);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        uint32_t v = a[i];
+        size_t j = i;
+        while (j > 0 && a[j - 1] > v) {
+            a[j] = a[j - 1];
+            j--;
+        }
+        a[j] = v;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* The corpus: articles, paragraphs, and groups of identical sets.     */
+
+typedef struct ev_corpus {
+    /* Articles. */
+    nd_buf ids;          /* article ids, each NUL-terminated */
+    size_t *id_off;      /* offset of article a's id in ids */
+    uint32_t *art_first; /* first paragraph of article a */
+    uint32_t *art_npara; /* paragraphs of article a */
+    uint64_t *art_bytes; /* bytes of article a's paragraphs */
+    size_t narts, art_cap;
+    /* Paragraphs. */
+    uint64_t *p_start, *p_end; /* byte span in the article text */
+    uint32_t *p_group;   /* group of paragraph p, EV_NONE if no shingles */
+    uint32_t *p_art;     /* article of paragraph p */
+    size_t npara, para_cap;
+    uint64_t text_bytes; /* bytes of article text */
+    /* Groups: distinct non-empty shingle sets. While reading they are the
+     * 64-bit hashes in gset; after ev_rank they are 32-bit shingle ranks
+     * in gid. */
+    nd_u64vec gset;      /* concatenated sorted sets (64-bit) */
+    uint32_t *gid;       /* concatenated sorted sets (ranks) */
+    size_t *g_off;       /* set g is [g_off[g], g_off[g+1]) */
+    uint32_t *g_count;   /* paragraphs in group g */
+    uint64_t *g_hash;    /* hash of set g */
+    size_t ngroups, group_cap;
+    uint32_t *gtab;      /* open addressing: group ids by set hash */
+    size_t gtab_size;    /* power of two */
+    size_t nshingles;    /* distinct shingles (after ev_rank) */
+    /* Article ids by hash (after reading). */
+    uint32_t *atab;      /* open addressing: article indices */
+    size_t atab_size;    /* power of two */
+    size_t dup_ids;      /* articles whose id an earlier one has */
+} ev_corpus;
+
+static const char *ev_art_id(const ev_corpus *c, size_t a)
+{
+    return c->ids.data + c->id_off[a];
+}
+
+static uint64_t ev_set_hash(const uint64_t *s, size_t n)
+{
+    uint64_t h = ev_mix(n + 0x9e3779b97f4a7c15ULL);
+    for (size_t i = 0; i < n; i++)
+        h = ev_mix(h ^ s[i]) + i;
+    return h;
+}
+
+static void ev_gtab_rehash(ev_corpus *c)
+{
+    size_t size = c->gtab_size ? c->gtab_size * 2 : 1024;
+    uint32_t *t = ev_xmalloc(size * sizeof *t);
+    for (size_t i = 0; i < size; i++)
+        t[i] = EV_NONE;
+    for (size_t g = 0; g < c->ngroups; g++) {
+        size_t i = c->g_hash[g] & (size - 1);
+        while (t[i] != EV_NONE)
+            i = (i + 1) & (size - 1);
+        t[i] = (uint32_t)g;
+    }
+    free(c->gtab);
+    c->gtab = t;
+    c->gtab_size = size;
+}
+
+/* The group of set s[0..n) (n > 0), made if new. */
+static uint32_t ev_group_of(ev_corpus *c, const uint64_t *s, size_t n)
+{
+    uint64_t h = ev_set_hash(s, n);
+    if ((c->ngroups + 1) * 2 > c->gtab_size)
+        ev_gtab_rehash(c);
+    size_t i = h & (c->gtab_size - 1);
+    for (; c->gtab[i] != EV_NONE; i = (i + 1) & (c->gtab_size - 1)) {
+        uint32_t g = c->gtab[i];
+        size_t gn = c->g_off[g + 1] - c->g_off[g];
+        if (c->g_hash[g] == h && gn == n &&
+            !memcmp(c->gset.v + c->g_off[g], s, n * sizeof *s)) {
+            c->g_count[g]++;
+            return g;
+        }
+    }
+    if (c->ngroups + 1 >= EV_NONE)
+        ev_die("too many distinct paragraphs");
+    size_t g = c->ngroups++;
+    if (c->ngroups + 1 > c->group_cap) {
+        size_t cap = c->group_cap;
+        ev_grow(&c->g_off, &cap, c->ngroups + 1, sizeof *c->g_off);
+        cap = c->group_cap;
+        ev_grow(&c->g_count, &cap, c->ngroups + 1, sizeof *c->g_count);
+        cap = c->group_cap;
+        ev_grow(&c->g_hash, &cap, c->ngroups + 1, sizeof *c->g_hash);
+        c->group_cap = cap;
+    }
+    if (g == 0)
+        c->g_off[0] = 0;
+    if (nd_u64vec_reserve(&c->gset, n))
+        ev_die("out of memory");
+    memcpy(c->gset.v + c->gset.n, s, n * sizeof *s);
+    c->gset.n += n;
+    c->g_off[g + 1] = c->gset.n;
+    c->g_count[g] = 1;
+    c->g_hash[g] = h;
+    c->gtab[i] = (uint32_t)g;
+    return (uint32_t)g;
+}
+
+static void ev_warn(const char *file, uint64_t line, const char *msg,
+                    void *payload)
+{
+    uint64_t *n = payload;
+    if (++*n <= 10)
+        fprintf(stderr, "nd_eval: warning: %s:%llu: %s\n", file,
+                (unsigned long long)line, msg);
+}
+
+typedef struct ev_params {
+    nd_thresholds t;   /* the duplicate rule */
+    unsigned ngram;    /* words per shingle */
+    uint64_t seed;     /* shingle hash seed */
+    const char *id_field, *text_field; /* JSONL fields */
+    size_t max_postings; /* 0, or longest posting list a probe reads */
+    int brute;           /* also compare all pairs and check the truth */
+} ev_params;
+
+static void ev_read(ev_corpus *c, char **paths, size_t npaths,
+                    const ev_params *ep)
+{
+    nd_input *in = ev_xmalloc(npaths * sizeof *in);
+    for (size_t i = 0; i < npaths; i++) {
+        in[i].path = paths[i];
+        in[i].name = paths[i];
+    }
+    uint64_t nwarn = 0;
+    nd_read_opts ro = {ep->id_field, ep->text_field, 0, ev_warn, &nwarn};
+    nd_reader *r = NULL;
+    if (nd_reader_open(&r, in, npaths, &ro)) {
+        fprintf(stderr, "nd_eval: %s\n", r ? nd_reader_errmsg(r) : "open");
+        exit(1);
+    }
+    nd_spanvec spans = {0};
+    nd_buf norm = {0};
+    nd_u64vec sh = {0};
+    nd_record rec;
+    int rc;
+    while ((rc = nd_reader_next(r, &rec)) == 1) {
+        size_t a = c->narts++;
+        if (c->narts > c->art_cap) {
+            size_t cap = c->art_cap;
+            ev_grow(&c->id_off, &cap, c->narts, sizeof *c->id_off);
+            cap = c->art_cap;
+            ev_grow(&c->art_first, &cap, c->narts, sizeof *c->art_first);
+            cap = c->art_cap;
+            ev_grow(&c->art_npara, &cap, c->narts, sizeof *c->art_npara);
+            cap = c->art_cap;
+            ev_grow(&c->art_bytes, &cap, c->narts, sizeof *c->art_bytes);
+            c->art_cap = cap;
+        }
+        c->id_off[a] = c->ids.len;
+        if (nd_buf_append(&c->ids, rec.id, strlen(rec.id) + 1))
+            ev_die("out of memory");
+        c->text_bytes += rec.text_len;
+        if (nd_segment(&spans, rec.text, rec.text_len))
+            ev_die("out of memory");
+        if (c->npara + spans.n >= EV_NONE)
+            ev_die("too many paragraphs");
+        c->art_first[a] = (uint32_t)c->npara;
+        c->art_npara[a] = (uint32_t)spans.n;
+        c->art_bytes[a] = 0;
+        for (size_t i = 0; i < spans.n; i++) {
+            size_t p = c->npara++;
+            if (c->npara > c->para_cap) {
+                size_t cap = c->para_cap;
+                ev_grow(&c->p_start, &cap, c->npara, sizeof *c->p_start);
+                cap = c->para_cap;
+                ev_grow(&c->p_end, &cap, c->npara, sizeof *c->p_end);
+                cap = c->para_cap;
+                ev_grow(&c->p_group, &cap, c->npara, sizeof *c->p_group);
+                cap = c->para_cap;
+                ev_grow(&c->p_art, &cap, c->npara, sizeof *c->p_art);
+                c->para_cap = cap;
+            }
+            const nd_span *s = &spans.v[i];
+            size_t words;
+            c->p_start[p] = s->start;
+            c->p_end[p] = s->end;
+            c->p_art[p] = (uint32_t)a;
+            c->art_bytes[a] += s->end - s->start;
+            if (nd_normalize(&norm, &words, rec.text + s->start,
+                             s->end - s->start) ||
+                nd_shingle(&sh, norm.data ? norm.data : "", norm.len,
+                           ep->ngram, ep->seed))
+                ev_die("out of memory");
+            size_t n = nd_u64_sort_unique(sh.v, sh.n);
+            c->p_group[p] = n ? ev_group_of(c, sh.v, n) : EV_NONE;
+        }
+    }
+    if (rc < 0) {
+        fprintf(stderr, "nd_eval: %s\n", nd_reader_errmsg(r));
+        exit(1);
+    }
+    if (nwarn)
+        fprintf(stderr, "nd_eval: %llu records skipped with a warning\n",
+                (unsigned long long)nwarn);
+    nd_reader_free(r);
+    nd_spanvec_free(&spans);
+    nd_buf_free(&norm);
+    nd_u64vec_free(&sh);
+    free(in);
+    free(c->gtab);
+    c->gtab = NULL;
+    free(c->g_hash);
+    c->g_hash = NULL;
+}
+
+/* Article ids by hash, so clusters and truth can name articles. */
+static void ev_index_ids(ev_corpus *c)
+{
+    size_t size = 1024;
+    while (size < c->narts * 2 + 2)
+        size *= 2;
+    c->atab = ev_xmalloc(size * sizeof *c->atab);
+    c->atab_size = size;
+    for (size_t i = 0; i < size; i++)
+        c->atab[i] = EV_NONE;
+    for (size_t a = 0; a < c->narts; a++) {
+        const char *id = ev_art_id(c, a);
+        size_t i = ev_hash_bytes(id, strlen(id)) & (size - 1);
+        int dup = 0;
+        for (; c->atab[i] != EV_NONE; i = (i + 1) & (size - 1))
+            if (!strcmp(ev_art_id(c, c->atab[i]), id)) {
+                dup = 1;
+                break;
+            }
+        if (dup)
+            c->dup_ids++; /* the first article keeps the id */
+        else
+            c->atab[i] = (uint32_t)a;
+    }
+}
+
+static uint32_t ev_find_art(const ev_corpus *c, const char *id)
+{
+    size_t size = c->atab_size;
+    size_t i = ev_hash_bytes(id, strlen(id)) & (size - 1);
+    for (; c->atab[i] != EV_NONE; i = (i + 1) & (size - 1))
+        if (!strcmp(ev_art_id(c, c->atab[i]), id))
+            return c->atab[i];
+    return EV_NONE;
+}
+
+/* Paragraph para of article id, or EV_NONE. */
+static uint32_t ev_find_para(const ev_corpus *c, const char *id,
+                             int64_t para)
+{
+    uint32_t a = ev_find_art(c, id);
+    if (a == EV_NONE || para < 0 || para >= (int64_t)c->art_npara[a])
+        return EV_NONE;
+    return c->art_first[a] + (uint32_t)para;
+}
+
+/*
+ * Renumbers shingles by ascending frequency over the groups (ties by hash)
+ * and replaces gset by gid, each set sorted by its new numbers.
+ */
+static void ev_rank(ev_corpus *c)
+{
+    size_t total = c->gset.n;
+    uint64_t *u = ev_xmalloc(total * sizeof *u);
+    uint64_t *tmp = ev_xmalloc(total * sizeof *tmp);
+    memcpy(u, c->gset.v, total * sizeof *u);
+    ev_radix_u64(u, tmp, total);
+    free(tmp);
+    size_t d = 0;
+    uint32_t *freq = ev_xmalloc((total ? total : 1) * sizeof *freq);
+    for (size_t i = 0; i < total; i++) {
+        if (d && u[d - 1] == u[i]) {
+            freq[d - 1]++;
+        } else {
+            u[d] = u[i];
+            freq[d++] = 1;
+        }
+    }
+    c->nshingles = d;
+    /* Counting sort by frequency; ties keep hash order. */
+    uint32_t maxf = 0;
+    for (size_t k = 0; k < d; k++)
+        if (freq[k] > maxf)
+            maxf = freq[k];
+    size_t *start = ev_xcalloc((size_t)maxf + 2, sizeof *start);
+    for (size_t k = 0; k < d; k++)
+        start[freq[k] + 1]++;
+    for (size_t f = 1; f <= (size_t)maxf + 1; f++)
+        start[f] += start[f - 1];
+    uint32_t *rank = freq; /* overwritten in place: freq[k] read first */
+    for (size_t k = 0; k < d; k++)
+        rank[k] = (uint32_t)start[freq[k]]++;
+    free(start);
+
+    c->gid = ev_xmalloc((total ? total : 1) * sizeof *c->gid);
+    for (size_t i = 0; i < total; i++) {
+        uint64_t h = c->gset.v[i];
+        size_t lo = 0, hi = d;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (u[mid] < h)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        c->gid[i] = rank[lo];
+    }
+    for (size_t g = 0; g < c->ngroups; g++)
+        ev_sort_u32(c->gid + c->g_off[g], c->g_off[g + 1] - c->g_off[g]);
+    free(u);
+    free(rank);
+    nd_u64vec_free(&c->gset);
+}
+
+/* ------------------------------------------------------------------ */
+/* Exact ground truth.                                                 */
+
+typedef struct ev_pair {
+    uint32_t a, b; /* groups, a < b */
+} ev_pair;
+
+typedef struct ev_truth {
+    ev_pair *pairs;        /* true group pairs */
+    size_t npairs, cap;
+    uint64_t para_pairs;   /* true paragraph pairs */
+    uint64_t same_pairs;   /* of those, between identical sets */
+    uint64_t candidates;   /* group pairs verified */
+    uint64_t skipped_lists;   /* posting lists not read (max_postings) */
+    uint64_t skipped_entries; /* entries in them: pairs possibly missed */
+    double seconds;        /* time spent */
+} ev_truth;
+
+/* Scratch for widening rank sets into nd_verify's uint64 input. */
+typedef struct ev_wide {
+    uint64_t *a, *b;   /* the two widened sets */
+    size_t acap, bcap; /* allocated */
+} ev_wide;
+
+static const uint64_t *ev_widen(uint64_t **buf, size_t *cap,
+                                const uint32_t *s, size_t n)
+{
+    ev_grow(buf, cap, n ? n : 1, sizeof **buf);
+    for (size_t i = 0; i < n; i++)
+        (*buf)[i] = s[i];
+    return *buf;
+}
+
+/* Exact similarity of groups g (as A) and h (as B). */
+static void ev_sim(nd_sim *out, const ev_corpus *c, ev_wide *w, uint32_t g,
+                   uint32_t h)
+{
+    size_t na = c->g_off[g + 1] - c->g_off[g];
+    size_t nb = c->g_off[h + 1] - c->g_off[h];
+    const uint64_t *a = ev_widen(&w->a, &w->acap, c->gid + c->g_off[g], na);
+    const uint64_t *b = ev_widen(&w->b, &w->bcap, c->gid + c->g_off[h], nb);
+    nd_verify(out, a, na, b, nb);
+}
+
+static size_t ev_gsize(const ev_corpus *c, uint32_t g)
+{
+    return c->g_off[g + 1] - c->g_off[g];
+}
+
+/* Prefix length of a set of n shingles: see the file comment. floor()
+ * instead of ceil() and the small epsilon only ever lengthen it. */
+static size_t ev_prefix(size_t n, const nd_thresholds *t)
+{
+    double m = t->jaccard;
+    if (n >= t->min_contain && t->containment < m)
+        m = t->containment;
+    double need = floor(m * (double)n - 1e-9);
+    if (need < 0)
+        need = 0;
+    size_t p = n - (size_t)need + 1;
+    return p > n ? n : p;
+}
+
+static void ev_ground_truth(ev_truth *tr, const ev_corpus *c,
+                            const ev_params *ep)
+{
+    double t0 = ev_now();
+    size_t G = c->ngroups, D = c->nshingles, total = c->g_off[G];
+    memset(tr, 0, sizeof *tr);
+
+    for (size_t g = 0; g < G; g++) {
+        uint64_t m = c->g_count[g];
+        tr->same_pairs += m * (m - 1) / 2;
+    }
+    /* Inverted index over full sets: postings of shingle k, groups in
+     * increasing order. */
+    size_t *post_off = ev_xcalloc(D + 1, sizeof *post_off);
+    for (size_t i = 0; i < total; i++)
+        post_off[c->gid[i] + 1]++;
+    for (size_t k = 0; k < D; k++)
+        post_off[k + 1] += post_off[k];
+    uint32_t *post = ev_xmalloc((total ? total : 1) * sizeof *post);
+    size_t *fill = ev_xmalloc((D + 1) * sizeof *fill);
+    memcpy(fill, post_off, (D + 1) * sizeof *fill);
+    for (size_t g = 0; g < G; g++)
+        for (size_t i = c->g_off[g]; i < c->g_off[g + 1]; i++)
+            post[fill[c->gid[i]]++] = (uint32_t)g;
+    free(fill);
+
+    uint32_t *stamp = ev_xmalloc((G ? G : 1) * sizeof *stamp);
+    for (size_t g = 0; g < G; g++)
+        stamp[g] = EV_NONE;
+    ev_wide w = {0};
+    for (size_t x = 0; x < G; x++) {
+        const uint32_t *xs = c->gid + c->g_off[x];
+        size_t nx = ev_gsize(c, (uint32_t)x);
+        size_t px = ev_prefix(nx, &ep->t);
+        for (size_t i = 0; i < px; i++) {
+            size_t lo = post_off[xs[i]], hi = post_off[xs[i] + 1];
+            if (ep->max_postings && hi - lo > ep->max_postings) {
+                tr->skipped_lists++;
+                tr->skipped_entries += hi - lo - 1;
+                continue;
+            }
+            for (size_t j = lo; j < hi; j++) {
+                uint32_t y = post[j];
+                if (y == x || stamp[y] == x)
+                    continue;
+                stamp[y] = (uint32_t)x;
+                const uint32_t *ys = c->gid + c->g_off[y];
+                size_t ny = ev_gsize(c, y);
+                if (y < x) {
+                    /* y's probe found x iff they share one of y's first
+                     * py shingles, i.e. their smallest common shingle is
+                     * at most ys[py-1]. Then the pair is counted. */
+                    uint32_t lim = ys[ev_prefix(ny, &ep->t) - 1];
+                    size_t a = 0, b = 0;
+                    int found = 0;
+                    while (a < nx && b < ny && xs[a] <= lim && ys[b] <= lim) {
+                        if (xs[a] < ys[b])
+                            a++;
+                        else if (xs[a] > ys[b])
+                            b++;
+                        else {
+                            found = 1;
+                            break;
+                        }
+                    }
+                    if (found)
+                        continue;
+                }
+                nd_sim s;
+                tr->candidates++;
+                ev_sim(&s, c, &w, (uint32_t)x, y);
+                if (!nd_verify_is_dup(&s, nx, ny, &ep->t))
+                    continue;
+                ev_grow(&tr->pairs, &tr->cap, tr->npairs + 1,
+                        sizeof *tr->pairs);
+                ev_pair *pp = &tr->pairs[tr->npairs++];
+                pp->a = (uint32_t)(x < y ? x : y);
+                pp->b = (uint32_t)(x < y ? y : x);
+                tr->para_pairs += (uint64_t)c->g_count[x] * c->g_count[y];
+            }
+        }
+    }
+    tr->para_pairs += tr->same_pairs;
+    free(w.a);
+    free(w.b);
+    free(stamp);
+    free(post);
+    free(post_off);
+    tr->seconds = ev_now() - t0;
+}
+
+static int ev_cmp_pair(const void *a, const void *b)
+{
+    const ev_pair *x = a, *y = b;
+    if (x->a != y->a)
+        return (x->a > y->a) - (x->a < y->a);
+    return (x->b > y->b) - (x->b < y->b);
+}
+
+/*
+ * Compares every pair of groups, for testing ev_ground_truth on small
+ * corpora: returns the number of pairs the two disagree on.
+ */
+static uint64_t ev_brute_check(const ev_corpus *c, const ev_truth *tr,
+                               const ev_params *ep)
+{
+    size_t G = c->ngroups, n = tr->npairs, k = 0;
+    ev_pair *sorted = ev_xmalloc((n ? n : 1) * sizeof *sorted);
+    memcpy(sorted, tr->pairs, n * sizeof *sorted);
+    qsort(sorted, n, sizeof *sorted, ev_cmp_pair);
+    uint64_t bad = 0, found = 0;
+    ev_wide w = {0};
+    for (size_t x = 0; x < G; x++)
+        for (size_t y = x + 1; y < G; y++) {
+            nd_sim s;
+            ev_sim(&s, c, &w, (uint32_t)x, (uint32_t)y);
+            if (!nd_verify_is_dup(&s, ev_gsize(c, (uint32_t)x),
+                                  ev_gsize(c, (uint32_t)y), &ep->t))
+                continue;
+            found++;
+            while (k < n && (sorted[k].a < x ||
+                             (sorted[k].a == x && sorted[k].b < y)))
+                k++, bad++; /* a reported pair brute force rejects */
+            if (k < n && sorted[k].a == x && sorted[k].b == y)
+                k++;
+            else
+                bad++; /* a pair the index missed */
+        }
+    bad += n - k;
+    fprintf(stderr, "nd_eval: brute force: %llu true group pairs, index "
+                    "found %zu, %llu disagreements\n",
+            (unsigned long long)found, n, (unsigned long long)bad);
+    free(sorted);
+    free(w.a);
+    free(w.b);
+    return bad;
+}
+
+/* ------------------------------------------------------------------ */
+/* Scoring a clusters.jsonl.                                           */
+
+typedef struct ev_score {
+    int have;                  /* a clusters file was read */
+    uint64_t clusters;         /* clusters read */
+    uint64_t members;          /* members (not canonicals) */
+    uint64_t members_ok;       /* members a duplicate of their canonical */
+    uint64_t members_covered;  /* members whose text the canonical holds */
+    uint64_t bytes_members;    /* bytes of members */
+    uint64_t bytes_unkept;     /* bytes of members not covered */
+    uint64_t unresolved;       /* (doc, para) not found in the corpus */
+    uint64_t span_mismatch;    /* start/end differ from the segmenter's */
+    uint64_t multi;            /* paragraphs named in two clusters */
+    uint64_t bad_lines;        /* lines that are not a cluster object */
+    uint64_t pairs_hit;        /* true pairs within one cluster */
+    uint64_t pairs_clustered;  /* paragraph pairs within one cluster */
+    uint64_t pairs_left;       /* true pairs whose paragraphs are both kept
+                                  in the cleaned corpus (neither a member) */
+    double drec_sum;           /* distinct-text recall: sum of shares */
+    uint64_t drec_n;           /* and the number of terms */
+    /* Article level, with a truth file. */
+    int have_truth;            /* a truth file was read */
+    uint64_t tp, fp, fn, tn;   /* flagged vs planted syndicated copies */
+    uint64_t fp_kind[4];       /* false positives by planted kind */
+    uint64_t truth_missing;    /* truth articles not in the corpus */
+    uint64_t planted, planted_dup, planted_hit; /* planted paragraph
+                                  derivations, those within thresholds,
+                                  those of them sharing a cluster */
+} ev_score;
+
+static const char *const ev_kinds[] = {"original", "syndicated", "update",
+                                       "template"};
+
+static int ev_get_int(json_object *o, const char *key, int64_t *out)
+{
+    json_object *v;
+    if (!json_object_object_get_ex(o, key, &v) ||
+        !(json_object_is_type(v, json_type_int)))
+        return -1;
+    *out = json_object_get_int64(v);
+    return 0;
+}
+
+static const char *ev_get_str(json_object *o, const char *key)
+{
+    json_object *v;
+    if (!json_object_object_get_ex(o, key, &v) ||
+        !json_object_is_type(v, json_type_string))
+        return NULL;
+    return json_object_get_string(v);
+}
+
+/* Resolves one {"doc","para","start","end"} object to a paragraph. */
+static uint32_t ev_resolve(const ev_corpus *c, ev_score *sc, json_object *o)
+{
+    int64_t para, start, end;
+    const char *doc = ev_get_str(o, "doc");
+    if (!doc || ev_get_int(o, "para", &para)) {
+        sc->unresolved++;
+        return EV_NONE;
+    }
+    uint32_t p = ev_find_para(c, doc, para);
+    if (p == EV_NONE) {
+        sc->unresolved++;
+        return EV_NONE;
+    }
+    if (!ev_get_int(o, "start", &start) && !ev_get_int(o, "end", &end) &&
+        ((uint64_t)start != c->p_start[p] || (uint64_t)end != c->p_end[p]))
+        sc->span_mismatch++;
+    return p;
+}
+
+static void ev_read_clusters(ev_score *sc, const ev_corpus *c,
+                             const ev_params *ep, const char *path,
+                             uint32_t *p_cluster, uint8_t *p_member)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "nd_eval: cannot open %s: %s\n", path,
+                strerror(errno));
+        exit(1);
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    ev_wide w = {0};
+    uint32_t next_id = 0;
+    sc->have = 1;
+    while ((len = getline(&line, &cap, f)) > 0) {
+        if (len == 1 && line[0] == '\n')
+            continue;
+        json_object *o = json_tokener_parse(line);
+        json_object *canon, *members;
+        if (!o || !json_object_object_get_ex(o, "canonical", &canon) ||
+            !json_object_object_get_ex(o, "members", &members) ||
+            !json_object_is_type(members, json_type_array)) {
+            sc->bad_lines++;
+            json_object_put(o);
+            continue;
+        }
+        uint32_t cid = next_id++;
+        sc->clusters++;
+        uint32_t cp = ev_resolve(c, sc, canon);
+        uint64_t in_cluster = 0;
+        if (cp != EV_NONE) {
+            if (p_cluster[cp] != EV_NONE)
+                sc->multi++;
+            p_cluster[cp] = cid;
+            in_cluster++;
+        }
+        size_t nm = json_object_array_length(members);
+        for (size_t i = 0; i < nm; i++) {
+            json_object *m = json_object_array_get_idx(members, i);
+            uint32_t mp = ev_resolve(c, sc, m);
+            sc->members++;
+            if (mp == EV_NONE)
+                continue;
+            uint64_t bytes = c->p_end[mp] - c->p_start[mp];
+            sc->bytes_members += bytes;
+            if (p_cluster[mp] != EV_NONE)
+                sc->multi++;
+            p_cluster[mp] = cid;
+            p_member[mp] = 1;
+            in_cluster++;
+            int ok = 0, covered = 0;
+            if (cp != EV_NONE) {
+                uint32_t gc = c->p_group[cp], gm = c->p_group[mp];
+                if (gc != EV_NONE && gm != EV_NONE && gc == gm) {
+                    ok = covered = 1;
+                } else if (gc != EV_NONE && gm != EV_NONE) {
+                    nd_sim s;
+                    ev_sim(&s, c, &w, gc, gm); /* A canonical, B member */
+                    ok = nd_verify_is_dup(&s, ev_gsize(c, gc),
+                                          ev_gsize(c, gm), &ep->t);
+                    covered = nd_verify_covers(&s, ev_gsize(c, gm), &ep->t);
+                }
+            }
+            sc->members_ok += ok;
+            sc->members_covered += covered;
+            if (!covered)
+                sc->bytes_unkept += bytes;
+        }
+        sc->pairs_clustered += in_cluster * (in_cluster - 1) / 2;
+        json_object_put(o);
+    }
+    free(line);
+    free(w.a);
+    free(w.b);
+    fclose(f);
+}
+
+/* Counts paragraph pairs (p in group g, q in group h) sharing a cluster,
+ * given each group's members' clusters sorted (EV_NONE last). */
+static uint64_t ev_shared(const uint32_t *a, size_t na, const uint32_t *b,
+                          size_t nb)
+{
+    uint64_t hit = 0;
+    size_t i = 0, j = 0;
+    while (i < na && j < nb && a[i] != EV_NONE && b[j] != EV_NONE) {
+        if (a[i] < b[j]) {
+            i++;
+        } else if (a[i] > b[j]) {
+            j++;
+        } else {
+            uint32_t v = a[i];
+            uint64_t ca = 0, cb = 0;
+            while (i < na && a[i] == v)
+                i++, ca++;
+            while (j < nb && b[j] == v)
+                j++, cb++;
+            hit += ca * cb;
+        }
+    }
+    return hit;
+}
+
+/* Prints a missed pair of groups: one paragraph of each, their exact
+ * similarity, and the clusters they are in (for --missed). */
+static void ev_print_missed(const ev_corpus *c, uint32_t g, uint32_t h,
+                            const uint32_t *p_cluster)
+{
+    size_t p, pg = EV_NONE, ph = EV_NONE;
+    ev_wide w = {0};
+    nd_sim s;
+
+    for (p = 0; p < c->npara && (pg == EV_NONE || ph == EV_NONE); p++) {
+        if (c->p_group[p] == g && pg == EV_NONE)
+            pg = p;
+        if (c->p_group[p] == h && ph == EV_NONE)
+            ph = p;
+    }
+    ev_sim(&s, c, &w, g, h);
+    fprintf(stderr,
+            "missed: %s#%zu (%zu sh, cluster %d) ~ %s#%zu (%zu sh, cluster "
+            "%d): jaccard %.3f, a_in_b %.3f, b_in_a %.3f\n",
+            ev_art_id(c, c->p_art[pg]), pg - c->art_first[c->p_art[pg]],
+            ev_gsize(c, g),
+            p_cluster[pg] == EV_NONE ? -1 : (int)p_cluster[pg],
+            ev_art_id(c, c->p_art[ph]), ph - c->art_first[c->p_art[ph]],
+            ev_gsize(c, h),
+            p_cluster[ph] == EV_NONE ? -1 : (int)p_cluster[ph], s.jaccard,
+            s.a_in_b, s.b_in_a);
+    free(w.a);
+    free(w.b);
+}
+
+static size_t ev_missed_max; /* --missed N */
+
+static void ev_recall(ev_score *sc, const ev_corpus *c, const ev_truth *tr,
+                      const uint32_t *p_cluster, const uint8_t *p_member)
+{
+    size_t missed = 0;
+    /* kept[g]: paragraphs of group g left in the cleaned corpus. */
+    uint64_t *kept = ev_xcalloc(c->ngroups + 1, sizeof *kept);
+
+    for (size_t p = 0; p < c->npara; p++)
+        if (c->p_group[p] != EV_NONE && !p_member[p])
+            kept[c->p_group[p]]++;
+
+    size_t G = c->ngroups;
+    size_t *off = ev_xcalloc(G + 1, sizeof *off);
+    for (size_t g = 0; g < G; g++)
+        off[g + 1] = off[g] + c->g_count[g];
+    uint32_t *cl = ev_xmalloc((off[G] ? off[G] : 1) * sizeof *cl);
+    size_t *fill = ev_xmalloc((G + 1) * sizeof *fill);
+    memcpy(fill, off, (G + 1) * sizeof *fill);
+    for (size_t p = 0; p < c->npara; p++)
+        if (c->p_group[p] != EV_NONE)
+            cl[fill[c->p_group[p]]++] = p_cluster[p];
+    free(fill);
+    for (size_t g = 0; g < G; g++) {
+        uint32_t *a = cl + off[g];
+        size_t n = off[g + 1] - off[g];
+        uint64_t hit = 0;
+        ev_sort_u32(a, n);
+        for (size_t i = 0; i < n && a[i] != EV_NONE;) {
+            size_t j = i;
+            while (j < n && a[j] == a[i])
+                j++;
+            hit += (uint64_t)(j - i) * (j - i - 1) / 2;
+            i = j;
+        }
+        sc->pairs_hit += hit;
+        sc->pairs_left += kept[g] * (kept[g] ? kept[g] - 1 : 0) / 2;
+        if (n >= 2) {
+            sc->drec_sum += (double)hit / ((double)n * (double)(n - 1) / 2);
+            sc->drec_n++;
+        }
+    }
+    for (size_t k = 0; k < tr->npairs; k++) {
+        uint32_t g = tr->pairs[k].a, h = tr->pairs[k].b;
+        uint64_t hit = ev_shared(cl + off[g], off[g + 1] - off[g],
+                                 cl + off[h], off[h + 1] - off[h]);
+        sc->pairs_hit += hit;
+        sc->pairs_left += kept[g] * kept[h];
+        if (kept[g] && kept[h] && missed < ev_missed_max) {
+            ev_print_missed(c, g, h, p_cluster);
+            missed++;
+        }
+        sc->drec_sum += (double)hit / ((double)c->g_count[g] * c->g_count[h]);
+        sc->drec_n++;
+    }
+    free(cl);
+    free(off);
+    free(kept);
+}
+
+/* Article-level scores against the planted truth. */
+static void ev_read_truth(ev_score *sc, const ev_corpus *c,
+                          const ev_params *ep, const char *path,
+                          const uint32_t *p_cluster, const uint8_t *p_member)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "nd_eval: cannot open %s: %s\n", path,
+                strerror(errno));
+        exit(1);
+    }
+    uint64_t *member_bytes = ev_xcalloc(c->narts, sizeof *member_bytes);
+    for (size_t p = 0; p < c->npara; p++)
+        if (p_member && p_member[p])
+            member_bytes[c->p_art[p]] += c->p_end[p] - c->p_start[p];
+    char *line = NULL;
+    size_t cap = 0;
+    ev_wide w = {0};
+    sc->have_truth = 1;
+    while (getline(&line, &cap, f) > 0) {
+        json_object *o = json_tokener_parse(line);
+        const char *id = o ? ev_get_str(o, "id") : NULL;
+        if (!id) {
+            json_object_put(o);
+            continue;
+        }
+        uint32_t a = ev_find_art(c, id);
+        if (a == EV_NONE) {
+            sc->truth_missing++;
+            json_object_put(o);
+            continue;
+        }
+        int planted = ev_get_str(o, "origin") != NULL;
+        int flagged = c->art_bytes[a] > 0 &&
+                      2 * member_bytes[a] >= c->art_bytes[a];
+        const char *kind = ev_get_str(o, "kind");
+        if (planted && flagged)
+            sc->tp++;
+        else if (planted)
+            sc->fn++;
+        else if (flagged) {
+            sc->fp++;
+            for (int k = 0; k < 4; k++)
+                if (kind && !strcmp(kind, ev_kinds[k]))
+                    sc->fp_kind[k]++;
+        } else
+            sc->tn++;
+
+        /* Planted paragraph derivations with one origin paragraph. */
+        json_object *paras, *from;
+        if (json_object_object_get_ex(o, "paras", &paras) &&
+            json_object_is_type(paras, json_type_array)) {
+            size_t n = json_object_array_length(paras);
+            for (size_t i = 0; i < n; i++) {
+                json_object *e = json_object_array_get_idx(paras, i);
+                int64_t para, opara;
+                if (ev_get_int(e, "para", &para) ||
+                    !json_object_object_get_ex(e, "from", &from) ||
+                    json_object_array_length(from) != 1)
+                    continue;
+                json_object *fo = json_object_array_get_idx(from, 0);
+                json_object *od = json_object_array_get_idx(fo, 0);
+                json_object *op = json_object_array_get_idx(fo, 1);
+                if (!od || !op || !json_object_is_type(op, json_type_int))
+                    continue;
+                opara = json_object_get_int64(op);
+                uint32_t p = ev_find_para(c, id, para);
+                uint32_t q = ev_find_para(c, json_object_get_string(od),
+                                          opara);
+                if (p == EV_NONE || q == EV_NONE)
+                    continue;
+                sc->planted++;
+                uint32_t gp = c->p_group[p], gq = c->p_group[q];
+                int dup = 0;
+                if (gp != EV_NONE && gq != EV_NONE) {
+                    if (gp == gq) {
+                        dup = 1;
+                    } else {
+                        nd_sim s;
+                        ev_sim(&s, c, &w, gp, gq);
+                        dup = nd_verify_is_dup(&s, ev_gsize(c, gp),
+                                               ev_gsize(c, gq), &ep->t);
+                    }
+                }
+                sc->planted_dup += dup;
+                if (dup && p_cluster && p_cluster[p] != EV_NONE &&
+                    p_cluster[p] == p_cluster[q])
+                    sc->planted_hit++;
+            }
+        }
+        json_object_put(o);
+    }
+    free(line);
+    free(w.a);
+    free(w.b);
+    free(member_bytes);
+    fclose(f);
+}
+
+/* ------------------------------------------------------------------ */
+/* Report.                                                             */
+
+static double ev_ratio(uint64_t a, uint64_t b)
+{
+    return b ? (double)a / (double)b : NAN;
+}
+
+static void ev_print(FILE *f, const ev_corpus *c, const ev_truth *tr,
+                     const ev_score *sc, const ev_params *ep,
+                     double read_s, double total_s)
+{
+    fprintf(f, "nd_eval: threshold %.3g, containment %.3g (min %zu "
+               "shingles), ngram %u\n", ep->t.jaccard, ep->t.containment,
+            ep->t.min_contain, ep->ngram);
+    fprintf(f, "  corpus              %zu articles, %zu paragraphs, %.1f MB"
+               " of text (read+shingle %.1f s)\n", c->narts, c->npara,
+            c->text_bytes / 1e6, read_s);
+    if (c->dup_ids)
+        fprintf(f, "  WARNING             %zu articles repeat an earlier "
+                   "id; names resolve to the first\n", c->dup_ids);
+    fprintf(f, "  exact truth         %llu true paragraph pairs (%llu "
+               "between identical sets), %zu distinct sets, %zu shingles,"
+               " %llu candidates verified, %.1f s\n",
+            (unsigned long long)tr->para_pairs,
+            (unsigned long long)tr->same_pairs, c->ngroups, c->nshingles,
+            (unsigned long long)tr->candidates, tr->seconds);
+    if (ep->max_postings)
+        fprintf(f, "  skipped             %llu posting lists over %zu "
+                   "entries: up to %llu group pairs may be missing\n",
+                (unsigned long long)tr->skipped_lists, ep->max_postings,
+                (unsigned long long)tr->skipped_entries);
+    if (sc->have) {
+        fprintf(f, "  clusters            %llu clusters, %llu members, %.1f"
+                   " MB in members\n", (unsigned long long)sc->clusters,
+                (unsigned long long)sc->members, sc->bytes_members / 1e6);
+        if (sc->unresolved || sc->span_mismatch || sc->multi ||
+            sc->bad_lines)
+            fprintf(f, "  PROBLEMS            %llu unresolved (doc,para), "
+                       "%llu span mismatches, %llu paragraphs in two "
+                       "clusters, %llu bad lines\n",
+                    (unsigned long long)sc->unresolved,
+                    (unsigned long long)sc->span_mismatch,
+                    (unsigned long long)sc->multi,
+                    (unsigned long long)sc->bad_lines);
+        fprintf(f, "\n  %-22s %9s   %s\n", "measure", "value", "counts");
+        fprintf(f, "  %-22s %9.4f   %llu / %llu true pairs share a cluster\n",
+                "pair recall", ev_ratio(sc->pairs_hit, tr->para_pairs),
+                (unsigned long long)sc->pairs_hit,
+                (unsigned long long)tr->para_pairs);
+        fprintf(f, "  %-22s %9.4f   %llu / %llu true pairs resolved: not "
+                   "both left in the cleaned corpus\n", "resolved recall",
+                1.0 - ev_ratio(sc->pairs_left, tr->para_pairs),
+                (unsigned long long)(tr->para_pairs - sc->pairs_left),
+                (unsigned long long)tr->para_pairs);
+        fprintf(f, "  %-22s %9.4f   the same with each pair of distinct "
+                   "texts weighing 1 (%llu terms)\n", "distinct-text recall",
+                sc->drec_n ? sc->drec_sum / (double)sc->drec_n : NAN,
+                (unsigned long long)sc->drec_n);
+        fprintf(f, "  %-22s %9.4f   %llu / %llu pairs in a cluster are true"
+                   " pairs\n", "clustered-pair prec.",
+                ev_ratio(sc->pairs_hit, sc->pairs_clustered),
+                (unsigned long long)sc->pairs_hit,
+                (unsigned long long)sc->pairs_clustered);
+        fprintf(f, "  %-22s %9.4f   %llu / %llu members within thresholds"
+                   " of their canonical\n", "removal precision",
+                ev_ratio(sc->members_ok, sc->members),
+                (unsigned long long)sc->members_ok,
+                (unsigned long long)sc->members);
+        fprintf(f, "  %-22s %9llu   bytes of %llu members whose text the "
+                   "canonical does not hold (must be 0)\n", "unkept bytes",
+                (unsigned long long)sc->bytes_unkept,
+                (unsigned long long)(sc->members - sc->members_covered));
+    }
+    if (sc->have_truth && sc->have) {
+        fprintf(f, "  %-22s %9.4f   %llu / %llu flagged articles are "
+                   "planted copies\n", "article precision",
+                ev_ratio(sc->tp, sc->tp + sc->fp), (unsigned long long)sc->tp,
+                (unsigned long long)(sc->tp + sc->fp));
+        fprintf(f, "  %-22s %9.4f   %llu / %llu planted copies flagged\n",
+                "article recall", ev_ratio(sc->tp, sc->tp + sc->fn),
+                (unsigned long long)sc->tp,
+                (unsigned long long)(sc->tp + sc->fn));
+        fprintf(f, "  %-22s %9s   original %llu, update %llu, template "
+                   "%llu\n", "  false positives", "",
+                (unsigned long long)sc->fp_kind[0],
+                (unsigned long long)sc->fp_kind[2],
+                (unsigned long long)sc->fp_kind[3]);
+    }
+    if (sc->have_truth) {
+        fprintf(f, "  %-22s %9.4f   %llu / %llu planted paragraph "
+                   "derivations are within thresholds\n", "planted in rule",
+                ev_ratio(sc->planted_dup, sc->planted),
+                (unsigned long long)sc->planted_dup,
+                (unsigned long long)sc->planted);
+        if (sc->have)
+            fprintf(f, "  %-22s %9.4f   %llu / %llu of those share a "
+                       "cluster\n", "planted recall",
+                    ev_ratio(sc->planted_hit, sc->planted_dup),
+                    (unsigned long long)sc->planted_hit,
+                    (unsigned long long)sc->planted_dup);
+        fprintf(f, "  (an article is flagged when >= 50%% of its paragraph "
+                   "bytes are cluster members; planted = truth names an "
+                   "origin)\n");
+        if (sc->truth_missing)
+            fprintf(f, "  WARNING             %llu truth articles are not in"
+                       " the corpus\n", (unsigned long long)sc->truth_missing);
+    }
+    fprintf(f, "  total time          %.1f s\n", total_s);
+}
+
+static void ev_json_num(json_object *o, const char *k, double v)
+{
+    json_object_object_add(o, k, isnan(v) ? NULL : json_object_new_double(v));
+}
+
+static void ev_json_int(json_object *o, const char *k, uint64_t v)
+{
+    json_object_object_add(o, k, json_object_new_int64((int64_t)v));
+}
+
+static void ev_write_json(const char *path, const ev_corpus *c,
+                          const ev_truth *tr, const ev_score *sc,
+                          const ev_params *ep, double total_s)
+{
+    json_object *o = json_object_new_object();
+    ev_json_num(o, "threshold", ep->t.jaccard);
+    ev_json_num(o, "containment", ep->t.containment);
+    ev_json_int(o, "min_contain", ep->t.min_contain);
+    ev_json_int(o, "ngram", ep->ngram);
+    ev_json_int(o, "articles", c->narts);
+    ev_json_int(o, "paragraphs", c->npara);
+    ev_json_int(o, "bytes", c->text_bytes);
+    ev_json_int(o, "true_pairs", tr->para_pairs);
+    ev_json_int(o, "true_pairs_identical", tr->same_pairs);
+    ev_json_int(o, "candidates_verified", tr->candidates);
+    ev_json_int(o, "skipped_posting_lists", tr->skipped_lists);
+    ev_json_int(o, "pairs_possibly_missed", tr->skipped_entries);
+    if (sc->have) {
+        ev_json_int(o, "clusters", sc->clusters);
+        ev_json_int(o, "members", sc->members);
+        ev_json_num(o, "pair_recall", ev_ratio(sc->pairs_hit, tr->para_pairs));
+        ev_json_int(o, "pairs_hit", sc->pairs_hit);
+        ev_json_num(o, "resolved_recall",
+                    1.0 - ev_ratio(sc->pairs_left, tr->para_pairs));
+        ev_json_int(o, "pairs_left", sc->pairs_left);
+        ev_json_num(o, "distinct_text_recall",
+                    sc->drec_n ? sc->drec_sum / (double)sc->drec_n : NAN);
+        ev_json_num(o, "clustered_pair_precision",
+                    ev_ratio(sc->pairs_hit, sc->pairs_clustered));
+        ev_json_num(o, "removal_precision",
+                    ev_ratio(sc->members_ok, sc->members));
+        ev_json_int(o, "unkept_bytes", sc->bytes_unkept);
+        ev_json_int(o, "unresolved", sc->unresolved);
+        ev_json_int(o, "span_mismatches", sc->span_mismatch);
+        ev_json_int(o, "paragraphs_in_two_clusters", sc->multi);
+    }
+    if (sc->have_truth && sc->have) {
+        ev_json_num(o, "article_precision", ev_ratio(sc->tp, sc->tp + sc->fp));
+        ev_json_num(o, "article_recall", ev_ratio(sc->tp, sc->tp + sc->fn));
+        ev_json_int(o, "article_tp", sc->tp);
+        ev_json_int(o, "article_fp", sc->fp);
+        ev_json_int(o, "article_fn", sc->fn);
+        json_object_object_add(o, "article_rule", json_object_new_string(
+            "flagged when >= 50% of paragraph bytes are cluster members"));
+        ev_json_int(o, "planted_derivations", sc->planted);
+        ev_json_int(o, "planted_within_thresholds", sc->planted_dup);
+        ev_json_int(o, "planted_clustered", sc->planted_hit);
+    }
+    ev_json_num(o, "seconds", total_s);
+    const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
+    FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
+    if (!f || fprintf(f, "%s\n", s) < 0 || (f != stdout && fclose(f))) {
+        fprintf(stderr, "nd_eval: cannot write %s\n", path);
+        exit(1);
+    }
+    json_object_put(o);
+}
+
+/* ------------------------------------------------------------------ */
+
+static void ev_usage(FILE *f)
+{
+    fprintf(f,
+        "usage: nd_eval [OPTIONS] INPUT...\n"
+        "Computes the exact duplicate pairs of the corpus INPUT... (read as\n"
+        "neardup reads it) and scores a scan's clusters.jsonl against them.\n"
+        "  -c, --clusters FILE   clusters.jsonl to score\n"
+        "  -t, --truth FILE      nd_gen truth file: article-level scores\n"
+        "  --threshold T         Jaccard threshold (default as neardup)\n"
+        "  --containment C       containment threshold\n"
+        "  --min-contain K       shingles a contained paragraph needs\n"
+        "  --ngram N             words per shingle\n"
+        "  --seed S              shingle hash seed\n"
+        "  --id-field F, --text-field F   JSONL fields\n"
+        "  --missed N            print up to N true pairs of distinct texts\n"
+        "                        that the cleaned corpus still holds both of\n"
+        "  --max-postings N      skip posting lists longer than N in the\n"
+        "                        ground truth (reports what may be missed)\n"
+        "  --json FILE           also write the figures as JSON ('-' for\n"
+        "                        stdout; the table then goes to stderr)\n");
+}
+
+static double ev_arg_double(const char *opt, const char *v)
+{
+    char *end;
+    errno = 0;
+    double d = strtod(v, &end);
+    if (errno || *end || end == v || !(d > 0 && d <= 1)) {
+        fprintf(stderr, "nd_eval: %s needs a number in (0,1]\n", opt);
+        exit(2);
+    }
+    return d;
+}
+
+static unsigned long long ev_arg_ull(const char *opt, const char *v)
+{
+    char *end;
+    errno = 0;
+    unsigned long long u = strtoull(v, &end, 0);
+    if (errno || *end || end == v) {
+        fprintf(stderr, "nd_eval: %s needs a whole number\n", opt);
+        exit(2);
+    }
+    return u;
+}
+
+int main(int argc, char **argv)
+{
+    nd_options def = ND_OPTIONS_INIT;
+    ev_params ep;
+    const char *clusters = NULL, *truth = NULL, *json = NULL;
+    char **inputs = ev_xmalloc((size_t)argc * sizeof *inputs);
+    size_t ninputs = 0;
+
+    ep.t.jaccard = def.threshold;
+    ep.t.containment = def.containment;
+    ep.t.min_contain = def.min_contain;
+    ep.ngram = def.ngram;
+    ep.seed = def.seed;
+    ep.id_field = def.id_field;
+    ep.text_field = def.text_field;
+    ep.max_postings = 0;
+    ep.brute = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            ev_usage(stdout);
+            return 0;
+        }
+        if (!strcmp(a, "--brute-check")) {
+            ep.brute = 1;
+            continue;
+        }
+        if (a[0] != '-' || !strcmp(a, "-")) {
+            inputs[ninputs++] = argv[i];
+            continue;
+        }
+        if (!v) {
+            fprintf(stderr, "nd_eval: %s needs a value\n", a);
+            return 2;
+        }
+        i++;
+        if (!strcmp(a, "-c") || !strcmp(a, "--clusters"))
+            clusters = v;
+        else if (!strcmp(a, "-t") || !strcmp(a, "--truth"))
+            truth = v;
+        else if (!strcmp(a, "--json"))
+            json = v;
+        else if (!strcmp(a, "--threshold"))
+            ep.t.jaccard = ev_arg_double(a, v);
+        else if (!strcmp(a, "--containment"))
+            ep.t.containment = ev_arg_double(a, v);
+        else if (!strcmp(a, "--min-contain"))
+            ep.t.min_contain = (size_t)ev_arg_ull(a, v);
+        else if (!strcmp(a, "--ngram")) {
+            unsigned long long n = ev_arg_ull(a, v);
+            if (n < 1 || n > 16) {
+                fprintf(stderr, "nd_eval: --ngram must be 1..16\n");
+                return 2;
+            }
+            ep.ngram = (unsigned)n;
+        } else if (!strcmp(a, "--seed"))
+            ep.seed = ev_arg_ull(a, v);
+        else if (!strcmp(a, "--missed"))
+            ev_missed_max = (size_t)ev_arg_ull(a, v);
+        else if (!strcmp(a, "--max-postings"))
+            ep.max_postings = (size_t)ev_arg_ull(a, v);
+        else if (!strcmp(a, "--id-field"))
+            ep.id_field = v;
+        else if (!strcmp(a, "--text-field"))
+            ep.text_field = v;
+        else {
+            fprintf(stderr, "nd_eval: unknown option %s\n", a);
+            ev_usage(stderr);
+            return 2;
+        }
+    }
+    if (!ninputs) {
+        ev_usage(stderr);
+        return 2;
+    }
+
+    double t0 = ev_now();
+    ev_corpus c;
+    memset(&c, 0, sizeof c);
+    ev_read(&c, inputs, ninputs, &ep);
+    double read_s = ev_now() - t0;
+    ev_index_ids(&c);
+    ev_rank(&c);
+    ev_truth tr;
+    ev_ground_truth(&tr, &c, &ep);
+    if (ep.brute && ev_brute_check(&c, &tr, &ep))
+        return 4;
+
+    ev_score sc;
+    memset(&sc, 0, sizeof sc);
+    uint32_t *p_cluster = NULL;
+    uint8_t *p_member = NULL;
+    if (clusters) {
+        p_cluster = ev_xmalloc((c.npara ? c.npara : 1) * sizeof *p_cluster);
+        for (size_t p = 0; p < c.npara; p++)
+            p_cluster[p] = EV_NONE;
+        p_member = ev_xcalloc(c.npara, 1);
+        ev_read_clusters(&sc, &c, &ep, clusters, p_cluster, p_member);
+        ev_recall(&sc, &c, &tr, p_cluster, p_member);
+    }
+    if (truth)
+        ev_read_truth(&sc, &c, &ep, truth, p_cluster, p_member);
+    double total_s = ev_now() - t0;
+
+    int json_stdout = json && !strcmp(json, "-");
+    ev_print(json_stdout ? stderr : stdout, &c, &tr, &sc, &ep, read_s,
+             total_s);
+    if (json)
+        ev_write_json(json, &c, &tr, &sc, &ep, total_s);
+
+    free(p_cluster);
+    free(p_member);
+    free(tr.pairs);
+    free(c.id_off);
+    free(c.art_first);
+    free(c.art_npara);
+    free(c.art_bytes);
+    free(c.p_start);
+    free(c.p_end);
+    free(c.p_group);
+    free(c.p_art);
+    free(c.gid);
+    free(c.g_off);
+    free(c.g_count);
+    free(c.atab);
+    nd_buf_free(&c.ids);
+    free(inputs);
+    /* Exit status: 0, or 3 when members lose text (a hard failure). */
+    return sc.bytes_unkept ? 3 : 0;
+}
