@@ -67,7 +67,7 @@ out=$work/out-$size-s$seed
 "$gen" --seed "$seed" --size "$size" --gzip -o "$corpus"
 "$neardup" scan --quiet ${scan_opts[@]+"${scan_opts[@]}"} "$corpus" -o "$out"
 echo
-args=(-c "$out/clusters.jsonl" -t "$truth")
+args=(-c "$out/clusters.jsonl" -t "$truth" -a "$out/articles.jsonl")
 [ -z "$json" ] || args+=(--json "$json")
 rc=0
 "$evaluate" ${eval_opts[@]+"${eval_opts[@]}"} "${args[@]}" "$corpus" || rc=$?

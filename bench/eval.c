@@ -292,7 +292,10 @@ static void ev_read(ev_corpus *c, char **paths, size_t npaths,
         in[i].name = paths[i];
     }
     uint64_t nwarn = 0;
-    nd_read_opts ro = {ep->id_field, ep->text_field, 0, ev_warn, &nwarn};
+    nd_read_opts ro = {.id_field = ep->id_field,
+                       .text_field = ep->text_field,
+                       .warn = ev_warn,
+                       .warn_payload = &nwarn};
     nd_reader *r = NULL;
     if (nd_reader_open(&r, in, npaths, &ro)) {
         fprintf(stderr, "nd_eval: %s\n", r ? nd_reader_errmsg(r) : "open");
@@ -701,6 +704,7 @@ typedef struct ev_score {
     uint64_t drec_n;           /* and the number of terms */
     /* Article level, with a truth file. */
     int have_truth;            /* a truth file was read */
+    const char *article_rule;  /* how an article counts as flagged */
     uint64_t tp, fp, fn, tn;   /* flagged vs planted syndicated copies */
     uint64_t fp_kind[4];       /* false positives by planted kind */
     uint64_t truth_missing;    /* truth articles not in the corpus */
@@ -947,9 +951,42 @@ static void ev_recall(ev_score *sc, const ev_corpus *c, const ev_truth *tr,
 }
 
 /* Article-level scores against the planted truth. */
+/* Reads the syndicated flags of a scan's articles.jsonl (one byte per
+ * article, 1 = flagged); NULL when no file is given. */
+static uint8_t *ev_read_articles(const ev_corpus *c, const char *path)
+{
+    uint8_t *flag;
+    char *line = NULL;
+    size_t cap = 0;
+    FILE *f;
+
+    if (!path)
+        return NULL;
+    f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "nd_eval: cannot open %s: %s\n", path,
+                strerror(errno));
+        exit(1);
+    }
+    flag = ev_xcalloc(c->narts ? c->narts : 1, 1);
+    while (getline(&line, &cap, f) > 0) {
+        json_object *o = json_tokener_parse(line), *syn;
+        const char *id = o ? ev_get_str(o, "doc") : NULL;
+        uint32_t a = id ? ev_find_art(c, id) : EV_NONE;
+
+        if (a != EV_NONE && json_object_object_get_ex(o, "syndicated", &syn))
+            flag[a] = (uint8_t)json_object_get_boolean(syn);
+        json_object_put(o);
+    }
+    free(line);
+    fclose(f);
+    return flag;
+}
+
 static void ev_read_truth(ev_score *sc, const ev_corpus *c,
                           const ev_params *ep, const char *path,
-                          const uint32_t *p_cluster, const uint8_t *p_member)
+                          const uint32_t *p_cluster, const uint8_t *p_member,
+                          const uint8_t *syndicated)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -979,8 +1016,9 @@ static void ev_read_truth(ev_score *sc, const ev_corpus *c,
             continue;
         }
         int planted = ev_get_str(o, "origin") != NULL;
-        int flagged = c->art_bytes[a] > 0 &&
-                      2 * member_bytes[a] >= c->art_bytes[a];
+        int flagged = syndicated ? syndicated[a]
+                                 : c->art_bytes[a] > 0 &&
+                                       2 * member_bytes[a] >= c->art_bytes[a];
         const char *kind = ev_get_str(o, "kind");
         if (planted && flagged)
             sc->tp++;
@@ -1146,9 +1184,8 @@ static void ev_print(FILE *f, const ev_corpus *c, const ev_truth *tr,
                     ev_ratio(sc->planted_hit, sc->planted_dup),
                     (unsigned long long)sc->planted_hit,
                     (unsigned long long)sc->planted_dup);
-        fprintf(f, "  (an article is flagged when >= 50%% of its paragraph "
-                   "bytes are cluster members; planted = truth names an "
-                   "origin)\n");
+        fprintf(f, "  (an article is %s; planted = truth names an "
+                   "origin)\n", sc->article_rule);
         if (sc->truth_missing)
             fprintf(f, "  WARNING             %llu truth articles are not in"
                        " the corpus\n", (unsigned long long)sc->truth_missing);
@@ -1208,8 +1245,8 @@ static void ev_write_json(const char *path, const ev_corpus *c,
         ev_json_int(o, "article_tp", sc->tp);
         ev_json_int(o, "article_fp", sc->fp);
         ev_json_int(o, "article_fn", sc->fn);
-        json_object_object_add(o, "article_rule", json_object_new_string(
-            "flagged when >= 50% of paragraph bytes are cluster members"));
+        json_object_object_add(o, "article_rule",
+                               json_object_new_string(sc->article_rule));
         ev_json_int(o, "planted_derivations", sc->planted);
         ev_json_int(o, "planted_within_thresholds", sc->planted_dup);
         ev_json_int(o, "planted_clustered", sc->planted_hit);
@@ -1234,6 +1271,9 @@ static void ev_usage(FILE *f)
         "neardup reads it) and scores a scan's clusters.jsonl against them.\n"
         "  -c, --clusters FILE   clusters.jsonl to score\n"
         "  -t, --truth FILE      nd_gen truth file: article-level scores\n"
+        "  -a, --articles FILE   the scan's articles.jsonl: its syndicated\n"
+        "                        flags are scored (else >= 50%% of an\n"
+        "                        article's bytes in clusters flags it)\n"
         "  --threshold T         Jaccard threshold (default as neardup)\n"
         "  --containment C       containment threshold\n"
         "  --min-contain K       shingles a contained paragraph needs\n"
@@ -1276,7 +1316,8 @@ int main(int argc, char **argv)
 {
     nd_options def = ND_OPTIONS_INIT;
     ev_params ep;
-    const char *clusters = NULL, *truth = NULL, *json = NULL;
+    const char *clusters = NULL, *truth = NULL, *json = NULL,
+               *articles = NULL;
     char **inputs = ev_xmalloc((size_t)argc * sizeof *inputs);
     size_t ninputs = 0;
 
@@ -1313,6 +1354,8 @@ int main(int argc, char **argv)
             clusters = v;
         else if (!strcmp(a, "-t") || !strcmp(a, "--truth"))
             truth = v;
+        else if (!strcmp(a, "-a") || !strcmp(a, "--articles"))
+            articles = v;
         else if (!strcmp(a, "--json"))
             json = v;
         else if (!strcmp(a, "--threshold"))
@@ -1373,8 +1416,16 @@ int main(int argc, char **argv)
         ev_read_clusters(&sc, &c, &ep, clusters, p_cluster, p_member);
         ev_recall(&sc, &c, &tr, p_cluster, p_member);
     }
-    if (truth)
-        ev_read_truth(&sc, &c, &ep, truth, p_cluster, p_member);
+    if (truth) {
+        uint8_t *syn = ev_read_articles(&c, articles);
+
+        sc.article_rule = syn ? "flagged when articles.jsonl says "
+                                "\"syndicated\": true"
+                              : "flagged when >= 50% of its paragraph bytes "
+                                "are cluster members";
+        ev_read_truth(&sc, &c, &ep, truth, p_cluster, p_member, syn);
+        free(syn);
+    }
     double total_s = ev_now() - t0;
 
     int json_stdout = json && !strcmp(json, "-");

@@ -65,6 +65,23 @@ typedef enum nd_error {
 typedef void (*nd_warn_fn)(const char *file, uint64_t line, const char *msg,
                            void *payload);
 
+/** Which copy of a repeated paragraph is kept (the canonical). Whatever
+ * the policy, a paragraph that contains another wins over it, and sources
+ * named in source_priority win over the others. */
+typedef enum nd_keep {
+    ND_KEEP_EARLIEST = 0, /* earliest article by date (undated last);
+                             equal dates by input order */
+    ND_KEEP_LONGEST = 1,  /* the longest article, then as earliest */
+    ND_KEEP_FIRST = 2     /* first in input order */
+} nd_keep;
+
+/** What the cleaned corpus does with boilerplate (site furniture). */
+typedef enum nd_boilerplate {
+    ND_BOILERPLATE_DROP_COPIES = 0, /* like other repeats: one copy kept */
+    ND_BOILERPLATE_KEEP = 1,        /* every copy kept */
+    ND_BOILERPLATE_DROP_ALL = 2     /* every copy removed, canonical too */
+} nd_boilerplate;
+
 /**
  * @brief Options of a scan. Start from ND_OPTIONS_INIT so that fields added
  * in later versions get their defaults.
@@ -80,6 +97,17 @@ typedef struct nd_options {
                                    count as contained in another */
     const char *id_field;       /* JSONL field holding the article id */
     const char *text_field;     /* JSONL field holding the article text */
+    const char *source_field;   /* JSONL/sidecar field naming the publisher */
+    const char *date_field;     /* JSONL/sidecar field holding the date */
+    nd_keep keep;               /* which copy is the canonical */
+    const char *const *source_priority; /* sources, most preferred first:
+                                   their copies win over others (copied) */
+    size_t n_source_priority;   /* entries in source_priority */
+    nd_boilerplate boilerplate; /* what the cleaned corpus does with it */
+    unsigned boilerplate_articles; /* articles of one source a repeat must
+                                   span to be site furniture */
+    double copy;                /* share of an article's bytes held by
+                                   another that makes it a syndicated copy */
     int strict;                 /* nonzero: a per-record fault is fatal */
     unsigned threads;           /* worker threads; 0 = online cores */
     nd_warn_fn warn;            /* per-record warnings, or NULL */
@@ -89,7 +117,8 @@ typedef struct nd_options {
 #define ND_OPTIONS_VERSION 1
 #define ND_OPTIONS_INIT                                                      \
     {ND_OPTIONS_VERSION, 0.8, 0.9, 5, 128, 0x6e65617264757030ULL, 4, "id",   \
-     "text", 0, 0, NULL, NULL}
+     "text", "source", "date", ND_KEEP_EARLIEST, NULL, 0,                   \
+     ND_BOILERPLATE_DROP_COPIES, 3, 0.5, 0, 0, NULL, NULL}
 
 /** Figures of a finished scan, as also written to stats.json. */
 typedef struct nd_stats {
@@ -101,8 +130,14 @@ typedef struct nd_stats {
     uint64_t paragraphs;         /* paragraphs found */
     uint64_t bytes;              /* bytes of article text */
     uint64_t clusters;           /* clusters of two or more paragraphs */
-    uint64_t paragraphs_removed; /* paragraphs whose text is kept elsewhere */
+    uint64_t paragraphs_removed; /* paragraphs removed from the corpus */
     uint64_t bytes_removed;      /* bytes of those paragraphs */
+    uint64_t boilerplate_clusters; /* clusters of site furniture */
+    uint64_t boilerplate_bytes_removed; /* removed bytes in them */
+    uint64_t shared_bytes_removed; /* removed bytes in the other clusters */
+    uint64_t articles_sharing;   /* articles sharing text with another */
+    uint64_t articles_syndicated; /* articles flagged as copies */
+    uint64_t dates_unparsed;     /* date fields that could not be read */
     uint64_t candidate_pairs;    /* pairs verified exactly */
     uint64_t verified_pairs;     /* of those, pairs within the thresholds */
     unsigned bands;              /* LSH bands */
@@ -163,7 +198,8 @@ ND_API int nd_scan_run(nd_scan *scan);
 
 /**
  * @brief Writes the results of nd_scan_run into outdir (created if needed):
- * clusters.jsonl, stats.json and clean/ (the corpus without duplicates).
+ * clusters.jsonl, articles.jsonl, stats.json and clean/ (the corpus without
+ * duplicates).
  * Every output is written under a temporary name and renamed at the end, so
  * a failed write leaves the previous results as they were.
  * @return 0; ND_EIO; ND_EFORMAT when an input changed since nd_scan_run;

@@ -46,7 +46,8 @@ struct nd_analyzer {
 
 /* ---- batches ------------------------------------------------------------ */
 
-int nd_batch_add(nd_batch *b, const char *id, const char *text, size_t len)
+int nd_batch_add(nd_batch *b, const char *id, const char *source,
+                 int64_t date, int has_date, const char *text, size_t len)
 {
     nd_batch_article *a;
     int err = nd_grow((void **)&b->arts, &b->cap_arts, b->n_arts + 1,
@@ -59,7 +60,14 @@ int nd_batch_add(nd_batch *b, const char *id, const char *text, size_t len)
     a->text_off = b->text.len;
     a->text_len = len;
     a->first = a->n = 0;
+    a->date = date;
+    a->has_date = has_date;
+    a->source_off = (size_t)-1;
     err = nd_buf_append(&b->ids, id, strlen(id) + 1);
+    if (!err && source) {
+        a->source_off = b->ids.len;
+        err = nd_buf_append(&b->ids, source, strlen(source) + 1);
+    }
     if (!err)
         err = nd_buf_append(&b->text, text, len);
     if (!err)

@@ -30,6 +30,9 @@ typedef struct nd_analyze_opts {
 /* One article of a batch. */
 typedef struct nd_batch_article {
     size_t id_off;   /* offset of its NUL-terminated id in ids */
+    size_t source_off; /* offset of its source in ids, or (size_t)-1 */
+    int64_t date;    /* its date (seconds since 1970), if has_date */
+    int has_date;    /* a date was given and understood */
     size_t text_off; /* offset of its text in text */
     size_t text_len; /* bytes of text */
     size_t first;    /* index of its first paragraph in paras */
@@ -64,9 +67,10 @@ typedef struct nd_batch {
     int done;                 /* set by the analyzer when finished */
 } nd_batch;
 
-/* Appends an article (copied) to a batch. Returns 0 or ND_ENOMEM. */
-int nd_batch_add(nd_batch *b, const char *id, const char *text,
-                 size_t len);
+/* Appends an article (strings copied) to a batch; source may be NULL.
+ * Returns 0 or ND_ENOMEM. */
+int nd_batch_add(nd_batch *b, const char *id, const char *source,
+                 int64_t date, int has_date, const char *text, size_t len);
 /* Empties a batch for reuse, keeping its memory. */
 void nd_batch_reset(nd_batch *b);
 void nd_batch_free(nd_batch *b);

@@ -17,6 +17,10 @@
  * .jsonl. Faults in the middle of a file (bad JSON, a truncated stream) go
  * to the warn callback and the reader moves on, unless strict mode asks for
  * them to be errors.
+ *
+ * A text article may have a sidecar, "X.meta.json" beside "X.txt", with its
+ * source and date. In a directory the sorted listing already says whether
+ * it exists, so the millions of articles without one cost no failed open.
  */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE
@@ -49,6 +53,10 @@
 #define READ_DEC_CHUNK ((size_t)1 << 17)
 /* Room for a message naming a file plus what went wrong. */
 #define READ_MSGMAX 4608
+/* A sidecar is a few fields of metadata; anything larger is not one. */
+#define READ_SIDE_MAX ((size_t)16 << 20)
+/* What names a sidecar: "X.meta.json" beside the article "X.txt" or "X". */
+#define READ_SIDE_SUFFIX ".meta.json"
 
 /* How the bytes of the current file are encoded. */
 typedef enum read_codec {
@@ -61,7 +69,8 @@ typedef enum read_codec {
 typedef enum read_class {
     READ_OTHER = 0, /* ignored */
     READ_TEXT = 1,  /* one article */
-    READ_JSONL = 2  /* JSON lines */
+    READ_JSONL = 2, /* JSON lines */
+    READ_SIDE = 3   /* metadata of an article beside it: passed over */
 } read_class;
 
 /* One input, copied from the caller. */
@@ -85,6 +94,9 @@ struct nd_reader {
     size_t n_inputs;        /* count of inputs */
     char *id_field;         /* JSONL id field (copied) */
     char *text_field;       /* JSONL text field (copied) */
+    char *source_field;     /* JSONL and sidecar source field (copied),
+                               or NULL: not wanted */
+    char *date_field;       /* the same for the date field */
     int strict;             /* per-record faults are errors */
     nd_warn_fn warn;        /* warning callback, or NULL */
     void *warn_payload;     /* passed to warn */
@@ -106,6 +118,8 @@ struct nd_reader {
     uint64_t line_no;       /* lines of it read so far */
     int in_dir;             /* it was found in a directory */
     int text_done;          /* its text article was returned */
+    int side;               /* its sidecar: 1 listed beside it, 0 not,
+                               -1 unknown (probe by opening) */
     int eof;                /* stdio reached its end */
     nd_buf raw;             /* raw bytes from stdio */
     size_t raw_pos;         /* first raw byte not yet consumed */
@@ -126,6 +140,13 @@ struct nd_reader {
     nd_buf id;              /* the current record's id */
     json_tokener *tok;      /* reused for every line */
     json_object *obj;       /* the current record's object, or NULL */
+    nd_buf source;          /* the current record's source ... */
+    nd_buf date;            /* ... and date, each valid when its flag is */
+    int has_source;         /* record.source is r->source.data */
+    int has_date;           /* record.date is r->date.data */
+    nd_buf side_path;       /* the sidecar of the current text article */
+    nd_buf side_name;       /* the same for messages */
+    nd_buf side_bytes;      /* its content */
 
     char **ignored;         /* names of the ignored files */
     size_t n_ignored;       /* count of those */
@@ -272,8 +293,11 @@ static read_class read_classify(const char *name)
     static const char *const jsonl[] = {".jsonl", ".jsonl.gz", ".jsonl.zst",
                                         ".ndjson", ".ndjson.gz",
                                         ".ndjson.zst"};
-    size_t n = strlen(name), i;
+    size_t n = strlen(name), i, k = strlen(READ_SIDE_SUFFIX);
 
+    /* Case-sensitive, as the name looked up beside an article is */
+    if (n > k && strcmp(name + n - k, READ_SIDE_SUFFIX) == 0)
+        return READ_SIDE;
     if (!strchr(name, '.') || read_ends_with(name, n, ".txt"))
         return READ_TEXT;
     for (i = 0; i < sizeof jsonl / sizeof jsonl[0]; i++)
@@ -612,6 +636,184 @@ fault:
     return read_fault(r, rc, 0, "file skipped", "%s", r->fault);
 }
 
+/*
+ * Copies the value of field in obj into b and sets *has, when it is a
+ * string or a number (spelt as in the input, like ids). A missing field,
+ * null, any other type, and an empty string when nonempty is asked, leave
+ * b and *has as they were: a sidecar without a source keeps the one the
+ * directory gave. Returns 0 or ND_ENOMEM.
+ */
+static int read_field(json_object *obj, const char *field, nd_buf *b,
+                      int *has, int nonempty)
+{
+    json_object *v;
+    const char *s;
+
+    if (!field || !json_object_object_get_ex(obj, field, &v))
+        return 0;
+    if (!json_object_is_type(v, json_type_string) &&
+        !json_object_is_type(v, json_type_int) &&
+        !json_object_is_type(v, json_type_double))
+        return 0;
+    s = json_object_get_string(v);
+    if (!s || (nonempty && !*s))
+        return 0;
+    if (read_sets(b, s))
+        return ND_ENOMEM;
+    *has = 1;
+    return 0;
+}
+
+/*
+ * A fault in the sidecar r->side_name: the article is still read, without
+ * what the sidecar would have said, so nothing is skipped or counted; in
+ * strict mode it is an error. Returns 0 or code.
+ */
+static int read_side_fault(nd_reader *r, int code, const char *fmt, ...)
+    READ_PRINTF(3, 4);
+
+static int read_side_fault(nd_reader *r, int code, const char *fmt, ...)
+{
+    char msg[READ_MSGMAX];
+    char full[READ_MSGMAX + 64];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (code == ND_ENOMEM)
+        return read_nomem(r);
+    if (r->strict) {
+        read_seterr(r, "%s: %s", r->side_name.data, msg);
+        return code;
+    }
+    if (r->warn) {
+        snprintf(full, sizeof full, "%s; article read without it", msg);
+        r->warn(r->side_name.data, 0, full, r->warn_payload);
+    }
+    return 0;
+}
+
+/* "X.txt" or "X" -> "X.meta.json" in b. */
+static int read_side_of(nd_buf *b, const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n > 4 && read_ends_with(s, n, ".txt"))
+        n -= 4;
+    if (read_set(b, s, n) || read_appends(b, READ_SIDE_SUFFIX))
+        return ND_ENOMEM;
+    return 0;
+}
+
+/* Reads the sidecar of the current text article, if it has one, over the
+   source and date already set. Returns 0 (also after a warning) or < 0. */
+static int read_sidecar(nd_reader *r)
+{
+    enum json_tokener_error jerr;
+    json_object *obj;
+    nd_buf *b = &r->side_bytes;
+    const char *p;
+    size_t n, len, bom = 0, end;
+    json_type t;
+    FILE *fp;
+    int errnum, err;
+
+    if (read_side_of(&r->side_path, r->path.data) ||
+        read_side_of(&r->side_name, read_curfile(r)))
+        return read_nomem(r);
+    fp = fopen(r->side_path.data, "rb");
+    if (!fp) {
+        /* Beside a file named as an input, most articles have none */
+        if (r->side < 0 && (errno == ENOENT || errno == ENOTDIR))
+            return 0;
+        return read_side_fault(r, ND_EIO, "cannot open: %s",
+                               strerror(errno));
+    }
+    b->len = 0;
+    for (;;) {
+        if (nd_buf_reserve(b, READ_CHUNK)) {
+            fclose(fp);
+            return read_nomem(r);
+        }
+        errno = 0;
+        n = fread(b->data + b->len, 1, READ_CHUNK, fp);
+        b->len += n;
+        b->data[b->len] = '\0';
+        if (b->len > READ_SIDE_MAX) {
+            fclose(fp);
+            return read_side_fault(r, ND_EFORMAT,
+                                   "larger than %zu MiB, not a sidecar",
+                                   READ_SIDE_MAX >> 20);
+        }
+        if (n < READ_CHUNK) {
+            if (ferror(fp)) {
+                errnum = errno ? errno : EIO;
+                fclose(fp);
+                return read_side_fault(r, ND_EIO, "read error: %s",
+                                       strerror(errnum));
+            }
+            break;
+        }
+    }
+    fclose(fp);
+
+    p = b->data;
+    len = b->len;
+    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        bom = 3;
+    json_tokener_reset(r->tok);
+    obj = json_tokener_parse_ex(r->tok, p + bom, (int)(len - bom));
+    jerr = json_tokener_get_error(r->tok);
+    end = bom + json_tokener_get_parse_end(r->tok);
+    if (jerr == json_tokener_continue)
+        return read_side_fault(r, ND_EFORMAT,
+                               "malformed JSON: the file is empty or ends "
+                               "inside a value");
+    if (jerr != json_tokener_success)
+        return read_side_fault(r, ND_EFORMAT,
+                               "malformed JSON at byte %zu: %s", end + 1,
+                               json_tokener_error_desc(jerr));
+    if (!read_blank(p + end, len - end)) {
+        json_object_put(obj);
+        return read_side_fault(r, ND_EFORMAT,
+                               "malformed JSON at byte %zu: data after "
+                               "the value", end + 1);
+    }
+    if (!json_object_is_type(obj, json_type_object)) {
+        t = json_object_get_type(obj);
+        json_object_put(obj);
+        return read_side_fault(r, ND_EFORMAT, "not a JSON object but %s",
+                               json_type_to_name(t));
+    }
+    err = read_field(obj, r->source_field, &r->source, &r->has_source, 1);
+    if (!err)
+        err = read_field(obj, r->date_field, &r->date, &r->has_date, 0);
+    json_object_put(obj);
+    return err ? read_nomem(r) : 0;
+}
+
+/*
+ * Source and date of the current text article: the first directory level
+ * below the input root ("reuters" for reuters/2017/a.txt), then whatever
+ * its sidecar says. Returns 0 or < 0.
+ */
+static int read_text_meta(nd_reader *r)
+{
+    const char *slash;
+
+    r->has_source = r->has_date = 0;
+    if (r->in_dir && r->rel.data && (slash = strchr(r->rel.data, '/'))) {
+        if (read_set(&r->source, r->rel.data,
+                     (size_t)(slash - r->rel.data)))
+            return read_nomem(r);
+        r->has_source = 1;
+    }
+    if (r->side == 0 || (!r->source_field && !r->date_field))
+        return 0;
+    return read_sidecar(r);
+}
+
 /* The text article of the current file: all its bytes. */
 static int read_text_next(nd_reader *r, nd_record *rec, const char *id)
 {
@@ -629,7 +831,11 @@ static int read_text_next(nd_reader *r, nd_record *rec, const char *id)
     }
     if ((rc = read_sets(&r->id, id)))
         return read_nomem(r);
+    /* Done even when its sidecar fails in strict mode: the fault is
+       behind the reader, as a bad JSONL line is */
     r->text_done = 1;
+    if ((rc = read_text_meta(r)) < 0)
+        return rc;
     rec->id = r->id.data;
     rec->text = r->raw.data ? r->raw.data : "";
     rec->text_len = r->raw.len;
@@ -707,6 +913,12 @@ static int read_parse(nd_reader *r, nd_record *rec, const char *p,
         if (!err)
             err = read_appends(&r->id, num);
     }
+    r->has_source = r->has_date = 0;
+    if (!err)
+        err = read_field(obj, r->source_field, &r->source, &r->has_source,
+                         1);
+    if (!err)
+        err = read_field(obj, r->date_field, &r->date, &r->has_date, 0);
     if (err) {
         json_object_put(obj);
         return read_nomem(r);
@@ -896,6 +1108,22 @@ static size_t read_out_leaf(const read_frame *f, size_t idx)
     return len;
 }
 
+/* Whether the sidecar of the article name is among the entries of f. The
+   listing is at hand, so no article costs a failed open. */
+static int read_side_listed(const read_frame *f, const char *name)
+{
+    size_t n = strlen(name), k = strlen(READ_SIDE_SUFFIX);
+    char key[NAME_MAX + 16];
+
+    if (n > 4 && read_ends_with(name, n, ".txt"))
+        n -= 4;
+    if (n + k >= sizeof key)
+        return 0;
+    memcpy(key, name, n);
+    memcpy(key + n, READ_SIDE_SUFFIX, k);
+    return read_has(f->names, f->n, key, n + k);
+}
+
 /* Sets r->path and r->file for the entry named r->rel of input in. */
 static int read_entry_names(nd_reader *r, const read_input *in)
 {
@@ -944,6 +1172,9 @@ static int read_walk(nd_reader *r)
         return read_push(r);
     }
     cls = name[0] == '.' ? READ_OTHER : read_classify(name);
+    /* Read with its article, never on its own, and no stranger either */
+    if (cls == READ_SIDE)
+        return 0;
     if (S_ISLNK(st.st_mode)) {
         /* A link to a directory could lead back up the tree: never
            followed. A link to a file counts as that file. */
@@ -965,6 +1196,7 @@ static int read_walk(nd_reader *r)
         nd_buf_append(&r->out_name, name, leaf))
         return read_nomem(r);
     r->in_dir = 1;
+    r->side = cls == READ_TEXT && read_side_listed(f, name);
     return read_open_file(r, 0,
                           cls == READ_TEXT ? ND_FILE_TEXT : ND_FILE_JSONL);
 }
@@ -987,6 +1219,7 @@ static int read_start_input(nd_reader *r)
     if (S_ISDIR(st.st_mode))
         return read_push(r);
     r->in_dir = 0;
+    r->side = strcmp(in->name, "-") == 0 ? 0 : -1;
     return read_open_file(r, 1, ND_FILE_TEXT);
 }
 
@@ -1081,12 +1314,18 @@ int nd_reader_open(nd_reader **out, const nd_input *inputs, size_t n,
     r->id_field = strdup(opts && opts->id_field ? opts->id_field : "id");
     r->text_field =
         strdup(opts && opts->text_field ? opts->text_field : "text");
+    if (opts && opts->source_field && !(r->source_field =
+                                            strdup(opts->source_field)))
+        err = ND_ENOMEM;
+    if (opts && opts->date_field &&
+        !(r->date_field = strdup(opts->date_field)))
+        err = ND_ENOMEM;
     r->strict = opts ? opts->strict : 0;
     r->warn = opts ? opts->warn : NULL;
     r->warn_payload = opts ? opts->warn_payload : NULL;
     r->inputs = calloc(n ? n : 1, sizeof *r->inputs);
     r->tok = json_tokener_new();
-    if (!r->id_field || !r->text_field || !r->inputs || !r->tok) {
+    if (err || !r->id_field || !r->text_field || !r->inputs || !r->tok) {
         err = ND_ENOMEM;
         goto done;
     }
@@ -1147,6 +1386,8 @@ int nd_reader_next(nd_reader *r, nd_record *rec)
                 rec->file_no = r->file_no;
                 rec->kind = r->kind;
                 rec->out_name = r->out_name.data;
+                rec->source = r->has_source ? r->source.data : NULL;
+                rec->date = r->has_date ? r->date.data : NULL;
                 r->stats.records++;
                 return 1;
             }
@@ -1220,6 +1461,13 @@ void nd_reader_free(nd_reader *r)
     free(r->dec);
     free(r->id_field);
     free(r->text_field);
+    free(r->source_field);
+    free(r->date_field);
+    nd_buf_free(&r->source);
+    nd_buf_free(&r->date);
+    nd_buf_free(&r->side_path);
+    nd_buf_free(&r->side_name);
+    nd_buf_free(&r->side_bytes);
     nd_buf_free(&r->rel);
     nd_buf_free(&r->path);
     nd_buf_free(&r->file);

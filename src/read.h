@@ -21,6 +21,27 @@
  *    skipped silently. Compressed JSONL is detected by magic bytes, never by
  *    name; concatenated gzip members are read through.
  *
+ * Source and date. A JSONL record's source and date are the values of the
+ * source and date fields (a string, or a number as written); a missing
+ * field, null, any other type, or an empty source give NULL. A text
+ * article's source is the first directory level below the input root
+ * ("reuters" for dump/reuters/2017/a.txt read from input dump); a file
+ * directly in the root, or named as an input, has none. Its date is NULL,
+ * unless a sidecar gives one. Dates are handed over as written and never
+ * judged here (date.h parses them). A field option that is NULL is not
+ * wanted, and that value is always NULL.
+ *
+ * Sidecars. "X.meta.json" beside the text article "X.txt" or "X" (or, for
+ * a file named as an input, beside it: a.html -> a.html.meta.json) is a
+ * JSON object whose source and date fields, when strings or numbers,
+ * replace what the article had. Names ending in ".meta.json" (that case
+ * exactly) are sidecars in a directory walk: never articles, and not
+ * counted as ignored, with or without an article. They are read only when
+ * a source or date field is wanted. A sidecar that cannot be read or is
+ * not one JSON object is warned about under its own name, line 0; nothing
+ * is counted as skipped and the article is read without it (in strict
+ * mode: ND_EFORMAT, or ND_EIO for a read error, with the article behind).
+ *
  * Per-record faults (malformed JSON, a missing or non-string text field, a
  * file that cannot be opened or read, a truncated or corrupt compressed
  * stream from the point of the fault) are reported through warn with the
@@ -47,6 +68,8 @@ typedef struct nd_input {
 typedef struct nd_read_opts {
     const char *id_field;   /* JSONL id field */
     const char *text_field; /* JSONL text field */
+    const char *source_field; /* JSONL (and sidecar) source field */
+    const char *date_field;   /* JSONL (and sidecar) date field */
     int strict;             /* per-record faults are fatal */
     nd_warn_fn warn;        /* per-record warnings, or NULL */
     void *warn_payload;     /* passed to warn */
@@ -80,6 +103,13 @@ typedef struct nd_record {
                                  .gz/.zst endings removed */
     struct json_object *obj;  /* the parsed JSONL object (borrowed), or NULL
                                  for text files */
+    const char *source;       /* publisher or site: the source field of a
+                                 JSONL record or sidecar (a string, or a
+                                 number as written), else for a text file
+                                 in a directory the first directory level
+                                 below the input root; NULL when unknown */
+    const char *date;         /* the date field as written (string or
+                                 number), or NULL; not parsed here */
 } nd_record;
 
 /* Counters of a reader, complete once nd_reader_next returned 0. */

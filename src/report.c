@@ -10,8 +10,10 @@
 
 #include "report.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
+#include <signal.h>
 #include <json-c/json.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -183,6 +185,42 @@ static void report_rm_tree(const char *path)
     nftw(path, report_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/*
+ * Removes what killed runs left in outdir: .neardup-tmp-PID directories
+ * whose process is gone. A live PID's directory may be another neardup
+ * writing to the same place right now, so it stays.
+ */
+static void report_rm_stale(const char *outdir)
+{
+    static const char prefix[] = ".neardup-tmp-";
+    DIR *d = opendir(outdir);
+    struct dirent *e;
+    nd_buf path = {0};
+
+    if (!d)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        char *end;
+        long pid;
+
+        if (strncmp(e->d_name, prefix, sizeof prefix - 1) != 0)
+            continue;
+        errno = 0;
+        pid = strtol(e->d_name + sizeof prefix - 1, &end, 10);
+        if (*end || errno || pid <= 0)
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue; /* alive, or not ours to judge */
+        path.len = 0;
+        if (nd_buf_append(&path, outdir, strlen(outdir)) == 0 &&
+            nd_buf_putc(&path, '/') == 0 &&
+            nd_buf_append(&path, e->d_name, strlen(e->d_name)) == 0)
+            report_rm_tree(path.data);
+    }
+    closedir(d);
+    nd_buf_free(&path);
+}
+
 static int report_set_path(report *rp, const char *a, const char *b)
 {
     rp->path.len = 0;
@@ -232,8 +270,9 @@ int nd_report_clean_text(nd_buf *out, const char *text, size_t len,
     if (n == 0)
         return nd_buf_append(out, text, len);
     err = nd_buf_append(out, text, paras[0].start);
+    (void)first;
     for (i = 0; !err && i < n; i++) {
-        if (paras[i].canon != first + i)
+        if (paras[i].removed)
             continue;
         if (prev != (size_t)-1)
             err = nd_buf_append(out, text + paras[prev].end,
@@ -285,8 +324,10 @@ static int report_cluster(report *rp, uint32_t p, const char *text)
     }
     b->len = 0;
     err = report_printf(b, "{\"cluster\":%u,\"size\":%u,\"articles\":%u,"
-                           "\"canonical\":",
-                        c, hi - lo + 1, articles);
+                           "\"kind\":\"%s\",\"canonical\":",
+                        c, hi - lo + 1, articles,
+                        res->kind[c] == ND_KIND_BOILERPLATE ? "boilerplate"
+                                                            : "shared");
     if (!err)
         err = report_span(b, res, p);
     if (!err)
@@ -409,12 +450,97 @@ done:
     return err;
 }
 
+/* Writes a whole buffer to tmp/name. */
+static int report_file(report *rp, const char *name, const nd_buf *b)
+{
+    FILE *f;
+    int err = report_set_path(rp, rp->tmp.data, name);
+
+    if (err)
+        return report_fail(rp, err, "out of memory");
+    f = fopen(rp->path.data, "wb");
+    if (!f || (b->len && fwrite(b->data, 1, b->len, f) != b->len))
+        err = report_fail(rp, ND_EIO, "%s: %s", rp->path.data,
+                          strerror(errno));
+    if (f && fclose(f) != 0 && !err)
+        err = report_fail(rp, ND_EIO, "%s: %s", rp->path.data,
+                          strerror(errno));
+    return err;
+}
+
+static int report_id(nd_buf *b, const nd_result *res, uint32_t doc)
+{
+    const char *id = res->ids + res->articles[doc].id_off;
+
+    return nd_report_json_string(b, id, strlen(id));
+}
+
+/* articles.jsonl: one line per article that shares text with another. */
+static int report_articles(report *rp)
+{
+    const nd_result *res = rp->res;
+    nd_buf b = {0};
+    size_t a;
+    int err = 0;
+
+    for (a = 0; !err && a < res->n_articles; a++) {
+        const nd_article *art = &res->articles[a];
+        uint64_t dup = 0;
+        uint32_t p, i;
+
+        if (!res->sharing[a])
+            continue;
+        for (p = art->first; p < art->first + art->n; p++)
+            if (res->paras[p].canon != p)
+                dup += res->paras[p].end - res->paras[p].start;
+        err = nd_buf_append(&b, "{\"doc\":", 7);
+        if (!err)
+            err = report_id(&b, res, (uint32_t)a);
+        if (!err)
+            err = nd_buf_append(&b, ",\"source\":", 10);
+        if (!err)
+            err = art->source_off == ND_NO_SOURCE
+                      ? nd_buf_append(&b, "null", 4)
+                      : nd_report_json_string(
+                            &b, res->ids + art->source_off,
+                            strlen(res->ids + art->source_off));
+        if (!err)
+            err = report_printf(&b, ",\"paragraphs\":%u,\"bytes\":%llu,"
+                                    "\"duplicate_bytes\":%llu,\"copy_of\":[",
+                                art->n, (unsigned long long)art->bytes,
+                                (unsigned long long)dup);
+        for (i = res->copy_off[a]; !err && i < res->copy_off[a + 1]; i++) {
+            const nd_copy *c = &res->copies[i];
+
+            if (i > res->copy_off[a])
+                err = nd_buf_putc(&b, ',');
+            if (!err)
+                err = nd_buf_append(&b, "{\"doc\":", 7);
+            if (!err)
+                err = report_id(&b, res, c->doc);
+            if (!err)
+                err = report_printf(&b, ",\"shared_bytes\":%llu,"
+                                        "\"share\":%.4f}",
+                                    (unsigned long long)c->shared_bytes,
+                                    c->share);
+        }
+        if (!err)
+            err = report_printf(&b, "],\"syndicated\":%s}\n",
+                                res->syndicated[a] ? "true" : "false");
+    }
+    if (err)
+        err = report_fail(rp, err, "out of memory");
+    else
+        err = report_file(rp, "articles.jsonl", &b);
+    nd_buf_free(&b);
+    return err;
+}
+
 static int report_stats(report *rp, const nd_input *inputs, size_t n_inputs)
 {
     const nd_stats *st = rp->res->stats;
     const nd_options *o = rp->res->opts;
     nd_buf b = {0};
-    FILE *f = NULL;
     size_t i;
     int err = 0;
 
@@ -438,12 +564,21 @@ static int report_stats(report *rp, const nd_input *inputs, size_t n_inputs)
             "  \"paragraphs\": %llu,\n  \"bytes\": %llu,\n"
             "  \"clusters\": %llu,\n  \"paragraphs_removed\": %llu,\n"
             "  \"bytes_removed\": %llu,\n"
+            "  \"boilerplate_clusters\": %llu,\n"
+            "  \"boilerplate_bytes_removed\": %llu,\n"
+            "  \"shared_bytes_removed\": %llu,\n"
+            "  \"articles_sharing\": %llu,\n"
+            "  \"articles_syndicated\": %llu,\n"
+            "  \"dates_unparsed\": %llu,\n"
             "  \"candidate_pairs\": %llu,\n  \"verified_pairs\": %llu,\n"
             "  \"parameters\": {\n"
             "    \"threshold\": %g,\n    \"containment\": %g,\n"
             "    \"min_contain_shingles\": %u,\n    \"ngram\": %u,\n"
             "    \"perm\": %u,\n    \"bands\": %u,\n    \"rows\": %u,\n"
-            "    \"seed\": %llu\n  },\n"
+            "    \"seed\": %llu,\n"
+            "    \"keep\": \"%s\",\n    \"source_priority\": %zu,\n"
+            "    \"boilerplate\": \"%s\",\n"
+            "    \"boilerplate_articles\": %u,\n    \"copy\": %g\n  },\n"
             "  \"lsh\": {\n"
             "    \"expected_false_positive_rate\": %.6f,\n"
             "    \"expected_false_negative_rate\": %.6f\n  }\n}\n",
@@ -456,28 +591,32 @@ static int report_stats(report *rp, const nd_input *inputs, size_t n_inputs)
             (unsigned long long)st->clusters,
             (unsigned long long)st->paragraphs_removed,
             (unsigned long long)st->bytes_removed,
+            (unsigned long long)st->boilerplate_clusters,
+            (unsigned long long)st->boilerplate_bytes_removed,
+            (unsigned long long)st->shared_bytes_removed,
+            (unsigned long long)st->articles_sharing,
+            (unsigned long long)st->articles_syndicated,
+            (unsigned long long)st->dates_unparsed,
             (unsigned long long)st->candidate_pairs,
             (unsigned long long)st->verified_pairs, o->threshold,
             o->containment, o->min_contain, o->ngram, o->perm, st->bands,
-            st->rows, (unsigned long long)o->seed, st->fp_rate, st->fn_rate);
+            st->rows, (unsigned long long)o->seed,
+            o->keep == ND_KEEP_LONGEST ? "longest"
+            : o->keep == ND_KEEP_FIRST ? "first" : "earliest",
+            o->n_source_priority,
+            o->boilerplate == ND_BOILERPLATE_KEEP ? "keep"
+            : o->boilerplate == ND_BOILERPLATE_DROP_ALL ? "drop-all"
+                                                        : "drop-copies",
+            o->boilerplate_articles, o->copy, st->fp_rate, st->fn_rate);
 
         err = (n < 0 || (size_t)n >= sizeof tail)
                   ? ND_EINVAL
                   : nd_buf_append(&b, tail, (size_t)n);
     }
-    if (!err)
-        err = report_set_path(rp, rp->tmp.data, "stats.json");
-    if (err) {
-        nd_buf_free(&b);
-        return report_fail(rp, err, "cannot format stats.json");
-    }
-    f = fopen(rp->path.data, "wb");
-    if (!f || fwrite(b.data, 1, b.len, f) != b.len)
-        err = report_fail(rp, ND_EIO, "%s: %s", rp->path.data,
-                          strerror(errno));
-    if (f && fclose(f) != 0 && !err)
-        err = report_fail(rp, ND_EIO, "%s: %s", rp->path.data,
-                          strerror(errno));
+    if (err)
+        err = report_fail(rp, err, "cannot format stats.json");
+    else
+        err = report_file(rp, "stats.json", &b);
     nd_buf_free(&b);
     return err;
 }
@@ -486,8 +625,8 @@ static int report_stats(report *rp, const nd_input *inputs, size_t n_inputs)
  * the same name is moved into tmp first and removed with it. */
 static int report_commit(report *rp)
 {
-    static const char *const names[] = {"clusters.jsonl", "stats.json",
-                                        "clean"};
+    static const char *const names[] = {"clusters.jsonl", "articles.jsonl",
+                                        "stats.json", "clean"};
     nd_buf from = {0}, old = {0};
     size_t i;
     int err = 0;
@@ -541,6 +680,7 @@ int nd_report_write(const nd_result *res, const nd_input *inputs,
     if (err)
         return report_fail(&rp, ND_ENOMEM, "out of memory");
     report_rm_tree(rp.tmp.data); /* left by a killed run with our pid */
+    report_rm_stale(outdir);
     if (report_mkdirs(rp.tmp.data, 1) != 0) {
         err = report_fail(&rp, ND_EIO, "cannot create %s: %s", rp.tmp.data,
                           strerror(errno));
@@ -569,6 +709,8 @@ int nd_report_write(const nd_result *res, const nd_input *inputs,
                               strerror(errno));
         rp.clusters = NULL;
     }
+    if (!err)
+        err = report_articles(&rp);
     if (!err)
         err = report_stats(&rp, inputs, n_inputs);
     if (!err)

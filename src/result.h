@@ -18,11 +18,25 @@
 /* One article, in input order. */
 typedef struct nd_article {
     size_t id_off;      /* offset of its NUL-terminated id in the id pool */
+    size_t source_off;  /* offset of its source in the id pool, or
+                           ND_NO_SOURCE */
     uint32_t first;     /* number of its first paragraph */
     uint32_t n;         /* its paragraphs */
     uint64_t text_len;  /* bytes of its text */
     uint64_t text_hash; /* XXH3 of its text, to notice a changed input */
+    uint64_t bytes;     /* bytes of its paragraphs */
+    int64_t date;       /* seconds since 1970 (UTC), if has_date */
+    int has_date;       /* the date field was present and parsed */
+    uint32_t rank;      /* place in the canonical preference, 0 first */
+    uint32_t source;    /* source number: equal for equal known sources,
+                           unique for unknown ones */
 } nd_article;
+
+#define ND_NO_SOURCE ((size_t)-1)
+
+/* Kinds of cluster. */
+#define ND_KIND_SHARED 0      /* content crossing sources or articles */
+#define ND_KIND_BOILERPLATE 1 /* a source's furniture */
 
 /* One paragraph, numbered in input order (article, then position). */
 typedef struct nd_para {
@@ -30,10 +44,20 @@ typedef struct nd_para {
     uint32_t idx;      /* 0-based position in the article */
     uint64_t start;    /* first byte in the article text */
     uint64_t end;      /* one past its last byte */
-    uint32_t canon;    /* paragraph that holds its text (itself if kept) */
+    uint32_t canon;    /* paragraph that holds its text (itself if it is
+                          a canonical) */
     float jaccard;     /* exact Jaccard with canon (1 for itself) */
     float contain;     /* share of its shingles found in canon */
+    uint8_t removed;   /* left out of the cleaned corpus */
+    uint8_t boiler;    /* in a boilerplate cluster */
 } nd_para;
+
+/* One entry of an article's copy_of list. */
+typedef struct nd_copy {
+    uint32_t doc;          /* the article copied from */
+    uint64_t shared_bytes; /* bytes of this article held in that one */
+    double share;          /* shared_bytes / the article's bytes */
+} nd_copy;
 
 typedef struct nd_result {
     const nd_article *articles; /* articles[0..n_articles) */
@@ -47,6 +71,12 @@ typedef struct nd_result {
                                    member_off[k]..member_off[k+1]) */
     const uint32_t *members;    /* paragraph numbers, ascending per cluster */
     size_t n_clusters;          /* clusters */
+    const uint8_t *kind;        /* per cluster: ND_KIND_* */
+    const uint32_t *copy_off;   /* article a's copy_of list is copies[
+                                   copy_off[a]..copy_off[a+1]) */
+    const nd_copy *copies;      /* by share, largest first */
+    const uint8_t *sharing;     /* per article: shares text with another */
+    const uint8_t *syndicated;  /* per article: a syndicated copy */
     const nd_options *opts;     /* the options in force */
     const nd_stats *stats;      /* the figures of the scan */
 } nd_result;

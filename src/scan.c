@@ -25,7 +25,9 @@
 #include <unistd.h>
 
 #include "analyze.h"
+#include "articles.h"
 #include "cluster.h"
+#include "date.h"
 #include "hash.h"
 #include "lsh.h"
 #include "neardup.h"
@@ -54,8 +56,9 @@
 
 struct nd_scan {
     nd_options opts;      /* options in force (strings copied below) */
-    char *id_field;       /* copy of opts.id_field */
-    char *text_field;     /* copy of opts.text_field */
+    char **owned;         /* the copies of the option strings */
+    size_t n_owned;       /* strings in owned */
+    const char **priority; /* copy of opts.source_priority */
     char errmsg[1024];    /* last error */
     nd_input *inputs;     /* inputs in order (strings owned) */
     size_t n_inputs;      /* inputs added */
@@ -78,10 +81,15 @@ struct nd_scan {
                              set, or ND_NONE */
     size_t cap_copy_of;
 
+    nd_pairvec verified;  /* verified pairs, for the article report */
+    uint32_t n_sources;   /* source numbers given out */
+
     uint32_t *cluster_of; /* results, see result.h */
     uint32_t *member_off;
     uint32_t *members;
     size_t n_clusters;
+    uint8_t *kind;
+    nd_articles art;      /* the article report */
     nd_stats stats;
 };
 
@@ -150,9 +158,36 @@ static int scan_check_options(nd_scan *s)
                          o->min_contain);
     if (!o->id_field || !*o->id_field || !o->text_field || !*o->text_field)
         return scan_fail(s, ND_EINVAL, "id and text fields must be named");
+    if ((unsigned)o->keep > ND_KEEP_FIRST)
+        return scan_fail(s, ND_EINVAL, "unknown keep policy %d", (int)o->keep);
+    if ((unsigned)o->boilerplate > ND_BOILERPLATE_DROP_ALL)
+        return scan_fail(s, ND_EINVAL, "unknown boilerplate mode %d",
+                         (int)o->boilerplate);
+    if (o->boilerplate_articles < 1)
+        return scan_fail(s, ND_EINVAL, "boilerplate_articles must be >= 1");
+    if (!(o->copy > 0.0 && o->copy <= 1.0))
+        return scan_fail(s, ND_EINVAL, "copy must be in (0, 1], got %g",
+                         o->copy);
+    if (o->n_source_priority && !o->source_priority)
+        return scan_fail(s, ND_EINVAL, "source_priority is NULL");
     if (o->threads > 256)
         return scan_fail(s, ND_EINVAL, "threads must be 0..256, got %u",
                          o->threads);
+    return 0;
+}
+
+/* Replaces *str by a copy the scan owns; NULL stays NULL. */
+static int scan_own(nd_scan *s, const char **str)
+{
+    char *copy;
+
+    if (!*str)
+        return 0;
+    copy = strdup(*str);
+    if (!copy)
+        return ND_ENOMEM;
+    s->owned[s->n_owned++] = copy;
+    *str = copy;
     return 0;
 }
 
@@ -160,6 +195,7 @@ int nd_scan_new(nd_scan **out, const nd_options *opts)
 {
     static const nd_options defaults = ND_OPTIONS_INIT;
     nd_scan *s;
+    size_t i;
     int err;
 
     if (!out)
@@ -173,12 +209,20 @@ int nd_scan_new(nd_scan **out, const nd_options *opts)
     err = scan_check_options(s);
     if (err)
         return err;
-    s->id_field = strdup(s->opts.id_field);
-    s->text_field = strdup(s->opts.text_field);
-    if (!s->id_field || !s->text_field)
+    /* The scan keeps its own copies of every string it was given. */
+    s->owned = calloc(4 + s->opts.n_source_priority, sizeof *s->owned);
+    s->priority = calloc(s->opts.n_source_priority + 1, sizeof *s->priority);
+    if (!s->owned || !s->priority ||
+        scan_own(s, &s->opts.id_field) || scan_own(s, &s->opts.text_field) ||
+        scan_own(s, &s->opts.source_field) ||
+        scan_own(s, &s->opts.date_field))
         return scan_fail(s, ND_ENOMEM, "out of memory");
-    s->opts.id_field = s->id_field;
-    s->opts.text_field = s->text_field;
+    for (i = 0; i < s->opts.n_source_priority; i++) {
+        s->priority[i] = s->opts.source_priority[i];
+        if (scan_own(s, &s->priority[i]))
+            return scan_fail(s, ND_ENOMEM, "out of memory");
+    }
+    s->opts.source_priority = s->priority;
     s->threads = s->opts.threads;
     if (s->threads == 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -209,9 +253,14 @@ void nd_scan_free(nd_scan *s)
         unlink(s->spool);
         free(s->spool);
     }
-    free(s->id_field);
-    free(s->text_field);
+    for (i = 0; i < s->n_owned; i++)
+        free(s->owned[i]);
+    free(s->owned);
+    free(s->priority);
     free(s->articles);
+    nd_pairvec_free(&s->verified);
+    free(s->kind);
+    nd_articles_free(&s->art);
     nd_buf_free(&s->ids);
     free(s->paras);
     free(s->set_off);
@@ -335,6 +384,7 @@ typedef struct scan_keys {
     nd_keyvec index;   /* (anchor, paragraph) */
     nd_keyvec queries; /* (query, paragraph) */
     scan_seen seen;    /* exact copies */
+    scan_seen sources; /* known sources: hash -> first article with it */
 } scan_keys;
 
 static void scan_keys_free(scan_keys *k)
@@ -344,6 +394,8 @@ static void scan_keys_free(scan_keys *k)
     nd_keyvec_free(&k->queries);
     free(k->seen.hash);
     free(k->seen.para);
+    free(k->sources.hash);
+    free(k->sources.para);
 }
 
 static int seen_grow(scan_seen *t)
@@ -428,6 +480,52 @@ static int scan_grow_paras(nd_scan *s, size_t need)
     return err;
 }
 
+/*
+ * Gives article a (the next one, not yet counted) its source: known
+ * sources are stored once in the id pool and numbered in order of first
+ * appearance; an unknown source gets a number of its own, so it never
+ * equals another article's.
+ */
+static int scan_source(nd_scan *s, scan_keys *k, nd_article *a,
+                       const char *source)
+{
+    scan_seen *t = &k->sources;
+    uint64_t h;
+    size_t j, len;
+    int err;
+
+    a->source_off = ND_NO_SOURCE;
+    if (!source) {
+        a->source = s->n_sources++;
+        return 0;
+    }
+    len = strlen(source);
+    h = XXH3_64bits(source, len);
+    if (h == 0)
+        h = 1;
+    if ((t->n + 1) * 2 > t->cap && (err = seen_grow(t)) != 0)
+        return err;
+    for (j = h & (t->cap - 1); t->hash[j]; j = (j + 1) & (t->cap - 1)) {
+        const nd_article *o = &s->articles[t->para[j]];
+
+        if (t->hash[j] == h && strcmp(s->ids.data + o->source_off,
+                                      source) == 0) {
+            a->source_off = o->source_off;
+            a->source = o->source;
+            return 0;
+        }
+    }
+    a->source_off = s->ids.len;
+    err = nd_buf_append(&s->ids, source, len + 1);
+    if (err)
+        return err;
+    t->hash[j] = h;
+    t->para[j] = (uint32_t)s->n_articles;
+    t->n++;
+    a->source = s->n_sources++;
+    return 0;
+}
+
 /* Takes one analysed paragraph into the scan as paragraph p. */
 static int scan_take_para(nd_scan *s, scan_keys *k, const nd_batch *b,
                           const nd_batch_para *bp, uint32_t p)
@@ -493,7 +591,16 @@ static int scan_merge(nd_scan *s, scan_keys *k, const nd_batch *b)
         a->n = (uint32_t)ba->n;
         a->text_len = ba->text_len;
         a->text_hash = XXH3_64bits(b->text.data + ba->text_off, ba->text_len);
+        a->date = ba->date;
+        a->has_date = ba->has_date;
+        a->bytes = 0;
+        a->rank = 0;
         err = nd_buf_append(&s->ids, id, strlen(id) + 1);
+        if (!err)
+            err = scan_source(s, k, a,
+                              ba->source_off == (size_t)-1
+                                  ? NULL
+                                  : b->ids.data + ba->source_off);
         for (j = 0; !err && j < ba->n; j++) {
             const nd_batch_para *bp = &b->paras[ba->first + j];
             uint32_t p = (uint32_t)s->n_paras;
@@ -505,6 +612,8 @@ static int scan_merge(nd_scan *s, scan_keys *k, const nd_batch *b)
             pa->end = bp->end;
             pa->canon = p;
             pa->jaccard = pa->contain = 1.0f;
+            pa->removed = pa->boiler = 0;
+            a->bytes += bp->end - bp->start;
             err = scan_take_para(s, k, b, bp, p);
             s->n_paras++;
         }
@@ -557,10 +666,34 @@ static int scan_pass1(nd_scan *s, nd_reader *r, scan_keys *k)
             err = scan_fail(s, got, "%s", nd_reader_errmsg(r));
             goto done;
         }
-        if (got == 1 && (err = nd_batch_add(cur, rec.id, rec.text,
-                                            rec.text_len)) != 0) {
-            scan_fail(s, err, "%s: %s", rec.file, nd_strerror(err));
-            goto done;
+        if (got == 1) {
+            int64_t date = 0;
+            int has_date = 0;
+
+            if (rec.date) {
+                has_date = nd_date_parse(&date, rec.date,
+                                         strlen(rec.date)) == 0;
+                if (!has_date) {
+                    /* The article still counts, as an undated one. */
+                    s->stats.dates_unparsed++;
+                    if (s->opts.warn) {
+                        char msg[160];
+
+                        snprintf(msg, sizeof msg,
+                                 "date \"%.80s\" not understood; the article "
+                                 "counts as undated",
+                                 rec.date);
+                        s->opts.warn(rec.file, rec.line, msg,
+                                     s->opts.warn_payload);
+                    }
+                }
+            }
+            err = nd_batch_add(cur, rec.id, rec.source, date, has_date,
+                               rec.text, rec.text_len);
+            if (err) {
+                scan_fail(s, err, "%s: %s", rec.file, nd_strerror(err));
+                goto done;
+            }
         }
         if (cur->n_arts && (got == 0 || cur->text.len >= ND_BATCH_BYTES ||
                             cur->n_arts >= ND_BATCH_ARTICLES)) {
@@ -629,26 +762,41 @@ static int scan_covers(double *jac, double *cont, uint32_t canon,
     return 1;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+/* A paragraph of a component, with what decides its preference. */
+typedef struct scan_pref {
+    uint32_t root;      /* component */
+    uint32_t contained; /* 1 when inside a larger member: goes last */
+    uint32_t rank;      /* its article's rank (keep policy, priority) */
+    uint32_t para;      /* paragraph number */
+} scan_pref;
 
-    return (x > y) - (x < y);
+static int scan_cmp_pref(const void *pa, const void *pb)
+{
+    const scan_pref *a = pa, *b = pb;
+
+    if (a->root != b->root)
+        return a->root < b->root ? -1 : 1;
+    if (a->contained != b->contained)
+        return a->contained < b->contained ? -1 : 1;
+    if (a->rank != b->rank)
+        return a->rank < b->rank ? -1 : 1;
+    return (a->para > b->para) - (a->para < b->para);
 }
 
 /*
  * Verifies the candidates, joins verified pairs and exact copies, then
  * splits every component into clusters. A paragraph strictly contained in
  * a larger member of its component goes after the others in preference,
- * so that the containing paragraph is the canonical; otherwise input order
- * decides (earliest article first, then position).
+ * so that the containing paragraph is the canonical; otherwise the rank of
+ * its article decides (source priority, then the keep policy), then its
+ * position. Verified pairs are kept for the article report.
  */
 static int scan_cluster(nd_scan *s, nd_pairvec *pairs)
 {
     scan_cover cov;
     nd_uf uf = {0};
     uint8_t *contained = NULL;
-    uint64_t *order = NULL; /* sort keys, see below */
+    scan_pref *order = NULL;
     uint32_t *items = NULL, *canon = NULL, *count = NULL;
     float *jac = NULL, *cont = NULL;
     size_t i, n = s->n_paras, n_order = 0, k;
@@ -678,6 +826,9 @@ static int scan_cluster(nd_scan *s, nd_pairvec *pairs)
         if (!nd_verify_is_dup(&sim, na, nb, &cov.th))
             continue;
         s->stats.verified_pairs++;
+        /* The candidates' array is rewritten in place with the verified
+         * pairs: the article report needs them, the rest is done. */
+        pairs->v[s->verified.n++] = pairs->v[i];
         nd_uf_union(&uf, a, b);
         if (nb > na && na >= cov.th.min_contain &&
             sim.a_in_b >= cov.th.containment)
@@ -686,6 +837,11 @@ static int scan_cluster(nd_scan *s, nd_pairvec *pairs)
             sim.b_in_a >= cov.th.containment)
             contained[b] = 1;
     }
+    /* Hand the verified pairs over; pairs is left empty. */
+    s->verified.v = pairs->v;
+    s->verified.cap = pairs->cap;
+    pairs->v = NULL;
+    pairs->n = pairs->cap = 0;
     for (i = 0; i < n; i++)
         if (s->copy_of[i] != ND_NONE)
             nd_uf_union(&uf, s->copy_of[i], (uint32_t)i);
@@ -701,17 +857,19 @@ static int scan_cluster(nd_scan *s, nd_pairvec *pairs)
         err = ND_ENOMEM;
         goto done;
     }
-    /* Sort key: component root, then contained paragraphs last, then
-     * paragraph number, packed as root:32 | contained:1 | paragraph:31. */
     for (i = 0; i < n; i++) {
         uint32_t r = nd_uf_find(&uf, (uint32_t)i);
+        scan_pref *o;
 
         if (count[r] < 2)
             continue;
-        order[n_order++] = ((uint64_t)r << 32) |
-                           ((uint64_t)contained[i] << 31) | (uint64_t)i;
+        o = &order[n_order++];
+        o->root = r;
+        o->contained = contained[i];
+        o->rank = s->articles[s->paras[i].doc].rank;
+        o->para = (uint32_t)i;
     }
-    qsort(order, n_order, sizeof *order, cmp_u64);
+    qsort(order, n_order, sizeof *order, scan_cmp_pref);
 
     items = malloc((n_order ? n_order : 1) * sizeof *items);
     canon = malloc((n_order ? n_order : 1) * sizeof *canon);
@@ -722,12 +880,11 @@ static int scan_cluster(nd_scan *s, nd_pairvec *pairs)
         goto done;
     }
     for (i = 0; i < n_order; i++)
-        items[i] = (uint32_t)(order[i] & 0x7fffffffu);
+        items[i] = order[i].para;
     for (i = 0; i < n_order; i = k) {
-        uint64_t root = order[i] >> 32;
         size_t j;
 
-        for (k = i; k < n_order && (order[k] >> 32) == root; k++)
+        for (k = i; k < n_order && order[k].root == order[i].root; k++)
             ;
         err = nd_cluster_assign(canon + i, jac + i, cont + i, items + i,
                                 k - i, scan_covers, &cov);
@@ -753,11 +910,128 @@ done:
     return err;
 }
 
-/* Numbers the clusters in the order of their canonicals and lists their
- * members in paragraph order. */
+/* What orders articles for the keep policy. */
+typedef struct scan_rank {
+    uint32_t prio;   /* place of its source in source_priority, or the
+                        list's length when absent */
+    uint32_t undated; /* 1 when it has no date */
+    int64_t date;    /* its date */
+    uint64_t bytes;  /* its paragraph bytes */
+    const char *id;  /* its id */
+    uint32_t idx;    /* input order */
+    nd_keep keep;    /* the policy (the same for all) */
+} scan_rank;
+
+static int scan_cmp_rank(const void *pa, const void *pb)
+{
+    const scan_rank *a = pa, *b = pb;
+
+    if (a->prio != b->prio)
+        return a->prio < b->prio ? -1 : 1;
+    if (a->keep == ND_KEEP_FIRST)
+        return (a->idx > b->idx) - (a->idx < b->idx);
+    if (a->keep == ND_KEEP_LONGEST && a->bytes != b->bytes)
+        return a->bytes > b->bytes ? -1 : 1;
+    if (a->undated != b->undated)
+        return a->undated < b->undated ? -1 : 1;
+    if (a->date != b->date)
+        return a->date < b->date ? -1 : 1;
+    /* Same date (dates are often to the day) or none: input order, which
+     * in a crawl is the order of publication more often than not. */
+    if (a->idx != b->idx)
+        return a->idx < b->idx ? -1 : 1;
+    return strcmp(a->id, b->id);
+}
+
+/* Ranks the articles by source priority, then the keep policy. */
+static int scan_rank_articles(nd_scan *s)
+{
+    size_t i, j, np = s->opts.n_source_priority;
+    scan_rank *r = malloc((s->n_articles ? s->n_articles : 1) * sizeof *r);
+    uint32_t *prio_of = malloc((s->n_sources ? s->n_sources : 1) *
+                               sizeof *prio_of);
+
+    if (!r || !prio_of) {
+        free(r);
+        free(prio_of);
+        return ND_ENOMEM;
+    }
+    for (i = 0; i < s->n_sources; i++)
+        prio_of[i] = UINT32_MAX; /* not looked up yet */
+    for (i = 0; i < s->n_articles; i++) {
+        const nd_article *a = &s->articles[i];
+
+        r[i].prio = (uint32_t)np;
+        if (a->source_off != ND_NO_SOURCE) {
+            if (prio_of[a->source] == UINT32_MAX) {
+                for (j = 0; j < np && strcmp(s->opts.source_priority[j],
+                                             s->ids.data + a->source_off);
+                     j++)
+                    ;
+                prio_of[a->source] = (uint32_t)j;
+            }
+            r[i].prio = prio_of[a->source];
+        }
+        r[i].undated = !a->has_date;
+        r[i].date = a->has_date ? a->date : 0;
+        r[i].bytes = a->bytes;
+        r[i].id = s->ids.data + a->id_off;
+        r[i].idx = (uint32_t)i;
+        r[i].keep = s->opts.keep;
+    }
+    qsort(r, s->n_articles, sizeof *r, scan_cmp_rank);
+    for (i = 0; i < s->n_articles; i++)
+        s->articles[r[i].idx].rank = (uint32_t)i;
+    free(r);
+    free(prio_of);
+    return 0;
+}
+
+/*
+ * Boilerplate or shared content? A cluster is a source's furniture when
+ * all its copies come from one known source and either span at least
+ * boilerplate_articles of its articles (headers, footers, share lines), or
+ * are verbatim repeats of a short line (at most ND_SHORT_SHINGLES
+ * shingles, about 20 words) inside one page ("All rights reserved ...").
+ * Anything else - text crossing sources, or longer text repeated inside
+ * an article, like a standfirst - is shared content. Articles without a
+ * known source each count as a source of their own.
+ */
+#define ND_SHORT_SHINGLES 16
+
+static uint8_t scan_kind(const nd_scan *s, uint32_t canon, const uint32_t *m,
+                         size_t n)
+{
+    const nd_article *ca = &s->articles[s->paras[canon].doc];
+    size_t i, articles = 1, verbatim = 1;
+    uint32_t prev = ND_NONE;
+
+    for (i = 0; i < n; i++) {
+        const nd_para *p = &s->paras[m[i]];
+        const nd_article *a = &s->articles[p->doc];
+
+        if (a->source != ca->source)
+            return ND_KIND_SHARED;
+        if (p->doc != ca - s->articles && p->doc != prev)
+            articles++; /* members come in paragraph order */
+        prev = p->doc;
+        if (s->set_off[m[i]] != s->set_off[canon])
+            verbatim = 0; /* not an exact copy of the canonical */
+    }
+    if (ca->source_off != ND_NO_SOURCE &&
+        articles >= s->opts.boilerplate_articles)
+        return ND_KIND_BOILERPLATE;
+    if (articles == 1 && verbatim && s->set_n[canon] <= ND_SHORT_SHINGLES)
+        return ND_KIND_BOILERPLATE;
+    return ND_KIND_SHARED;
+}
+
+/* Numbers the clusters in the order of their canonicals, lists their
+ * members in paragraph order, tells boilerplate from shared text, and
+ * decides what the cleaned corpus leaves out. */
 static int scan_index_clusters(nd_scan *s)
 {
-    size_t i, n = s->n_paras, k = 0;
+    size_t i, n = s->n_paras, k = 0, n_members = 0;
     uint32_t *fill;
 
     s->cluster_of = malloc((n ? n : 1) * sizeof *s->cluster_of);
@@ -770,8 +1044,7 @@ static int scan_index_clusters(nd_scan *s)
 
         if (pa->canon == i)
             continue;
-        s->stats.paragraphs_removed++;
-        s->stats.bytes_removed += pa->end - pa->start;
+        n_members++;
         if (s->cluster_of[pa->canon] == ND_NONE)
             s->cluster_of[pa->canon] = 0; /* mark: has members */
     }
@@ -780,11 +1053,10 @@ static int scan_index_clusters(nd_scan *s)
             s->cluster_of[i] = (uint32_t)k++;
     s->n_clusters = k;
     s->member_off = calloc(k + 1, sizeof *s->member_off);
-    s->members = malloc((s->stats.paragraphs_removed ? s->stats.paragraphs_removed
-                                                     : 1) *
-                        sizeof *s->members);
+    s->members = malloc((n_members ? n_members : 1) * sizeof *s->members);
+    s->kind = calloc(k ? k : 1, 1);
     fill = calloc(k + 1, sizeof *fill);
-    if (!s->member_off || !s->members || !fill) {
+    if (!s->member_off || !s->members || !s->kind || !fill) {
         free(fill);
         return ND_ENOMEM;
     }
@@ -802,6 +1074,41 @@ static int scan_index_clusters(nd_scan *s)
         s->members[s->member_off[c] + fill[c]++] = (uint32_t)i;
     }
     free(fill);
+
+    /* Kinds, and what leaves the cleaned corpus. */
+    for (i = 0; i < n; i++) {
+        uint32_t c = s->cluster_of[i];
+
+        if (c != ND_NONE)
+            s->kind[c] = scan_kind(s, (uint32_t)i,
+                                   s->members + s->member_off[c],
+                                   s->member_off[c + 1] - s->member_off[c]);
+    }
+    for (i = 0; i < n; i++) {
+        nd_para *pa = &s->paras[i];
+        uint32_t c = s->cluster_of[pa->canon];
+        uint64_t bytes = pa->end - pa->start;
+
+        if (c == ND_NONE)
+            continue;
+        pa->boiler = s->kind[c] == ND_KIND_BOILERPLATE;
+        if (pa->boiler)
+            pa->removed = s->opts.boilerplate == ND_BOILERPLATE_DROP_ALL ||
+                          (s->opts.boilerplate == ND_BOILERPLATE_DROP_COPIES &&
+                           pa->canon != i);
+        else
+            pa->removed = pa->canon != i;
+        if (!pa->removed)
+            continue;
+        s->stats.paragraphs_removed++;
+        s->stats.bytes_removed += bytes;
+        if (pa->boiler)
+            s->stats.boilerplate_bytes_removed += bytes;
+        else
+            s->stats.shared_bytes_removed += bytes;
+    }
+    for (i = 0; i < k; i++)
+        s->stats.boilerplate_clusters += s->kind[i] == ND_KIND_BOILERPLATE;
     s->stats.clusters = k;
     return 0;
 }
@@ -810,6 +1117,8 @@ static void scan_read_opts(const nd_scan *s, nd_read_opts *ro)
 {
     ro->id_field = s->opts.id_field;
     ro->text_field = s->opts.text_field;
+    ro->source_field = s->opts.source_field;
+    ro->date_field = s->opts.date_field;
     ro->strict = s->opts.strict;
     ro->warn = s->opts.warn;
     ro->warn_payload = s->opts.warn_payload;
@@ -861,9 +1170,35 @@ int nd_scan_run(nd_scan *s)
     if (!err)
         err = nd_lsh_pairs_unique(&pairs);
     if (!err)
+        err = scan_rank_articles(s);
+    if (!err)
         err = scan_cluster(s, &pairs);
     if (!err)
         err = scan_index_clusters(s);
+    if (!err) {
+        nd_articles_in ai;
+
+        ai.articles = s->articles;
+        ai.n_articles = s->n_articles;
+        ai.paras = s->paras;
+        ai.n_paras = s->n_paras;
+        ai.sets = s->sets.v;
+        ai.set_off = s->set_off;
+        ai.set_n = s->set_n;
+        ai.pairs = s->verified.v;
+        ai.n_pairs = s->verified.n;
+        ai.copy_of = s->copy_of;
+        ai.copy = s->opts.copy;
+        err = nd_articles_build(&s->art, &ai);
+    }
+    if (!err) {
+        size_t i;
+
+        for (i = 0; i < s->n_articles; i++) {
+            s->stats.articles_sharing += s->art.sharing[i];
+            s->stats.articles_syndicated += s->art.syndicated[i];
+        }
+    }
     if (err) {
         scan_fail(s, err, "clustering failed: %s", nd_strerror(err));
         goto done;
@@ -894,6 +1229,11 @@ int nd_scan_write(nd_scan *s, const char *outdir)
     res.member_off = s->member_off;
     res.members = s->members;
     res.n_clusters = s->n_clusters;
+    res.kind = s->kind;
+    res.copy_off = s->art.copy_off;
+    res.copies = s->art.copies;
+    res.sharing = s->art.sharing;
+    res.syndicated = s->art.syndicated;
     res.opts = &s->opts;
     res.stats = &s->stats;
     scan_read_opts(s, &ro);

@@ -56,14 +56,32 @@ static int segment_wrap_width(size_t n)
     return n >= ND_WRAP_MIN && n <= ND_WRAP_MAX;
 }
 
+/* Whether the trimmed line t[s..e) ends a sentence: . ! ? or :, possibly
+ * followed by a closing quote (" ' or the UTF-8 curly ones). */
+static int segment_ends_sentence(const unsigned char *t, size_t s, size_t e)
+{
+    if (e - s >= 3 && t[e - 3] == 0xe2 && t[e - 2] == 0x80 &&
+        (t[e - 1] == 0x9d || t[e - 1] == 0x99))
+        e -= 3;
+    else if (e > s && (t[e - 1] == '"' || t[e - 1] == '\''))
+        e--;
+    return e > s && (t[e - 1] == '.' || t[e - 1] == '!' || t[e - 1] == '?' ||
+                     t[e - 1] == ':');
+}
+
 /*
  * Closes the block whose lines are out->v[first..out->n): a hard-wrapped
- * block (two or more lines, every one but the last of wrap width) becomes a
- * single span.
+ * block becomes a single span. It is hard-wrapped when every line but the
+ * last is of wrap width and most of those lines end mid-sentence (ends is
+ * how many end a sentence): a wrap falls at a sentence end only by chance,
+ * while one paragraph per line ends nearly every line with one.
  */
-static void segment_close_block(nd_spanvec *out, size_t first, int wrapped)
+static void segment_close_block(nd_spanvec *out, size_t first, int wrapped,
+                                size_t ends)
 {
-    if (out->n - first >= 2 && wrapped) {
+    size_t lines = out->n - first;
+
+    if (lines >= 2 && wrapped && 2 * ends < lines - 1) {
         out->v[first].end = out->v[out->n - 1].end;
         out->n = first + 1;
     }
@@ -74,6 +92,7 @@ int nd_segment(nd_spanvec *out, const char *text, size_t len)
     const unsigned char *t = (const unsigned char *)text;
     size_t pos = 0, first = 0;
     int wrapped = 1; /* every line of the block but the newest is of wrap width */
+    size_t ends = 0; /* of those lines, how many end a sentence */
     int err;
 
     out->n = 0;
@@ -95,9 +114,10 @@ int nd_segment(nd_spanvec *out, const char *text, size_t len)
         e = le;
         segment_trim(t, &s, &e);
         if (s == e) { /* a blank line closes the block */
-            segment_close_block(out, first, wrapped);
+            segment_close_block(out, first, wrapped, ends);
             first = out->n;
             wrapped = 1;
+            ends = 0;
             continue;
         }
         if (out->n > first) {
@@ -105,6 +125,7 @@ int nd_segment(nd_spanvec *out, const char *text, size_t len)
 
             if (!segment_wrap_width(prev->end - prev->start))
                 wrapped = 0;
+            ends += segment_ends_sentence(t, prev->start, prev->end);
         }
         err = nd_grow((void **)&out->v, &out->cap, out->n + 1,
                       sizeof(nd_span));
@@ -114,7 +135,7 @@ int nd_segment(nd_spanvec *out, const char *text, size_t len)
         out->v[out->n].end = e;
         out->n++;
     }
-    segment_close_block(out, first, wrapped);
+    segment_close_block(out, first, wrapped, ends);
     return 0;
 }
 

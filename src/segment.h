@@ -6,12 +6,14 @@
  *  - Blank lines (lines holding only white space: ASCII space, \t, \r, \v,
  *    \f, or U+00A0 no-break space) always separate paragraphs.
  *  - Inside a block between blank lines, each line is its own paragraph,
- *    unless the block looks hard-wrapped: it has two or more lines and every
+ *    unless the block looks hard-wrapped: it has two or more lines, every
  *    line but the last is between ND_WRAP_MIN and ND_WRAP_MAX bytes long
- *    (after trimming). A hard-wrapped block is one paragraph. Scraped news
- *    puts one paragraph on a line, with or without blank lines between them
- *    (the sample corpus has both), while e-mail and wire copy wrap prose at
- *    a fixed width.
+ *    (after trimming), and fewer than half of those lines end a sentence
+ *    (. ! ? or :, a closing quote allowed after it). A hard-wrapped block
+ *    is one paragraph. Scraped news puts one paragraph on a line, with or
+ *    without blank lines between them (the sample corpus has both), and
+ *    such lines end sentences; e-mail and wire copy wrap prose at a fixed
+ *    width, wherever the sentence is.
  *  - A paragraph's span is trimmed of leading and trailing white space (the
  *    same set as above); paragraphs that are white space only are dropped.
  *  - Line ends are \n, \r\n, or a lone \r.

@@ -86,27 +86,21 @@ static char *path_in(const char *dir, const char *name)
     static char buf[4][1024];
     static int k;
 
+    char joined[1024];
+
+    /* dir may itself be an earlier result: join first, then store. */
+    snprintf(joined, sizeof joined, "%s/%s", dir, name);
     k = (k + 1) % 4;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
+    memcpy(buf[k], joined, sizeof joined);
     return buf[k];
 }
+
+static json_object *load_jsonl(const char *path);
 
 /* Loads OUTDIR/clusters.jsonl as an array of objects. */
 static json_object *load_clusters(const char *outdir)
 {
-    char *text = slurp(path_in(outdir, "clusters.jsonl"), NULL), *line, *save;
-    json_object *arr = json_object_new_array();
-
-    assert_non_null(text);
-    for (line = strtok_r(text, "\n", &save); line;
-         line = strtok_r(NULL, "\n", &save)) {
-        json_object *o = json_tokener_parse(line);
-
-        assert_non_null(o);
-        json_object_array_add(arr, o);
-    }
-    free(text);
-    return arr;
+    return load_jsonl(path_in(outdir, "clusters.jsonl"));
 }
 
 static const char *str_of(json_object *o, const char *key)
@@ -273,6 +267,13 @@ static void test_cli__corpus_real_duplicates(void **state)
     assert_int_equal(int_of(ca, "articles"), 1);
     assert_int_equal(int_of(ca, "size"), 2);
 
+    /* ... and is the site's furniture, while the Qaim text is shared. */
+    assert_string_equal(str_of(ca, "kind"), "boilerplate");
+    assert_string_equal(str_of(find_para(cl, "000_", "Many IS militants",
+                                         &a),
+                               "kind"),
+                        "shared");
+
     /* Seed 003's standfirst, repeated after the dateline. */
     ca = find_para(cl, "003_", "The start of the keenly awaited offensive",
                    &a);
@@ -280,6 +281,76 @@ static void test_cli__corpus_real_duplicates(void **state)
     assert_int_equal(int_of(canonical_of(ca), "para"), 1);
     assert_int_equal(int_of(ca, "size"), 2);
     json_object_put(cl);
+}
+
+/* Loads a JSONL output file as an array of objects. */
+static json_object *load_jsonl(const char *path)
+{
+    char *text = slurp(path, NULL), *line, *save;
+    json_object *arr = json_object_new_array();
+
+    assert_non_null(text);
+    for (line = strtok_r(text, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        json_object *o = json_tokener_parse(line);
+
+        assert_non_null(o);
+        json_object_array_add(arr, o);
+    }
+    free(text);
+    return arr;
+}
+
+/* The entry of articles for doc, or NULL. */
+static json_object *article(json_object *articles, const char *doc)
+{
+    size_t i;
+
+    for (i = 0; i < json_object_array_length(articles); i++) {
+        json_object *a = json_object_array_get_idx(articles, i);
+
+        if (strncmp(str_of(a, "doc"), doc, strlen(doc)) == 0)
+            return a;
+    }
+    return NULL;
+}
+
+/* The share of doc held in from, per doc's copy_of list (-1 if absent). */
+static double share_in(json_object *art, const char *from)
+{
+    json_object *list;
+    size_t i;
+
+    assert_true(json_object_object_get_ex(art, "copy_of", &list));
+    for (i = 0; i < json_object_array_length(list); i++) {
+        json_object *c = json_object_array_get_idx(list, i);
+
+        if (strncmp(str_of(c, "doc"), from, strlen(from)) == 0)
+            return dbl_of(c, "share");
+    }
+    return -1.0;
+}
+
+/* articles.jsonl names the copying between seeds 000, 001 and 002, the
+ * later article pointing to the earlier (undated, so by id). */
+static void test_cli__corpus_articles(void **state)
+{
+    json_object *arts = load_jsonl(path_in(tmpdir, "out/articles.jsonl"));
+    json_object *a0 = article(arts, "000_"), *a1 = article(arts, "001_"),
+                *a2 = article(arts, "002_");
+
+    (void)state;
+    assert_non_null(a0);
+    assert_non_null(a1);
+    assert_non_null(a2);
+    assert_null(article(arts, "004_"));
+    /* 001 holds 000's re-paragraphed text; 002 shares syndicated
+     * paragraphs with 001 and some of 000's. */
+    assert_true(share_in(a1, "000_") > 0.05);
+    assert_true(share_in(a2, "001_") > 0.2);
+    assert_true(share_in(a2, "000_") > 0.0);
+    assert_true(share_in(a0, "001_") < 0.0); /* the original copies none */
+    json_object_put(arts);
 }
 
 static void test_cli__corpus_spans_match_source(void **state)
@@ -602,10 +673,173 @@ static void test_cli__usage_and_fatal_errors(void **state)
     assert_false(exists(path_in(tmpdir, "u/clusters.jsonl")));
 }
 
+/* How often needle occurs in the file at path. */
+static int count_in(const char *path, const char *needle)
+{
+    char *text = slurp(path, NULL), *p;
+    int n = 0;
+
+    assert_non_null(text);
+    for (p = strstr(text, needle); p; p = strstr(p + 1, needle))
+        n++;
+    free(text);
+    return n;
+}
+
+static void test_cli__corpus_boilerplate_modes(void **state)
+{
+    static const char footer[] = "All rights reserved to Arab Today";
+    const char *c002 = "clean/corpus/002_04c10d08328eaf7d.txt";
+    char path[1024];
+
+    (void)state;
+    snprintf(path, sizeof path, "%s/out/%s", tmpdir, c002);
+    assert_int_equal(count_in(path, footer), 1); /* one copy kept */
+    assert_int_equal(run("%s scan %s -o %s/kb -q --keep-boilerplate", ND_CLI,
+                         CORPUS, tmpdir),
+                     0);
+    snprintf(path, sizeof path, "%s/kb/%s", tmpdir, c002);
+    assert_int_equal(count_in(path, footer), 2);
+    assert_int_equal(run("%s scan %s -o %s/db -q --drop-boilerplate-all",
+                         ND_CLI, CORPUS, tmpdir),
+                     0);
+    snprintf(path, sizeof path, "%s/db/%s", tmpdir, c002);
+    assert_int_equal(count_in(path, footer), 0);
+    /* Shared text is untouched by either. */
+    assert_int_equal(count_in(path, "Iraqi government forces approached"), 1);
+    assert_int_equal(run("%s scan %s -o %s/x -q --keep-boilerplate "
+                         "--drop-boilerplate-all 2>/dev/null",
+                         ND_CLI, CORPUS, tmpdir),
+                     2);
+}
+
+static void write_record(FILE *f, const char *id, const char *source,
+                         const char *date, const char *text)
+{
+    json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "id", json_object_new_string(id));
+    json_object_object_add(o, "source", json_object_new_string(source));
+    json_object_object_add(o, "date", json_object_new_string(date));
+    json_object_object_add(o, "text", json_object_new_string(text));
+    fprintf(f, "%s\n", json_object_to_json_string_ext(o,
+                                                      JSON_C_TO_STRING_PLAIN));
+    json_object_put(o);
+}
+
+#define P1 "Iraqi forces on Thursday recaptured several military bases and " \
+           "villages from the Islamic State group as they launched a push "  \
+           "into the last stretch of the Euphrates valley."
+#define P2 "The offensive against the town of Qaim began before dawn, with "  \
+           "troops and allied paramilitary units advancing on four fronts, "  \
+           "a military commander told reporters in Baghdad."
+#define P3 "Residents said they had fled towards the Syrian border as the "   \
+           "fighting drew closer, taking only what they could carry."
+#define FOOT "Copyright Daily Site 2017. All rights reserved."
+
+/* Sources and dates decide the canonical; a site's footer across three of
+ * its articles is boilerplate; the later copy of the wire story is
+ * flagged as syndicated and points to the wire. */
+static void test_cli__jsonl_sources_dates_policies(void **state)
+{
+    json_object *cl, *arts, *a, *c;
+    char *err;
+    FILE *f;
+
+    (void)state;
+    f = fopen(path_in(tmpdir, "src.jsonl"), "wb");
+    assert_non_null(f);
+    write_record(f, "site-1", "DailySite", "Fri, 27 Oct 2017 10:00:00 +0000",
+                 P1 "\n\n" P2 "\n\n" P3 "\n\n" FOOT);
+    write_record(f, "wire-1", "Wire", "2017-10-27T08:00:00Z",
+                 P1 "\n\n" P2 "\n\n" P3);
+    write_record(f, "site-2", "DailySite", "2017-10-28",
+                 "Markets in the region were calm on Friday as traders "
+                 "waited for the central bank to announce its decision on "
+                 "interest rates.\n\n" FOOT);
+    write_record(f, "site-3", "DailySite", "not a date at all",
+                 "The football season opened with a surprise win for the "
+                 "visitors, who scored twice in the final ten minutes of "
+                 "the match.\n\n" FOOT);
+    fclose(f);
+    f = fopen(path_in(tmpdir, "prio.txt"), "wb");
+    assert_non_null(f);
+    fputs("# preferred sources\n  DailySite \n\nWire\n", f);
+    fclose(f);
+
+    assert_int_equal(run("%s scan %s/src.jsonl -o %s/src 2>%s/src.err "
+                         ">/dev/null",
+                         ND_CLI, tmpdir, tmpdir, tmpdir),
+                     0);
+    err = slurp(path_in(tmpdir, "src.err"), NULL);
+    assert_non_null(strstr(err, "src.jsonl:4:"));
+    assert_non_null(strstr(err, "not a date at all"));
+    free(err);
+
+    cl = load_clusters(path_in(tmpdir, "src"));
+    c = NULL;
+    for (size_t i = 0; i < json_object_array_length(cl); i++) {
+        json_object *x = json_object_array_get_idx(cl, i);
+        const char *t = str_of(canonical_of(x), "text");
+
+        if (strncmp(t, "Iraqi forces on Thursday", 24) == 0) {
+            /* The wire is earlier by date, though later in the input. */
+            assert_string_equal(str_of(canonical_of(x), "doc"), "wire-1");
+            assert_string_equal(str_of(x, "kind"), "shared");
+            c = x;
+        } else if (strcmp(t, FOOT) == 0) {
+            assert_string_equal(str_of(x, "kind"), "boilerplate");
+            assert_int_equal(int_of(x, "articles"), 3);
+        }
+    }
+    assert_non_null(c);
+    json_object_put(cl);
+
+    arts = load_jsonl(path_in(tmpdir, "src/articles.jsonl"));
+    a = article(arts, "site-1");
+    assert_non_null(a);
+    assert_string_equal(str_of(a, "source"), "DailySite");
+    assert_true(share_in(a, "wire-1") > 0.9);
+    assert_true(json_object_get_boolean(
+        json_object_object_get(a, "syndicated")));
+    a = article(arts, "wire-1");
+    assert_non_null(a);
+    assert_false(json_object_get_boolean(
+        json_object_object_get(a, "syndicated")));
+    /* Sharing only a footer is no copying. */
+    assert_null(article(arts, "site-2"));
+    json_object_put(arts);
+
+    /* --keep first: input order; --source-priority: the site wins. */
+    assert_int_equal(run("%s scan %s/src.jsonl -o %s/src2 -q --keep first "
+                         "2>/dev/null",
+                         ND_CLI, tmpdir, tmpdir),
+                     0);
+    assert_int_equal(run("grep -q '\"canonical\":{\"doc\":\"site-1\",\"para\":0' "
+                         "%s/src2/clusters.jsonl",
+                         tmpdir),
+                     0);
+    assert_int_equal(run("%s scan %s/src.jsonl -o %s/src3 -q "
+                         "--source-priority %s/prio.txt 2>/dev/null",
+                         ND_CLI, tmpdir, tmpdir, tmpdir),
+                     0);
+    assert_int_equal(run("grep -q '\"canonical\":{\"doc\":\"site-1\",\"para\":0' "
+                         "%s/src3/clusters.jsonl",
+                         tmpdir),
+                     0);
+    assert_int_equal(run("%s scan %s/src.jsonl -o %s/src4 -q --keep newest "
+                         "2>/dev/null",
+                         ND_CLI, tmpdir, tmpdir),
+                     2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cli__corpus_real_duplicates),
+        cmocka_unit_test(test_cli__corpus_articles),
+        cmocka_unit_test(test_cli__corpus_boilerplate_modes),
+        cmocka_unit_test(test_cli__jsonl_sources_dates_policies),
         cmocka_unit_test(test_cli__corpus_spans_match_source),
         cmocka_unit_test(test_cli__corpus_nothing_lost),
         cmocka_unit_test(test_cli__deterministic_across_runs_and_threads),

@@ -46,6 +46,8 @@ typedef struct rec_copy {
     uint64_t file_no; /* record.file_no */
     int kind;         /* record.kind */
     int has_obj;      /* record.obj != NULL */
+    char *source;     /* record.source, or NULL */
+    char *date;       /* record.date, or NULL */
 } rec_copy;
 
 /* One warning. */
@@ -147,14 +149,11 @@ static char *dup_bytes(const char *p, size_t n)
     return s;
 }
 
-/* Reads inputs to the end or the first error into *out. */
-static void read_all(run *out, const nd_input *inputs, size_t n,
-                     int strict, const char *id_field,
-                     const char *text_field)
+/* Reads inputs with opts (its warn and payload replaced) to the end or the
+   first error into *out. */
+static void read_all_opts(run *out, const nd_input *inputs, size_t n,
+                          nd_read_opts opts)
 {
-    nd_read_opts opts = {id_field ? id_field : "id",
-                         text_field ? text_field : "text", strict, on_warn,
-                         out};
     nd_reader *r = NULL;
     nd_record rec;
     const char *const *ign;
@@ -162,6 +161,8 @@ static void read_all(run *out, const nd_input *inputs, size_t n,
     size_t i;
 
     memset(out, 0, sizeof *out);
+    opts.warn = on_warn;
+    opts.warn_payload = out;
     out->rc = nd_reader_open(&r, inputs, n, &opts);
     if (out->rc == 0) {
         for (;;) {
@@ -186,6 +187,8 @@ static void read_all(run *out, const nd_input *inputs, size_t n,
             c->file_no = rec.file_no;
             c->kind = rec.kind;
             c->has_obj = rec.obj != NULL;
+            c->source = rec.source ? strdup(rec.source) : NULL;
+            c->date = rec.date ? strdup(rec.date) : NULL;
         }
     }
     assert_non_null(r);
@@ -197,6 +200,21 @@ static void read_all(run *out, const nd_input *inputs, size_t n,
     for (i = 0; i < out->n_ignored; i++)
         out->ignored[i] = strdup(ign[i]);
     nd_reader_free(r);
+}
+
+/* read_all_opts with the source and date fields "source" and "date". */
+static void read_all(run *out, const nd_input *inputs, size_t n,
+                     int strict, const char *id_field,
+                     const char *text_field)
+{
+    nd_read_opts opts = {0};
+
+    opts.id_field = id_field ? id_field : "id";
+    opts.text_field = text_field ? text_field : "text";
+    opts.source_field = "source";
+    opts.date_field = "date";
+    opts.strict = strict;
+    read_all_opts(out, inputs, n, opts);
 }
 
 static void read_one(run *out, const char *rel, int strict)
@@ -215,6 +233,8 @@ static void run_free(run *w)
         free(w->recs[i].text);
         free(w->recs[i].file);
         free(w->recs[i].out_name);
+        free(w->recs[i].source);
+        free(w->recs[i].date);
     }
     free(w->recs);
     for (i = 0; i < w->n_warns; i++) {
@@ -460,7 +480,8 @@ static void test_read__jsonl_faults(void **state)
 
 static void test_read__strict(void **state)
 {
-    nd_read_opts opts = {"id", "text", 1, NULL, NULL};
+    nd_read_opts opts = {.id_field = "id", .text_field = "text",
+                         .strict = 1};
     nd_input in = {NULL, "s.jsonl"};
     nd_reader *r = NULL;
     nd_record rec;
@@ -981,6 +1002,291 @@ static void test_read__corpus(void **state)
     run_free(&w);
 }
 
+static void test_read__source_jsonl(void **state)
+{
+    nd_read_opts opts = {0};
+    nd_input in = {NULL, "m.jsonl"};
+    run w;
+
+    (void)state;
+    write_str("m.jsonl",
+              "{\"id\":\"a\",\"text\":\"t\",\"source\":\"Reuters\","
+              "\"date\":\"2017-10-27T01:13:00+03:00\"}\n"
+              "{\"id\":\"b\",\"text\":\"t\",\"source\":42,"
+              "\"date\":1509066780}\n"
+              "{\"id\":\"c\",\"text\":\"t\"}\n"
+              "{\"id\":\"d\",\"text\":\"t\",\"source\":null,\"date\":null}\n"
+              "{\"id\":\"e\",\"text\":\"t\",\"source\":[\"x\"],"
+              "\"date\":true}\n"
+              "{\"id\":\"f\",\"text\":\"t\",\"source\":1.50,"
+              "\"date\":\"yesterday\"}\n"
+              "{\"id\":\"g\",\"text\":\"t\",\"source\":\"\",\"date\":\"\"}\n"
+              "{\"id\":\"h\",\"text\":\"t\",\"source\":-7,"
+              "\"date\":{\"y\":2017}}\n");
+    in.path = tpath("m.jsonl");
+    read_all(&w, &in, 1, 0, NULL, NULL);
+    assert_int_equal(w.rc, 0);
+    assert_int_equal(w.n_warns, 0);
+    assert_int_equal(w.n, 8);
+    assert_string_equal(w.recs[0].source, "Reuters");
+    assert_string_equal(w.recs[0].date, "2017-10-27T01:13:00+03:00");
+    /* numbers as written */
+    assert_string_equal(w.recs[1].source, "42");
+    assert_string_equal(w.recs[1].date, "1509066780");
+    assert_null(w.recs[2].source);
+    assert_null(w.recs[2].date);
+    assert_null(w.recs[3].source);
+    assert_null(w.recs[3].date);
+    assert_null(w.recs[4].source);
+    assert_null(w.recs[4].date);
+    assert_string_equal(w.recs[5].source, "1.50");
+    /* dates are not judged here */
+    assert_string_equal(w.recs[5].date, "yesterday");
+    /* an empty source is no source; a date stays as written */
+    assert_null(w.recs[6].source);
+    assert_string_equal(w.recs[6].date, "");
+    assert_string_equal(w.recs[7].source, "-7");
+    assert_null(w.recs[7].date);
+    run_free(&w);
+
+    /* other field names */
+    write_str("n.jsonl", "{\"text\":\"t\",\"site\":\"ap\",\"source\":\"no\","
+                         "\"published\":\"27 Oct 2017\",\"date\":\"no\"}\n");
+    in.path = tpath("n.jsonl");
+    in.name = "n.jsonl";
+    opts.source_field = "site";
+    opts.date_field = "published";
+    read_all_opts(&w, &in, 1, opts);
+    assert_int_equal(w.n, 1);
+    assert_string_equal(w.recs[0].source, "ap");
+    assert_string_equal(w.recs[0].date, "27 Oct 2017");
+    run_free(&w);
+
+    /* no fields asked for: neither is wanted */
+    in.path = tpath("m.jsonl");
+    in.name = "m.jsonl";
+    opts.source_field = NULL;
+    opts.date_field = NULL;
+    read_all_opts(&w, &in, 1, opts);
+    assert_int_equal(w.n, 8);
+    assert_null(w.recs[0].source);
+    assert_null(w.recs[0].date);
+    assert_null(w.recs[1].source);
+    run_free(&w);
+}
+
+static void test_read__source_dir(void **state)
+{
+    nd_input in[2];
+    run w;
+
+    (void)state;
+    make_dir("dump");
+    make_dir("dump/reuters");
+    make_dir("dump/reuters/2017");
+    make_dir("dump/ap");
+    write_str("dump/reuters/2017/a.txt", "a");
+    write_str("dump/reuters/b.txt", "b");
+    write_str("dump/ap/c", "c");
+    write_str("dump/ap/d.jsonl", "{\"id\":\"d1\",\"text\":\"d\"}\n"
+                                 "{\"id\":\"d2\",\"text\":\"d\","
+                                 "\"source\":\"AP\"}\n");
+    write_str("dump/top.txt", "top");
+    write_str("solo.txt", "solo");
+
+    in[0].path = tpath("dump");
+    in[0].name = "dump";
+    in[1].path = tpath("solo.txt");
+    in[1].name = "solo.txt";
+    read_all(&w, in, 2, 0, NULL, NULL);
+    assert_int_equal(w.rc, 0);
+    assert_int_equal(w.n_warns, 0);
+    assert_int_equal(w.n, 7);
+    assert_string_equal(w.recs[0].id, "ap/c");
+    assert_string_equal(w.recs[0].source, "ap");
+    /* JSONL takes its source from the field alone */
+    assert_string_equal(w.recs[1].id, "d1");
+    assert_null(w.recs[1].source);
+    assert_string_equal(w.recs[2].source, "AP");
+    /* the first level below the root, however deep the file */
+    assert_string_equal(w.recs[3].id, "reuters/2017/a.txt");
+    assert_string_equal(w.recs[3].source, "reuters");
+    assert_string_equal(w.recs[4].source, "reuters");
+    assert_null(w.recs[4].date);
+    /* directly in the root, or named as an input: unknown */
+    assert_string_equal(w.recs[5].id, "top.txt");
+    assert_null(w.recs[5].source);
+    assert_string_equal(w.recs[6].id, "solo.txt");
+    assert_null(w.recs[6].source);
+    assert_int_equal(w.stats.records, 7);
+    run_free(&w);
+
+    read_all(&w, &in[1], 1, 0, NULL, NULL);
+    assert_int_equal(w.n, 1);
+    assert_string_equal(w.recs[0].id, "solo.txt");
+    assert_null(w.recs[0].source);
+    assert_null(w.recs[0].date);
+    assert_int_equal(w.n_warns, 0);
+    run_free(&w);
+}
+
+static void test_read__sidecar(void **state)
+{
+    nd_read_opts opts = {0};
+    nd_input in;
+    run w;
+
+    (void)state;
+    make_dir("dump");
+    make_dir("dump/reuters");
+    write_str("dump/reuters/a.txt", "a");
+    write_str("dump/reuters/a.meta.json",
+              "\xEF\xBB\xBF{\n  \"source\": \"Reuters UK\",\n"
+              "  \"date\": \"2017-10-27\",\n  \"author\": [1, 2]\n}\n");
+    write_str("dump/reuters/b", "b");
+    write_str("dump/reuters/b.meta.json", "{\"date\": 1509066780}");
+    write_str("dump/reuters/c.txt", "c");
+    write_str("dump/reuters/c.meta.json", "{\"source\": null, \"date\": 5}");
+    write_str("dump/reuters/d.txt", "d");
+    write_str("dump/orphan.meta.json", "{\"source\": \"nobody\"}");
+    write_str("dump/E.TXT", "e");
+    write_str("dump/E.META.JSON", "{\"source\": \"case\"}");
+    write_str("dump/f.txt", "f");
+    write_str("dump/f.meta.json", "{\"source\": 7, \"date\": \"then\"}");
+
+    in.path = tpath("dump");
+    in.name = "dump";
+    read_all(&w, &in, 1, 0, NULL, NULL);
+    assert_int_equal(w.rc, 0);
+    assert_int_equal(w.n_warns, 0);
+    assert_int_equal(w.n, 6);
+    /* strcmp order: "E.TXT" < "f.txt" < "reuters/" */
+    assert_string_equal(w.recs[0].id, "E.TXT");
+    assert_null(w.recs[0].source); /* E.META.JSON is no sidecar */
+    assert_string_equal(w.recs[1].id, "f.txt");
+    assert_string_equal(w.recs[1].source, "7");
+    assert_string_equal(w.recs[1].date, "then");
+    assert_string_equal(w.recs[2].id, "reuters/a.txt");
+    assert_string_equal(w.recs[2].text, "a");
+    assert_string_equal(w.recs[2].source, "Reuters UK");
+    assert_string_equal(w.recs[2].date, "2017-10-27");
+    /* a sidecar without a source keeps the directory's */
+    assert_string_equal(w.recs[3].id, "reuters/b");
+    assert_string_equal(w.recs[3].source, "reuters");
+    assert_string_equal(w.recs[3].date, "1509066780");
+    assert_string_equal(w.recs[4].source, "reuters");
+    assert_string_equal(w.recs[4].date, "5");
+    assert_string_equal(w.recs[5].id, "reuters/d.txt");
+    assert_string_equal(w.recs[5].source, "reuters");
+    assert_null(w.recs[5].date);
+    /* sidecars are neither articles nor ignored; E.META.JSON is ignored */
+    assert_int_equal(w.stats.files, 6);
+    assert_int_equal(w.stats.files_ignored, 1);
+    assert_int_equal(w.n_ignored, 1);
+    assert_string_equal(w.ignored[0], "dump/E.META.JSON");
+    assert_int_equal(w.stats.skipped, 0);
+    run_free(&w);
+
+    /* beside a file named as an input */
+    in.path = tpath("dump/reuters/a.txt");
+    in.name = "a.txt";
+    read_all(&w, &in, 1, 0, NULL, NULL);
+    assert_int_equal(w.n, 1);
+    assert_int_equal(w.n_warns, 0);
+    assert_string_equal(w.recs[0].source, "Reuters UK");
+    assert_string_equal(w.recs[0].date, "2017-10-27");
+    run_free(&w);
+
+    /* other field names apply to sidecars too */
+    in.path = tpath("dump");
+    in.name = "dump";
+    opts.source_field = "author";
+    opts.date_field = "source";
+    read_all_opts(&w, &in, 1, opts);
+    assert_int_equal(w.n, 6);
+    assert_int_equal(w.n_warns, 0);
+    assert_string_equal(w.recs[2].source, "reuters"); /* an array: no */
+    assert_string_equal(w.recs[2].date, "Reuters UK");
+    assert_string_equal(w.recs[1].date, "7");
+    run_free(&w);
+}
+
+static void test_read__sidecar_malformed(void **state)
+{
+    nd_read_opts opts = {0};
+    nd_input in = {NULL, "dump"};
+    nd_reader *r = NULL;
+    nd_record rec;
+    char want[600];
+    run w;
+
+    (void)state;
+    make_dir("dump");
+    make_dir("dump/s");
+    write_str("dump/s/a.txt", "a");
+    write_str("dump/s/a.meta.json", "{\"source\": \"x\",");
+    write_str("dump/s/b.txt", "b");
+    write_str("dump/s/b.meta.json", "[\"not\", \"an object\"]");
+    write_str("dump/s/c.txt", "c");
+    write_str("dump/s/c.meta.json", "");
+    write_str("dump/s/d.txt", "d");
+    write_str("dump/s/d.meta.json", "{\"source\": \"d\"} {}");
+    write_str("dump/s/e.txt", "e");
+    make_dir("dump/s/e.meta.json");
+    write_str("dump/s/f.txt", "f");
+    write_str("dump/s/f.meta.json", "{\"source\": \"ok\"}");
+    in.path = tpath("dump");
+    read_all(&w, &in, 1, 0, NULL, NULL);
+    assert_int_equal(w.rc, 0);
+    /* every article is read, with only what its directory says */
+    assert_int_equal(w.n, 6);
+    assert_string_equal(w.recs[0].text, "a");
+    assert_string_equal(w.recs[0].source, "s");
+    assert_null(w.recs[0].date);
+    assert_string_equal(w.recs[4].id, "s/e.txt");
+    assert_string_equal(w.recs[4].source, "s");
+    assert_string_equal(w.recs[5].source, "ok");
+    assert_int_equal(w.n_warns, 5);
+    assert_string_equal(w.warns[0].file, "dump/s/a.meta.json");
+    assert_int_equal(w.warns[0].line, 0);
+    assert_non_null(strstr(w.warns[0].msg, "malformed JSON"));
+    assert_non_null(strstr(w.warns[0].msg, "article read without it"));
+    assert_string_equal(w.warns[1].file, "dump/s/b.meta.json");
+    assert_non_null(strstr(w.warns[1].msg, "not a JSON object but array"));
+    assert_string_equal(w.warns[2].file, "dump/s/c.meta.json");
+    assert_non_null(strstr(w.warns[2].msg, "empty"));
+    assert_string_equal(w.warns[3].file, "dump/s/d.meta.json");
+    assert_non_null(strstr(w.warns[3].msg, "data after the value"));
+    /* a directory of that name is walked as one (empty here), and cannot
+       be read as its article's sidecar */
+    assert_string_equal(w.warns[4].file, "dump/s/e.meta.json");
+    assert_non_null(strstr(w.warns[4].msg, "read error"));
+    assert_int_equal(w.stats.skipped, 0);
+    assert_int_equal(w.stats.files_ignored, 0);
+    run_free(&w);
+
+    /* neither field asked for: sidecars are not read, so no warnings */
+    read_all_opts(&w, &in, 1, opts);
+    assert_int_equal(w.n, 6);
+    assert_int_equal(w.n_warns, 0);
+    assert_string_equal(w.recs[5].source, "s"); /* the directory's */
+    assert_null(w.recs[5].date);
+    run_free(&w);
+
+    /* strict: the sidecar's fault is an error that names it */
+    opts.source_field = "source";
+    opts.date_field = "date";
+    opts.strict = 1;
+    assert_int_equal(nd_reader_open(&r, &in, 1, &opts), 0);
+    assert_int_equal(nd_reader_next(r, &rec), ND_EFORMAT);
+    snprintf(want, sizeof want, "dump/s/a.meta.json: malformed JSON");
+    assert_non_null(strstr(nd_reader_errmsg(r), want));
+    /* the fault is behind the reader */
+    assert_int_equal(nd_reader_next(r, &rec), ND_EFORMAT);
+    assert_non_null(strstr(nd_reader_errmsg(r), "b.meta.json"));
+    nd_reader_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1016,6 +1322,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_read__twice_identical, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_read__corpus, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read__source_jsonl, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_read__source_dir, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_read__sidecar, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read__sidecar_malformed, setup,
+                                        teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

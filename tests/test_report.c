@@ -61,6 +61,7 @@ static void clean(const char *text, const size_t (*spans)[2], size_t n,
         p[i].start = spans[i][0];
         p[i].end = spans[i][1];
         p[i].canon = removed[i] ? 0 : (uint32_t)(first + i);
+        p[i].removed = (uint8_t)removed[i];
     }
     assert_int_equal(nd_report_clean_text(&b, text, strlen(text), p, n,
                                           first),

@@ -206,6 +206,26 @@ static void test_segment__not_wrapped(void **state)
     nd_spanvec_free(&v);
 }
 
+/* Lines of wrap width that end sentences are one paragraph each: scraped
+ * news with short paragraphs, not prose wrapped at a column. */
+static void test_segment__sentence_lines_not_wrapped(void **state)
+{
+    static const char text[] =
+        "The quick brown fox jumps over the lazy dog near the river today.\n"
+        "\u201cWe will not stop until the town is free,\u201d the commander said.\n"
+        "Officials said the operation would continue for several days.";
+    nd_spanvec v = {0};
+
+    (void)state;
+    assert_int_equal(nd_segment(&v, text, sizeof text - 1), 0);
+    assert_int_equal(v.n, 3);
+    check_spans(&v, text, sizeof text - 1);
+    assert_span(&v, 0, text,
+                "The quick brown fox jumps over the lazy dog near the river "
+                "today.");
+    nd_spanvec_free(&v);
+}
+
 /* \r\n and lone \r end lines like \n does, also inside a wrapped block. */
 static void test_segment__crlf_and_cr(void **state)
 {
@@ -337,6 +357,7 @@ int main(void)
         cmocka_unit_test(test_segment__corpus_others),
         cmocka_unit_test(test_segment__hard_wrapped),
         cmocka_unit_test(test_segment__not_wrapped),
+        cmocka_unit_test(test_segment__sentence_lines_not_wrapped),
         cmocka_unit_test(test_segment__crlf_and_cr),
         cmocka_unit_test(test_segment__nbsp),
         cmocka_unit_test(test_segment__nul_and_invalid),

@@ -5,13 +5,14 @@
  * the command line into nd_options, runs a scan, prints warnings and a
  * summary, and picks the exit code (0 done, 1 failed, 2 bad usage).
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "neardup.h"
@@ -26,7 +27,11 @@ static const char usage_text[] =
     "canonical copy of each, and writes into OUTDIR:\n"
     "  clusters.jsonl  one line per cluster: the canonical paragraph and every\n"
     "                  copy (article id, paragraph index, byte offsets,\n"
-    "                  Jaccard and containment against the canonical)\n"
+    "                  Jaccard and containment against the canonical), and\n"
+    "                  its kind: boilerplate (a site's furniture) or shared\n"
+    "  articles.jsonl  one line per article sharing text with another: which\n"
+    "                  earlier articles hold how much of it, and whether it\n"
+    "                  is a syndicated copy\n"
     "  clean/          the corpus in its input shape without the copies\n"
     "  stats.json      counts and the parameters in force\n"
     "\n"
@@ -45,8 +50,22 @@ static const char usage_text[] =
     "  --ngram N            words per shingle (default 5)\n"
     "  --perm N             MinHash permutations (default 128)\n"
     "  --seed N             hash seed (default fixed; same seed, same output)\n"
+    "  --copy X             share of an article's text held by an earlier\n"
+    "                       one that flags it as a syndicated copy (0.5)\n"
+    "  --keep POLICY        which copy is the canonical: earliest (by the\n"
+    "                       date field, undated last; default), longest\n"
+    "                       (article), or first (input order); a paragraph\n"
+    "                       that contains another always wins over it\n"
+    "  --source-priority FILE  sources, one per line, most preferred first\n"
+    "                       (wire services before re-publishers)\n"
+    "  --keep-boilerplate   keep every copy of site furniture in clean/\n"
+    "  --drop-boilerplate-all  remove every copy of it, canonical too\n"
+    "  --boilerplate-articles N  articles of one source a repeat must span\n"
+    "                       to count as its furniture (default 3)\n"
     "  --id-field NAME      JSONL field holding the article id (default id)\n"
     "  --text-field NAME    JSONL field holding the text (default text)\n"
+    "  --source-field NAME  JSONL field naming the publisher (default source)\n"
+    "  --date-field NAME    JSONL field holding the date (default date)\n"
     "  --threads N          worker threads (default: online cores)\n"
     "  --strict             fail on the first bad record instead of skipping it\n"
     "  -q, --quiet          print errors only\n"
@@ -104,6 +123,138 @@ static int parse_uint(unsigned long long *out, const char *s)
     return errno == 0 && *end == '\0' ? 0 : -1;
 }
 
+/* The lines of a --source-priority file. */
+typedef struct cli_lines {
+    char **lines; /* pointers into text */
+    size_t n;     /* lines */
+    char *text;   /* the file's contents */
+} cli_lines;
+
+/* Reads one source per line; blank lines and lines starting with '#' are
+ * skipped, surrounding white space trimmed. Complains and returns -1. */
+static int read_priority(cli_lines *out, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    size_t len = 0, cap = 0;
+    char *p, *line;
+    int c;
+
+    if (!f) {
+        fprintf(stderr, "neardup: --source-priority %s: %s\n", path,
+                strerror(errno));
+        return -1;
+    }
+    free(out->lines);
+    free(out->text);
+    out->lines = NULL;
+    out->text = NULL;
+    out->n = 0;
+    while ((c = getc(f)) != EOF) {
+        if (len + 2 > cap) {
+            char *t = realloc(out->text, cap = cap ? cap * 2 : 256);
+
+            if (!t) {
+                fclose(f);
+                fputs("neardup: out of memory\n", stderr);
+                return -1;
+            }
+            out->text = t;
+        }
+        out->text[len++] = (char)c;
+    }
+    fclose(f);
+    if (!out->text)
+        return 0;
+    out->text[len] = '\0';
+    out->lines = calloc(len + 1, sizeof *out->lines);
+    if (!out->lines) {
+        fputs("neardup: out of memory\n", stderr);
+        return -1;
+    }
+    for (line = out->text; line; line = p) {
+        char *end;
+
+        p = strchr(line, '\n');
+        if (p)
+            *p++ = '\0';
+        while (*line == ' ' || *line == '\t' || *line == '\r')
+            line++;
+        end = line + strlen(line);
+        while (end > line && (end[-1] == ' ' || end[-1] == '\t' ||
+                              end[-1] == '\r'))
+            *--end = '\0';
+        if (*line && *line != '#')
+            out->lines[out->n++] = line;
+    }
+    return 0;
+}
+
+/*
+ * The absolute, symlink-free form of path, which need not exist yet: the
+ * longest existing prefix is resolved and the rest appended. malloc'd, or
+ * NULL.
+ */
+static char *cli_resolve(const char *path)
+{
+    char *copy = strdup(path), *slash, *real, *out;
+    const char *rest;
+
+    if (!copy)
+        return NULL;
+    real = realpath(copy, NULL);
+    if (real) {
+        free(copy);
+        return real;
+    }
+    slash = strrchr(copy, '/');
+    while (slash && slash > copy && slash[1] == '\0') {
+        *slash = '\0'; /* "dir/" */
+        slash = strrchr(copy, '/');
+    }
+    if (slash) {
+        *slash = '\0';
+        rest = slash + 1;
+        real = cli_resolve(*copy ? copy : "/");
+    } else {
+        rest = copy;
+        real = realpath(".", NULL);
+    }
+    out = real ? malloc(strlen(real) + strlen(rest) + 2) : NULL;
+    if (out)
+        sprintf(out, "%s/%s", strcmp(real, "/") == 0 ? "" : real, rest);
+    free(real);
+    free(copy);
+    return out;
+}
+
+/* Nonzero when outdir is an input directory or lies inside one: its
+ * results would be read back as input by the next run. */
+static int cli_out_inside_input(const char *outdir, const char **inputs,
+                                size_t n, const char **which)
+{
+    char *out = cli_resolve(outdir);
+    size_t i;
+    int inside = 0;
+
+    for (i = 0; out && !inside && i < n; i++) {
+        struct stat st;
+        char *in;
+        size_t len;
+
+        if (strcmp(inputs[i], "-") == 0 || stat(inputs[i], &st) != 0 ||
+            !S_ISDIR(st.st_mode) || !(in = realpath(inputs[i], NULL)))
+            continue;
+        len = strlen(in);
+        inside = strncmp(out, in, len) == 0 &&
+                 (out[len] == '\0' || out[len] == '/' || len == 1);
+        if (inside)
+            *which = inputs[i];
+        free(in);
+    }
+    free(out);
+    return inside;
+}
+
 static double cli_now(void)
 {
     struct timespec ts;
@@ -139,10 +290,20 @@ static void print_summary(const nd_stats *st, const char *outdir,
         printf(", %.1f MB/s", st->bytes / 1e6 / secs);
     printf("\n");
     printf("  paragraphs   %llu\n", (unsigned long long)st->paragraphs);
-    printf("  clusters     %llu (paragraphs repeated, one canonical each)\n",
-           (unsigned long long)st->clusters);
+    printf("  clusters     %llu (paragraphs repeated, one canonical each), "
+           "%llu of them boilerplate\n",
+           (unsigned long long)st->clusters,
+           (unsigned long long)st->boilerplate_clusters);
     printf("  removed      %llu paragraphs, %s (%.1f%% of the text)\n",
            (unsigned long long)st->paragraphs_removed, rm, pct);
+    printf("  articles     %llu share text with another, %llu of them "
+           "syndicated copies\n",
+           (unsigned long long)st->articles_sharing,
+           (unsigned long long)st->articles_syndicated);
+    if (st->dates_unparsed)
+        printf("  dates        %llu not understood (those articles count as "
+               "undated)\n",
+               (unsigned long long)st->dates_unparsed);
     printf("  candidates   %llu pairs verified, %llu within thresholds "
            "(LSH %u bands x %u rows)\n",
            (unsigned long long)st->candidate_pairs,
@@ -156,8 +317,9 @@ static void print_summary(const nd_stats *st, const char *outdir,
                "JSONL\n",
                (unsigned long long)st->files_ignored,
                st->files_ignored == 1 ? "" : "s");
-    printf("  output       %s/clusters.jsonl, %s/clean/, %s/stats.json\n",
-           outdir, outdir, outdir);
+    printf("  output       %s/clusters.jsonl, %s/articles.jsonl, %s/clean/, "
+           "%s/stats.json\n",
+           outdir, outdir, outdir, outdir);
 }
 
 static int cmd_scan(int argc, char **argv)
@@ -169,6 +331,8 @@ static int cmd_scan(int argc, char **argv)
     size_t n_inputs = 0, i;
     nd_scan *scan = NULL;
     nd_stats st;
+    cli_lines prio = {NULL, 0, NULL};
+    const char *boiler_flag = NULL, *which = NULL;
     double t0;
     int k, err, only_inputs = 0, rc = 1;
 
@@ -201,6 +365,19 @@ static int cmd_scan(int argc, char **argv)
             opts.strict = 1;
             continue;
         }
+        if (strcmp(a, "--keep-boilerplate") == 0 ||
+            strcmp(a, "--drop-boilerplate-all") == 0) {
+            if (boiler_flag && strcmp(boiler_flag, a) != 0) {
+                usage_error("%s", "--keep-boilerplate and "
+                                  "--drop-boilerplate-all exclude each other");
+                rc = 2;
+                goto done;
+            }
+            boiler_flag = a;
+            opts.boilerplate = a[2] == 'k' ? ND_BOILERPLATE_KEEP
+                                           : ND_BOILERPLATE_DROP_ALL;
+            continue;
+        }
         if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             warns.quiet = 1;
             continue;
@@ -231,22 +408,50 @@ static int cmd_scan(int argc, char **argv)
             opts.id_field = val;
         } else if (strcmp(name, "--text-field") == 0) {
             opts.text_field = val;
+        } else if (strcmp(name, "--source-field") == 0) {
+            opts.source_field = val;
+        } else if (strcmp(name, "--date-field") == 0) {
+            opts.date_field = val;
+        } else if (strcmp(name, "--keep") == 0) {
+            if (strcmp(val, "earliest") == 0)
+                opts.keep = ND_KEEP_EARLIEST;
+            else if (strcmp(val, "longest") == 0)
+                opts.keep = ND_KEEP_LONGEST;
+            else if (strcmp(val, "first") == 0)
+                opts.keep = ND_KEEP_FIRST;
+            else {
+                usage_error("--keep takes earliest, longest or first, not "
+                            "'%s'", val);
+                rc = 2;
+                goto done;
+            }
+        } else if (strcmp(name, "--source-priority") == 0) {
+            if (read_priority(&prio, val) != 0) {
+                rc = 2;
+                goto done;
+            }
+            opts.source_priority = (const char *const *)prio.lines;
+            opts.n_source_priority = prio.n;
         } else if (strcmp(name, "--threshold") == 0 ||
-                   strcmp(name, "--containment") == 0) {
+                   strcmp(name, "--containment") == 0 ||
+                   strcmp(name, "--copy") == 0) {
             if (parse_double(&d, val) != 0) {
                 usage_error("'%s' is not a number", val);
                 rc = 2;
                 goto done;
             }
-            if (name[2] == 't')
+            if (strcmp(name, "--threshold") == 0)
                 opts.threshold = d;
-            else
+            else if (strcmp(name, "--containment") == 0)
                 opts.containment = d;
+            else
+                opts.copy = d;
         } else if (strcmp(name, "--ngram") == 0 ||
                    strcmp(name, "--perm") == 0 ||
                    strcmp(name, "--seed") == 0 ||
                    strcmp(name, "--threads") == 0 ||
-                   strcmp(name, "--min-contain") == 0) {
+                   strcmp(name, "--min-contain") == 0 ||
+                   strcmp(name, "--boilerplate-articles") == 0) {
             if (parse_uint(&u, val) != 0 ||
                 (strcmp(name, "--seed") != 0 && u > UINT_MAX)) {
                 usage_error("'%s' is not a non-negative whole number", val);
@@ -261,8 +466,10 @@ static int cmd_scan(int argc, char **argv)
                 opts.seed = u;
             else if (strcmp(name, "--threads") == 0)
                 opts.threads = (unsigned)u;
-            else
+            else if (strcmp(name, "--min-contain") == 0)
                 opts.min_contain = (unsigned)u;
+            else
+                opts.boilerplate_articles = (unsigned)u;
         } else {
             usage_error("unknown option '%s'", name);
             rc = 2;
@@ -277,6 +484,15 @@ static int cmd_scan(int argc, char **argv)
     }
     if (!outdir) {
         usage_error("%s", "no output directory given (-o OUTDIR)");
+        rc = 2;
+        goto done;
+    }
+    if (cli_out_inside_input(outdir, inputs, n_inputs, &which)) {
+        fprintf(stderr,
+                "neardup: the output directory %s is, or lies inside, the input "
+                "directory %s, so the next run would read the results as "
+                "articles; choose an output directory outside it\n",
+                outdir, which);
         rc = 2;
         goto done;
     }
@@ -315,6 +531,8 @@ failed:
 done:
     nd_scan_free(scan);
     free(inputs);
+    free(prio.lines);
+    free(prio.text);
     return rc;
 }
 
