@@ -138,6 +138,13 @@ typedef struct nd_stats {
     uint64_t articles_sharing;   /* articles sharing text with another */
     uint64_t articles_syndicated; /* articles flagged as copies */
     uint64_t dates_unparsed;     /* date fields that could not be read */
+    uint64_t ids_repeated;       /* articles whose id an earlier one has */
+    double seconds_analyse;      /* wall time of pass 1: read, segment,
+                                    normalise, shingle, MinHash */
+    double seconds_candidates;   /* sorting keys into candidate pairs */
+    double seconds_cluster;      /* verification, clusters, articles */
+    double seconds_write;        /* pass 2: the outputs (not in
+                                    stats.json, which holds no timings) */
     uint64_t candidate_pairs;    /* pairs verified exactly */
     uint64_t verified_pairs;     /* of those, pairs within the thresholds */
     unsigned bands;              /* LSH bands */

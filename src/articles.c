@@ -1,9 +1,9 @@
 /*
  * articles.c - which articles copy which (see articles.h for the measure).
  *
- * Cost: one pass over the verified pairs to find related articles, one
- * union set per article that has a relation, and per related pair a
- * binary search of each paragraph's shingles in the other's union.
+ * Cost: one pass over the verified pairs to find related articles; per
+ * related pair, the original's shingles go into a hash set and each of the
+ * copy's shingles is looked up once.
  */
 #include "articles.h"
 
@@ -15,74 +15,94 @@
 
 typedef struct articles_work {
     const nd_articles_in *in; /* input */
-    size_t *u_off;            /* per article: its union in u.v, or -1 */
-    size_t *u_n;              /* per article: size of its union */
-    nd_u64vec u;              /* union sets */
+    uint64_t *key;            /* hash set of the original's shingles */
+    uint32_t *stamp;          /* key[i] is in the current set when
+                                 stamp[i] == cur; no clearing between
+                                 pairs */
+    size_t cap;               /* slots, a power of two */
+    uint32_t cur;             /* stamp of the current set */
 } articles_work;
 
-static size_t articles_count_in(const uint64_t *set, size_t n,
-                                const uint64_t *u, size_t un)
+/* Mixes a shingle hash into a slot number (shingle hashes are XXH3
+ * output, but their low bits are all a slot index would use). */
+static size_t articles_slot(uint64_t x, size_t cap)
 {
-    size_t i, hit = 0;
-
-    for (i = 0; i < n; i++) {
-        size_t lo = 0, hi = un;
-
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-
-            if (u[mid] < set[i])
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        hit += lo < un && u[lo] == set[i];
-    }
-    return hit;
+    return (size_t)((x * 0x9e3779b97f4a7c15ULL) >> 32) & (cap - 1);
 }
 
-/* Builds the union of article a's non-boilerplate shingle sets. */
-static int articles_union(articles_work *w, uint32_t a)
+/* Loads the non-boilerplate shingles of article b into the hash set. */
+static int articles_load(articles_work *w, uint32_t b)
 {
     const nd_articles_in *in = w->in;
-    const nd_article *art = &in->articles[a];
-    size_t off = w->u.n, p;
-    int err;
+    const nd_article *art = &in->articles[b];
+    size_t total = 0, p, i;
 
-    if (w->u_off[a] != (size_t)-1)
-        return 0;
+    for (p = art->first; p < (size_t)art->first + art->n; p++)
+        total += in->paras[p].boiler ? 0 : in->set_n[p];
+    if (2 * total > w->cap) {
+        size_t cap = w->cap ? w->cap : 1024;
+
+        while (cap < 2 * total)
+            cap *= 2;
+        free(w->key);
+        free(w->stamp);
+        w->key = malloc(cap * sizeof *w->key);
+        w->stamp = calloc(cap, sizeof *w->stamp);
+        w->cap = cap;
+        w->cur = 0;
+        if (!w->key || !w->stamp)
+            return ND_ENOMEM;
+    }
+    if (++w->cur == 0) { /* stamps wrapped: clear once */
+        memset(w->stamp, 0, w->cap * sizeof *w->stamp);
+        w->cur = 1;
+    }
     for (p = art->first; p < (size_t)art->first + art->n; p++) {
+        const uint64_t *set = in->sets + in->set_off[p];
+
         if (in->paras[p].boiler)
             continue;
-        err = nd_u64vec_reserve(&w->u, in->set_n[p]);
-        if (err)
-            return err;
-        memcpy(w->u.v + w->u.n, in->sets + in->set_off[p],
-               in->set_n[p] * sizeof *w->u.v);
-        w->u.n += in->set_n[p];
+        for (i = 0; i < in->set_n[p]; i++) {
+            size_t j = articles_slot(set[i], w->cap);
+
+            while (w->stamp[j] == w->cur && w->key[j] != set[i])
+                j = (j + 1) & (w->cap - 1);
+            w->key[j] = set[i];
+            w->stamp[j] = w->cur;
+        }
     }
-    w->u_n[a] = nd_u64_sort_unique(w->u.v + off, w->u.n - off);
-    w->u.n = off + w->u_n[a];
-    w->u_off[a] = off;
     return 0;
 }
 
-/* Bytes of article a held in article b. */
-static uint64_t articles_held(const articles_work *w, uint32_t a, uint32_t b)
+static int articles_has(const articles_work *w, uint64_t x)
+{
+    size_t j = articles_slot(x, w->cap);
+
+    while (w->stamp[j] == w->cur) {
+        if (w->key[j] == x)
+            return 1;
+        j = (j + 1) & (w->cap - 1);
+    }
+    return 0;
+}
+
+/* Bytes of article a held in the article loaded into the hash set. */
+static uint64_t articles_held(const articles_work *w, uint32_t a)
 {
     const nd_articles_in *in = w->in;
     const nd_article *art = &in->articles[a];
-    const uint64_t *u = w->u.v + w->u_off[b];
     double held = 0.0;
-    size_t p;
+    size_t p, i;
 
     for (p = art->first; p < (size_t)art->first + art->n; p++) {
-        size_t n = in->set_n[p], hit;
+        const uint64_t *set = in->sets + in->set_off[p];
+        size_t n = in->set_n[p], hit = 0;
         double c;
 
         if (in->paras[p].boiler || n == 0)
             continue;
-        hit = articles_count_in(in->sets + in->set_off[p], n, u, w->u_n[b]);
+        for (i = 0; i < n; i++)
+            hit += (size_t)articles_has(w, set[i]);
         c = (double)hit / (double)n;
         if (c >= ND_SHARE_FLOOR)
             held += c * (double)(in->paras[p].end - in->paras[p].start);
@@ -137,18 +157,13 @@ int nd_articles_build(nd_articles *out, const nd_articles_in *in)
     out->copy_off = calloc(na + 1, sizeof *out->copy_off);
     out->sharing = calloc(na ? na : 1, 1);
     out->syndicated = calloc(na ? na : 1, 1);
-    w.u_off = malloc((na ? na : 1) * sizeof *w.u_off);
-    w.u_n = calloc(na ? na : 1, sizeof *w.u_n);
     entries = malloc((links.n ? links.n : 1) * sizeof *entries);
     owner = malloc((links.n ? links.n : 1) * sizeof *owner);
-    if (!out->copy_off || !out->sharing || !out->syndicated || !w.u_off ||
-        !w.u_n || !entries || !owner) {
+    if (!out->copy_off || !out->sharing || !out->syndicated || !entries ||
+        !owner) {
         err = ND_ENOMEM;
         goto done;
     }
-    for (i = 0; i < na; i++)
-        w.u_off[i] = (size_t)-1;
-
     for (i = 0; i < links.n; i++) {
         uint32_t a = (uint32_t)(links.v[i] >> 32), b = (uint32_t)links.v[i];
         uint32_t copy, orig;
@@ -161,10 +176,10 @@ int nd_articles_build(nd_articles *out, const nd_articles_in *in)
             copy = b, orig = a;
         else
             copy = a, orig = b;
-        err = articles_union(&w, orig);
+        err = articles_load(&w, orig);
         if (err)
             goto done;
-        held = articles_held(&w, copy, orig);
+        held = articles_held(&w, copy);
         if (held == 0)
             continue;
         out->sharing[copy] = out->sharing[orig] = 1;
@@ -201,9 +216,8 @@ done:
     free(fill);
     free(entries);
     free(owner);
-    free(w.u_off);
-    free(w.u_n);
-    nd_u64vec_free(&w.u);
+    free(w.key);
+    free(w.stamp);
     nd_u64vec_free(&links);
     if (err)
         nd_articles_free(out);

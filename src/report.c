@@ -570,6 +570,7 @@ static int report_stats(report *rp, const nd_input *inputs, size_t n_inputs)
             "  \"articles_sharing\": %llu,\n"
             "  \"articles_syndicated\": %llu,\n"
             "  \"dates_unparsed\": %llu,\n"
+            "  \"ids_repeated\": %llu,\n"
             "  \"candidate_pairs\": %llu,\n  \"verified_pairs\": %llu,\n"
             "  \"parameters\": {\n"
             "    \"threshold\": %g,\n    \"containment\": %g,\n"
@@ -597,6 +598,7 @@ static int report_stats(report *rp, const nd_input *inputs, size_t n_inputs)
             (unsigned long long)st->articles_sharing,
             (unsigned long long)st->articles_syndicated,
             (unsigned long long)st->dates_unparsed,
+            (unsigned long long)st->ids_repeated,
             (unsigned long long)st->candidate_pairs,
             (unsigned long long)st->verified_pairs, o->threshold,
             o->containment, o->min_contain, o->ngram, o->perm, st->bands,

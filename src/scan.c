@@ -17,11 +17,13 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "analyze.h"
@@ -103,6 +105,14 @@ static int scan_fail(nd_scan *s, int err, const char *fmt, ...)
     vsnprintf(s->errmsg, sizeof s->errmsg, fmt, ap);
     va_end(ap);
     return err;
+}
+
+static double scan_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 const char *nd_version(void)
@@ -385,6 +395,7 @@ typedef struct scan_keys {
     nd_keyvec queries; /* (query, paragraph) */
     scan_seen seen;    /* exact copies */
     scan_seen sources; /* known sources: hash -> first article with it */
+    scan_seen ids;     /* hashes of the ids read, to warn of repeats */
 } scan_keys;
 
 static void scan_keys_free(scan_keys *k)
@@ -396,6 +407,8 @@ static void scan_keys_free(scan_keys *k)
     free(k->seen.para);
     free(k->sources.hash);
     free(k->sources.para);
+    free(k->ids.hash);
+    free(k->ids.para);
 }
 
 static int seen_grow(scan_seen *t)
@@ -424,6 +437,30 @@ static int seen_grow(scan_seen *t)
     t->hash = h;
     t->para = p;
     t->cap = ncap;
+    return 0;
+}
+
+/*
+ * Records the hash of an article id; returns 1 when an earlier article had
+ * the same id (up to a 64-bit hash collision, which would only cost a
+ * spurious warning), 0 when it is new, or ND_ENOMEM.
+ */
+static int scan_id_repeated(scan_seen *t, const char *id)
+{
+    uint64_t h = XXH3_64bits(id, strlen(id));
+    size_t j;
+    int err;
+
+    if (h == 0)
+        h = 1;
+    if ((t->n + 1) * 2 > t->cap && (err = seen_grow(t)) != 0)
+        return err;
+    for (j = h & (t->cap - 1); t->hash[j]; j = (j + 1) & (t->cap - 1))
+        if (t->hash[j] == h)
+            return 1;
+    t->hash[j] = h;
+    t->para[j] = 0;
+    t->n++;
     return 0;
 }
 
@@ -688,6 +725,24 @@ static int scan_pass1(nd_scan *s, nd_reader *r, scan_keys *k)
                     }
                 }
             }
+            err = scan_id_repeated(&k->ids, rec.id);
+            if (err < 0) {
+                scan_fail(s, err, "%s", nd_strerror(err));
+                goto done;
+            }
+            if (err) {
+                s->stats.ids_repeated++;
+                if (s->opts.warn) {
+                    char msg[200];
+
+                    snprintf(msg, sizeof msg,
+                             "id \"%.120s\" was used by an earlier article "
+                             "too; the reports cannot tell the two apart",
+                             rec.id);
+                    s->opts.warn(rec.file, rec.line, msg,
+                                 s->opts.warn_payload);
+                }
+            }
             err = nd_batch_add(cur, rec.id, rec.source, date, has_date,
                                rec.text, rec.text_len);
             if (err) {
@@ -762,6 +817,81 @@ static int scan_covers(double *jac, double *cont, uint32_t canon,
     return 1;
 }
 
+/* Verdicts on a candidate pair. */
+#define SCAN_DUP 1      /* within the thresholds */
+#define SCAN_A_INSIDE 2 /* a is contained in the larger b */
+#define SCAN_B_INSIDE 4 /* b is contained in the larger a */
+
+/* One thread's share of the candidate pairs. */
+typedef struct scan_verify_job {
+    const nd_scan *s;         /* sets */
+    const nd_pair *pairs;     /* all candidates */
+    size_t lo, hi;            /* this job's range */
+    const nd_thresholds *th;  /* thresholds */
+    uint8_t *verdict;         /* per pair, SCAN_* bits */
+} scan_verify_job;
+
+static void *scan_verify_range(void *arg)
+{
+    scan_verify_job *j = arg;
+    const nd_scan *s = j->s;
+    size_t i;
+
+    for (i = j->lo; i < j->hi; i++) {
+        uint32_t a = j->pairs[i].a, b = j->pairs[i].b;
+        size_t na = s->set_n[a], nb = s->set_n[b];
+        uint8_t v = 0;
+        nd_sim sim;
+
+        nd_verify(&sim, scan_set(s, a), na, scan_set(s, b), nb);
+        if (nd_verify_is_dup(&sim, na, nb, j->th)) {
+            v = SCAN_DUP;
+            if (nb > na && na >= j->th->min_contain &&
+                sim.a_in_b >= j->th->containment)
+                v |= SCAN_A_INSIDE;
+            if (na > nb && nb >= j->th->min_contain &&
+                sim.b_in_a >= j->th->containment)
+                v |= SCAN_B_INSIDE;
+        }
+        j->verdict[i] = v;
+    }
+    return NULL;
+}
+
+/*
+ * Checks every candidate exactly, split over the scan's threads in
+ * contiguous ranges; each verdict depends on its pair alone, so the result
+ * is the same for any number of threads.
+ */
+static void scan_verify_all(const nd_scan *s, const nd_pairvec *pairs,
+                            const nd_thresholds *th, uint8_t *verdict)
+{
+    scan_verify_job jobs[64];
+    pthread_t tid[64];
+    size_t t, n = s->threads > 64 ? 64 : s->threads, started = 0;
+
+    if (n < 1 || pairs->n < 4096)
+        n = 1;
+    for (t = 0; t < n; t++) {
+        jobs[t].s = s;
+        jobs[t].pairs = pairs->v;
+        jobs[t].lo = pairs->n * t / n;
+        jobs[t].hi = pairs->n * (t + 1) / n;
+        jobs[t].th = th;
+        jobs[t].verdict = verdict;
+    }
+    /* Job 0 runs here; a thread that cannot start runs here too. */
+    for (t = 1; t < n; t++)
+        if (pthread_create(&tid[t], NULL, scan_verify_range, &jobs[t]) == 0)
+            started |= (size_t)1 << t;
+        else
+            scan_verify_range(&jobs[t]);
+    scan_verify_range(&jobs[0]);
+    for (t = 1; t < n; t++)
+        if (started & ((size_t)1 << t))
+            pthread_join(tid[t], NULL);
+}
+
 /* A paragraph of a component, with what decides its preference. */
 typedef struct scan_pref {
     uint32_t root;      /* component */
@@ -797,6 +927,7 @@ static int scan_cluster(nd_scan *s, nd_pairvec *pairs)
     nd_uf uf = {0};
     uint8_t *contained = NULL;
     scan_pref *order = NULL;
+    uint8_t *verdict = NULL;
     uint32_t *items = NULL, *canon = NULL, *count = NULL;
     float *jac = NULL, *cont = NULL;
     size_t i, n = s->n_paras, n_order = 0, k;
@@ -817,24 +948,25 @@ static int scan_cluster(nd_scan *s, nd_pairvec *pairs)
         goto done;
     }
     s->stats.candidate_pairs = pairs->n;
+    verdict = malloc(pairs->n ? pairs->n : 1);
+    if (!verdict) {
+        err = ND_ENOMEM;
+        goto done;
+    }
+    scan_verify_all(s, pairs, &cov.th, verdict);
     for (i = 0; i < pairs->n; i++) {
         uint32_t a = pairs->v[i].a, b = pairs->v[i].b;
-        size_t na = s->set_n[a], nb = s->set_n[b];
-        nd_sim sim;
 
-        nd_verify(&sim, scan_set(s, a), na, scan_set(s, b), nb);
-        if (!nd_verify_is_dup(&sim, na, nb, &cov.th))
+        if (!(verdict[i] & SCAN_DUP))
             continue;
         s->stats.verified_pairs++;
         /* The candidates' array is rewritten in place with the verified
          * pairs: the article report needs them, the rest is done. */
         pairs->v[s->verified.n++] = pairs->v[i];
         nd_uf_union(&uf, a, b);
-        if (nb > na && na >= cov.th.min_contain &&
-            sim.a_in_b >= cov.th.containment)
+        if (verdict[i] & SCAN_A_INSIDE)
             contained[a] = 1;
-        if (na > nb && nb >= cov.th.min_contain &&
-            sim.b_in_a >= cov.th.containment)
+        if (verdict[i] & SCAN_B_INSIDE)
             contained[b] = 1;
     }
     /* Hand the verified pairs over; pairs is left empty. */
@@ -900,6 +1032,7 @@ static int scan_cluster(nd_scan *s, nd_pairvec *pairs)
     }
 done:
     nd_uf_free(&uf);
+    free(verdict);
     free(contained);
     free(count);
     free(order);
@@ -1131,6 +1264,7 @@ int nd_scan_run(nd_scan *s)
     nd_read_stats rs;
     nd_pairvec pairs = {0};
     scan_keys k;
+    double t0;
     int err;
 
     if (!s)
@@ -1146,9 +1280,12 @@ int nd_scan_run(nd_scan *s)
         scan_fail(s, err, "%s", r ? nd_reader_errmsg(r) : nd_strerror(err));
         goto done;
     }
+    t0 = scan_now();
     err = scan_pass1(s, r, &k);
     if (err)
         goto done;
+    s->stats.seconds_analyse = scan_now() - t0;
+    t0 = scan_now();
     nd_reader_stats(&rs, r);
     s->stats.files = rs.files;
     s->stats.files_ignored = rs.files_ignored;
@@ -1169,6 +1306,8 @@ int nd_scan_run(nd_scan *s)
     nd_keyvec_free(&k.queries);
     if (!err)
         err = nd_lsh_pairs_unique(&pairs);
+    s->stats.seconds_candidates = scan_now() - t0;
+    t0 = scan_now();
     if (!err)
         err = scan_rank_articles(s);
     if (!err)
@@ -1198,6 +1337,7 @@ int nd_scan_run(nd_scan *s)
             s->stats.articles_sharing += s->art.sharing[i];
             s->stats.articles_syndicated += s->art.syndicated[i];
         }
+        s->stats.seconds_cluster = scan_now() - t0;
     }
     if (err) {
         scan_fail(s, err, "clustering failed: %s", nd_strerror(err));
@@ -1215,6 +1355,8 @@ int nd_scan_write(nd_scan *s, const char *outdir)
 {
     nd_result res;
     nd_read_opts ro;
+    double t0;
+    int err;
 
     if (!s || !outdir || !*outdir)
         return ND_EINVAL;
@@ -1240,6 +1382,9 @@ int nd_scan_write(nd_scan *s, const char *outdir)
     /* Pass 1 has warned about every fault already. */
     ro.warn = NULL;
     ro.strict = 0;
-    return nd_report_write(&res, s->inputs, s->n_inputs, &ro, outdir,
-                           s->errmsg, sizeof s->errmsg);
+    t0 = scan_now();
+    err = nd_report_write(&res, s->inputs, s->n_inputs, &ro, outdir,
+                          s->errmsg, sizeof s->errmsg);
+    s->stats.seconds_write = scan_now() - t0;
+    return err;
 }

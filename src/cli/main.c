@@ -317,6 +317,10 @@ static void print_summary(const nd_stats *st, const char *outdir,
                "JSONL\n",
                (unsigned long long)st->files_ignored,
                st->files_ignored == 1 ? "" : "s");
+    printf("  time         %.2f s analysing, %.2f s pairing, %.2f s "
+           "verifying and clustering, %.2f s writing\n",
+           st->seconds_analyse, st->seconds_candidates, st->seconds_cluster,
+           st->seconds_write);
     printf("  output       %s/clusters.jsonl, %s/articles.jsonl, %s/clean/, "
            "%s/stats.json\n",
            outdir, outdir, outdir, outdir);
