@@ -440,6 +440,33 @@ static int seen_grow(scan_seen *t)
     return 0;
 }
 
+/* Starts a lookup of hash *h (0 is remapped: it marks empty slots), making
+ * room for one more entry first; *slot receives the first slot to probe. */
+static int seen_begin(scan_seen *t, uint64_t *h, size_t *slot)
+{
+    int err;
+
+    if (*h == 0)
+        *h = 1;
+    if ((t->n + 1) * 2 > t->cap && (err = seen_grow(t)) != 0)
+        return err;
+    *slot = *h & (t->cap - 1);
+    return 0;
+}
+
+static size_t seen_next(const scan_seen *t, size_t slot)
+{
+    return (slot + 1) & (t->cap - 1);
+}
+
+/* Fills the empty slot a lookup ended on. */
+static void seen_put(scan_seen *t, size_t slot, uint64_t h, uint32_t value)
+{
+    t->hash[slot] = h;
+    t->para[slot] = value;
+    t->n++;
+}
+
 /*
  * Records the hash of an article id; returns 1 when an earlier article had
  * the same id (up to a 64-bit hash collision, which would only cost a
@@ -449,18 +476,14 @@ static int scan_id_repeated(scan_seen *t, const char *id)
 {
     uint64_t h = XXH3_64bits(id, strlen(id));
     size_t j;
-    int err;
+    int err = seen_begin(t, &h, &j);
 
-    if (h == 0)
-        h = 1;
-    if ((t->n + 1) * 2 > t->cap && (err = seen_grow(t)) != 0)
+    if (err)
         return err;
-    for (j = h & (t->cap - 1); t->hash[j]; j = (j + 1) & (t->cap - 1))
+    for (; t->hash[j]; j = seen_next(t, j))
         if (t->hash[j] == h)
             return 1;
-    t->hash[j] = h;
-    t->para[j] = 0;
-    t->n++;
+    seen_put(t, j, h, 0);
     return 0;
 }
 
@@ -474,13 +497,11 @@ static int scan_seen_lookup(nd_scan *s, scan_seen *t, uint32_t p,
 {
     uint64_t h = XXH3_64bits(set, n * sizeof *set);
     size_t j;
-    int err;
+    int err = seen_begin(t, &h, &j);
 
-    if (h == 0)
-        h = 1;
-    if ((t->n + 1) * 2 > t->cap && (err = seen_grow(t)) != 0)
+    if (err)
         return err;
-    for (j = h & (t->cap - 1); t->hash[j]; j = (j + 1) & (t->cap - 1)) {
+    for (; t->hash[j]; j = seen_next(t, j)) {
         uint32_t q = t->para[j];
 
         if (t->hash[j] == h && s->set_n[q] == n &&
@@ -489,9 +510,7 @@ static int scan_seen_lookup(nd_scan *s, scan_seen *t, uint32_t p,
             return 0;
         }
     }
-    t->hash[j] = h;
-    t->para[j] = p;
-    t->n++;
+    seen_put(t, j, h, p);
     *out = ND_NONE;
     return 0;
 }
@@ -538,11 +557,10 @@ static int scan_source(nd_scan *s, scan_keys *k, nd_article *a,
     }
     len = strlen(source);
     h = XXH3_64bits(source, len);
-    if (h == 0)
-        h = 1;
-    if ((t->n + 1) * 2 > t->cap && (err = seen_grow(t)) != 0)
+    err = seen_begin(t, &h, &j);
+    if (err)
         return err;
-    for (j = h & (t->cap - 1); t->hash[j]; j = (j + 1) & (t->cap - 1)) {
+    for (; t->hash[j]; j = seen_next(t, j)) {
         const nd_article *o = &s->articles[t->para[j]];
 
         if (t->hash[j] == h && strcmp(s->ids.data + o->source_off,
@@ -556,9 +574,7 @@ static int scan_source(nd_scan *s, scan_keys *k, nd_article *a,
     err = nd_buf_append(&s->ids, source, len + 1);
     if (err)
         return err;
-    t->hash[j] = h;
-    t->para[j] = (uint32_t)s->n_articles;
-    t->n++;
+    seen_put(t, j, h, (uint32_t)s->n_articles);
     a->source = s->n_sources++;
     return 0;
 }
