@@ -498,30 +498,11 @@ typedef struct ev_truth {
     double seconds;        /* time spent */
 } ev_truth;
 
-/* Scratch for widening rank sets into nd_verify's uint64 input. */
-typedef struct ev_wide {
-    uint64_t *a, *b;   /* the two widened sets */
-    size_t acap, bcap; /* allocated */
-} ev_wide;
-
-static const uint64_t *ev_widen(uint64_t **buf, size_t *cap,
-                                const uint32_t *s, size_t n)
+/* Exact similarity of groups g (as A) and h (as B), on their rank sets. */
+static void ev_sim(nd_sim *out, const ev_corpus *c, uint32_t g, uint32_t h)
 {
-    ev_grow(buf, cap, n ? n : 1, sizeof **buf);
-    for (size_t i = 0; i < n; i++)
-        (*buf)[i] = s[i];
-    return *buf;
-}
-
-/* Exact similarity of groups g (as A) and h (as B). */
-static void ev_sim(nd_sim *out, const ev_corpus *c, ev_wide *w, uint32_t g,
-                   uint32_t h)
-{
-    size_t na = c->g_off[g + 1] - c->g_off[g];
-    size_t nb = c->g_off[h + 1] - c->g_off[h];
-    const uint64_t *a = ev_widen(&w->a, &w->acap, c->gid + c->g_off[g], na);
-    const uint64_t *b = ev_widen(&w->b, &w->bcap, c->gid + c->g_off[h], nb);
-    nd_verify(out, a, na, b, nb);
+    nd_verify(out, c->gid + c->g_off[g], c->g_off[g + 1] - c->g_off[g],
+              c->gid + c->g_off[h], c->g_off[h + 1] - c->g_off[h]);
 }
 
 static size_t ev_gsize(const ev_corpus *c, uint32_t g)
@@ -572,7 +553,6 @@ static void ev_ground_truth(ev_truth *tr, const ev_corpus *c,
     uint32_t *stamp = ev_xmalloc((G ? G : 1) * sizeof *stamp);
     for (size_t g = 0; g < G; g++)
         stamp[g] = EV_NONE;
-    ev_wide w = {0};
     for (size_t x = 0; x < G; x++) {
         const uint32_t *xs = c->gid + c->g_off[x];
         size_t nx = ev_gsize(c, (uint32_t)x);
@@ -613,7 +593,7 @@ static void ev_ground_truth(ev_truth *tr, const ev_corpus *c,
                 }
                 nd_sim s;
                 tr->candidates++;
-                ev_sim(&s, c, &w, (uint32_t)x, y);
+                ev_sim(&s, c, (uint32_t)x, y);
                 if (!nd_verify_is_dup(&s, nx, ny, &ep->t))
                     continue;
                 ev_grow(&tr->pairs, &tr->cap, tr->npairs + 1,
@@ -626,8 +606,6 @@ static void ev_ground_truth(ev_truth *tr, const ev_corpus *c,
         }
     }
     tr->para_pairs += tr->same_pairs;
-    free(w.a);
-    free(w.b);
     free(stamp);
     free(post);
     free(post_off);
@@ -654,11 +632,10 @@ static uint64_t ev_brute_check(const ev_corpus *c, const ev_truth *tr,
     memcpy(sorted, tr->pairs, n * sizeof *sorted);
     qsort(sorted, n, sizeof *sorted, ev_cmp_pair);
     uint64_t bad = 0, found = 0;
-    ev_wide w = {0};
     for (size_t x = 0; x < G; x++)
         for (size_t y = x + 1; y < G; y++) {
             nd_sim s;
-            ev_sim(&s, c, &w, (uint32_t)x, (uint32_t)y);
+            ev_sim(&s, c, (uint32_t)x, (uint32_t)y);
             if (!nd_verify_is_dup(&s, ev_gsize(c, (uint32_t)x),
                                   ev_gsize(c, (uint32_t)y), &ep->t))
                 continue;
@@ -676,8 +653,6 @@ static uint64_t ev_brute_check(const ev_corpus *c, const ev_truth *tr,
                     "found %zu, %llu disagreements\n",
             (unsigned long long)found, n, (unsigned long long)bad);
     free(sorted);
-    free(w.a);
-    free(w.b);
     return bad;
 }
 
@@ -768,7 +743,6 @@ static void ev_read_clusters(ev_score *sc, const ev_corpus *c,
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
-    ev_wide w = {0};
     uint32_t next_id = 0;
     sc->have = 1;
     while ((len = getline(&line, &cap, f)) > 0) {
@@ -814,7 +788,7 @@ static void ev_read_clusters(ev_score *sc, const ev_corpus *c,
                     ok = covered = 1;
                 } else if (gc != EV_NONE && gm != EV_NONE) {
                     nd_sim s;
-                    ev_sim(&s, c, &w, gc, gm); /* A canonical, B member */
+                    ev_sim(&s, c, gc, gm); /* A canonical, B member */
                     ok = nd_verify_is_dup(&s, ev_gsize(c, gc),
                                           ev_gsize(c, gm), &ep->t);
                     covered = nd_verify_covers(&s, ev_gsize(c, gm), &ep->t);
@@ -829,8 +803,6 @@ static void ev_read_clusters(ev_score *sc, const ev_corpus *c,
         json_object_put(o);
     }
     free(line);
-    free(w.a);
-    free(w.b);
     fclose(f);
 }
 
@@ -865,7 +837,6 @@ static void ev_print_missed(const ev_corpus *c, uint32_t g, uint32_t h,
                             const uint32_t *p_cluster)
 {
     size_t p, pg = EV_NONE, ph = EV_NONE;
-    ev_wide w = {0};
     nd_sim s;
 
     for (p = 0; p < c->npara && (pg == EV_NONE || ph == EV_NONE); p++) {
@@ -874,7 +845,7 @@ static void ev_print_missed(const ev_corpus *c, uint32_t g, uint32_t h,
         if (c->p_group[p] == h && ph == EV_NONE)
             ph = p;
     }
-    ev_sim(&s, c, &w, g, h);
+    ev_sim(&s, c, g, h);
     fprintf(stderr,
             "missed: %s#%zu (%zu sh, cluster %d) ~ %s#%zu (%zu sh, cluster "
             "%d): jaccard %.3f, a_in_b %.3f, b_in_a %.3f\n",
@@ -885,8 +856,6 @@ static void ev_print_missed(const ev_corpus *c, uint32_t g, uint32_t h,
             ev_gsize(c, h),
             p_cluster[ph] == EV_NONE ? -1 : (int)p_cluster[ph], s.jaccard,
             s.a_in_b, s.b_in_a);
-    free(w.a);
-    free(w.b);
 }
 
 static size_t ev_missed_max; /* --missed N */
@@ -1000,7 +969,6 @@ static void ev_read_truth(ev_score *sc, const ev_corpus *c,
             member_bytes[c->p_art[p]] += c->p_end[p] - c->p_start[p];
     char *line = NULL;
     size_t cap = 0;
-    ev_wide w = {0};
     sc->have_truth = 1;
     while (getline(&line, &cap, f) > 0) {
         json_object *o = json_tokener_parse(line);
@@ -1063,7 +1031,7 @@ static void ev_read_truth(ev_score *sc, const ev_corpus *c,
                         dup = 1;
                     } else {
                         nd_sim s;
-                        ev_sim(&s, c, &w, gp, gq);
+                        ev_sim(&s, c, gp, gq);
                         dup = nd_verify_is_dup(&s, ev_gsize(c, gp),
                                                ev_gsize(c, gq), &ep->t);
                     }
@@ -1077,8 +1045,6 @@ static void ev_read_truth(ev_score *sc, const ev_corpus *c,
         json_object_put(o);
     }
     free(line);
-    free(w.a);
-    free(w.b);
     free(member_bytes);
     fclose(f);
 }

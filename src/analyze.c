@@ -92,7 +92,7 @@ void nd_batch_free(nd_batch *b)
     nd_buf_free(&b->ids);
     free(b->arts);
     free(b->paras);
-    nd_u64vec_free(&b->sets);
+    nd_u32vec_free(&b->sets);
     nd_u64vec_free(&b->anchors);
     nd_u64vec_free(&b->bands);
     memset(b, 0, sizeof *b);
@@ -117,11 +117,12 @@ static int analyze_paragraph(const nd_analyzer *a, analyze_scratch *sc,
 
     /* The set: the shingles sorted, without repeats. */
     p->set_off = b->sets.n;
-    err = nd_u64vec_reserve(&b->sets, n);
+    err = nd_u32vec_reserve(&b->sets, n);
     if (err)
         return err;
-    memcpy(b->sets.v + p->set_off, sc->seq.v, n * sizeof *sc->seq.v);
-    p->set_n = (uint32_t)nd_u64_sort_unique(b->sets.v + p->set_off, n);
+    for (i = 0; i < n; i++)
+        b->sets.v[p->set_off + i] = nd_fold32(sc->seq.v[i]);
+    p->set_n = (uint32_t)nd_u32_sort_unique(b->sets.v + p->set_off, n);
     b->sets.n += p->set_n;
     p->anchor_off = b->anchors.n;
     p->anchor_n = 0;
@@ -130,7 +131,8 @@ static int analyze_paragraph(const nd_analyzer *a, analyze_scratch *sc,
     if (p->set_n == 0)
         return 0; /* no words: nothing to match */
 
-    nd_minhash_sign(&a->mh, sc->sig, b->sets.v + p->set_off, p->set_n);
+    /* MinHash takes the full 64-bit hashes; repeats change nothing. */
+    nd_minhash_sign(&a->mh, sc->sig, sc->seq.v, sc->seq.n);
     err = nd_u64vec_reserve(&b->bands, o->bands);
     if (err)
         return err;

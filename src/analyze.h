@@ -60,7 +60,7 @@ typedef struct nd_batch {
     /* Filled by the analyzer. */
     nd_batch_para *paras;     /* paragraphs of all articles, in order */
     size_t n_paras, cap_paras;
-    nd_u64vec sets;           /* shingle sets */
+    nd_u32vec sets;           /* shingle sets, hashes folded to 32 bits */
     nd_u64vec anchors;        /* anchors */
     nd_u64vec bands;          /* band keys */
     int err;                  /* 0, or the error that stopped the batch */

@@ -15,7 +15,7 @@
 
 typedef struct articles_work {
     const nd_articles_in *in; /* input */
-    uint64_t *key;            /* hash set of the original's shingles */
+    uint32_t *key;            /* hash set of the original's shingles */
     uint32_t *stamp;          /* key[i] is in the current set when
                                  stamp[i] == cur; no clearing between
                                  pairs */
@@ -25,9 +25,9 @@ typedef struct articles_work {
 
 /* Mixes a shingle hash into a slot number (shingle hashes are XXH3
  * output, but their low bits are all a slot index would use). */
-static size_t articles_slot(uint64_t x, size_t cap)
+static size_t articles_slot(uint32_t x, size_t cap)
 {
-    return (size_t)((x * 0x9e3779b97f4a7c15ULL) >> 32) & (cap - 1);
+    return (size_t)(((uint64_t)x * 0x9e3779b97f4a7c15ULL) >> 32) & (cap - 1);
 }
 
 /* Loads the non-boilerplate shingles of article b into the hash set. */
@@ -58,7 +58,7 @@ static int articles_load(articles_work *w, uint32_t b)
         w->cur = 1;
     }
     for (p = art->first; p < (size_t)art->first + art->n; p++) {
-        const uint64_t *set = in->sets + in->set_off[p];
+        const uint32_t *set = in->sets + in->set_off[p];
 
         if (in->paras[p].boiler)
             continue;
@@ -74,7 +74,7 @@ static int articles_load(articles_work *w, uint32_t b)
     return 0;
 }
 
-static int articles_has(const articles_work *w, uint64_t x)
+static int articles_has(const articles_work *w, uint32_t x)
 {
     size_t j = articles_slot(x, w->cap);
 
@@ -95,7 +95,7 @@ static uint64_t articles_held(const articles_work *w, uint32_t a)
     size_t p, i;
 
     for (p = art->first; p < (size_t)art->first + art->n; p++) {
-        const uint64_t *set = in->sets + in->set_off[p];
+        const uint32_t *set = in->sets + in->set_off[p];
         size_t n = in->set_n[p], hit = 0;
         double c;
 

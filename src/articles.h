@@ -42,7 +42,7 @@ typedef struct nd_articles_in {
     size_t n_articles;          /* articles */
     const nd_para *paras;       /* paragraphs, with boiler set */
     size_t n_paras;             /* paragraphs */
-    const uint64_t *sets;       /* shingle set pool */
+    const uint32_t *sets;       /* shingle set pool */
     const uint64_t *set_off;    /* per paragraph: offset of its set */
     const uint32_t *set_n;      /* per paragraph: size of its set */
     const nd_pair *pairs;       /* verified paragraph pairs */

@@ -24,7 +24,7 @@ int nd_keyvec_push(nd_keyvec *vec, uint64_t key, uint32_t item)
     err = nd_grow((void **)&vec->v, &vec->cap, vec->n + 1, sizeof *vec->v);
     if (err)
         return err;
-    vec->v[vec->n].key = key;
+    vec->v[vec->n].key = nd_fold32(key);
     vec->v[vec->n].item = item;
     vec->n++;
     return 0;
@@ -265,13 +265,11 @@ static int lsh_sort_keys(nd_keyvec *keys)
         return ND_ENOMEM;
     }
     dst = tmp;
-    for (pass = by_item ? 0 : 2; pass < 6; pass++) {
+    for (pass = by_item ? 0 : 2; pass < 4; pass++) {
         size_t sum = 0, d;
-        unsigned shift = pass < 2 ? 16 * (unsigned)pass
-                                  : 16 * (unsigned)(pass - 2);
+        unsigned shift = 16 * (unsigned)(pass & 1);
 
-#define LSH_DIGIT(e) \
-    ((pass < 2 ? (uint64_t)(e).item >> shift : (e).key >> shift) & 0xffff)
+#define LSH_DIGIT(e) (((pass < 2 ? (e).item : (e).key) >> shift) & 0xffff)
         memset(count, 0, 65536 * sizeof *count);
         for (i = 0; i < n; i++)
             count[LSH_DIGIT(src[i])]++;

@@ -47,8 +47,11 @@
 #include "util.h"
 
 /* One entry of a bucket index. */
+/* One entry of a bucket index: 8 bytes, since there are tens of them per
+ * paragraph. Keys are folded to 32 bits; two unrelated keys that fold
+ * alike only add a candidate, which verification then rejects. */
 typedef struct nd_key {
-    uint64_t key;  /* band key or anchor hash */
+    uint32_t key;  /* band key or anchor hash, folded */
     uint32_t item; /* paragraph number */
 } nd_key;
 
@@ -70,6 +73,7 @@ typedef struct nd_pairvec {
     size_t cap; /* pairs allocated */
 } nd_pairvec;
 
+/* Appends (key folded to 32 bits, item). Returns 0 or ND_ENOMEM. */
 int nd_keyvec_push(nd_keyvec *vec, uint64_t key, uint32_t item);
 void nd_keyvec_free(nd_keyvec *vec);
 int nd_pairvec_push(nd_pairvec *vec, uint32_t a, uint32_t b);

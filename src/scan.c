@@ -78,7 +78,7 @@ struct nd_scan {
     uint64_t *set_off;    /* per paragraph: offset of its set in sets */
     uint32_t *set_n;      /* per paragraph: shingles in its set */
     size_t cap_sets_meta;
-    nd_u64vec sets;       /* every distinct shingle set, back to back */
+    nd_u32vec sets;       /* every distinct shingle set, back to back */
     uint32_t *copy_of;    /* per paragraph: first paragraph with the same
                              set, or ND_NONE */
     size_t cap_copy_of;
@@ -275,7 +275,7 @@ void nd_scan_free(nd_scan *s)
     free(s->paras);
     free(s->set_off);
     free(s->set_n);
-    nd_u64vec_free(&s->sets);
+    nd_u32vec_free(&s->sets);
     free(s->copy_of);
     free(s->cluster_of);
     free(s->member_off);
@@ -493,7 +493,7 @@ static int scan_id_repeated(scan_seen *t, const char *id)
  * the first holder of this one.
  */
 static int scan_seen_lookup(nd_scan *s, scan_seen *t, uint32_t p,
-                            const uint64_t *set, uint32_t n, uint32_t *out)
+                            const uint32_t *set, uint32_t n, uint32_t *out)
 {
     uint64_t h = XXH3_64bits(set, n * sizeof *set);
     size_t j;
@@ -583,7 +583,7 @@ static int scan_source(nd_scan *s, scan_keys *k, nd_article *a,
 static int scan_take_para(nd_scan *s, scan_keys *k, const nd_batch *b,
                           const nd_batch_para *bp, uint32_t p)
 {
-    const uint64_t *set = b->sets.v + bp->set_off;
+    const uint32_t *set = b->sets.v + bp->set_off;
     uint32_t first, i;
     int err;
 
@@ -601,7 +601,7 @@ static int scan_take_para(nd_scan *s, scan_keys *k, const nd_batch *b,
         s->set_off[p] = s->set_off[first];
         return 0;
     }
-    err = nd_u64vec_reserve(&s->sets, bp->set_n);
+    err = nd_u32vec_reserve(&s->sets, bp->set_n);
     if (err)
         return err;
     memcpy(s->sets.v + s->sets.n, set, bp->set_n * sizeof *set);
@@ -812,7 +812,7 @@ typedef struct scan_cover {
     nd_thresholds th;   /* duplicate thresholds */
 } scan_cover;
 
-static const uint64_t *scan_set(const nd_scan *s, uint32_t p)
+static const uint32_t *scan_set(const nd_scan *s, uint32_t p)
 {
     return s->sets.v + s->set_off[p];
 }

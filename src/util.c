@@ -90,58 +90,59 @@ void nd_u64vec_free(nd_u64vec *vec)
     vec->n = vec->cap = 0;
 }
 
-static void util_insertion_sort(uint64_t *a, size_t n)
-{
-    size_t i, j;
-
-    for (i = 1; i < n; i++) {
-        uint64_t x = a[i];
-
-        for (j = i; j > 0 && a[j - 1] > x; j--)
-            a[j] = a[j - 1];
-        a[j] = x;
-    }
-}
-
 /*
- * Quicksort on plain 64-bit values: the comparison is inlined, unlike
- * qsort's callback, which made sorting the shingle sets the largest cost of
- * pass 1. Median-of-three pivots; recursion on the smaller side only, so
- * the stack stays O(log n).
+ * Quicksort on plain integers: the comparison is inlined, unlike qsort's
+ * callback, which made sorting the shingle sets the largest cost of pass
+ * 1. Median-of-three pivots; recursion on the smaller side only, so the
+ * stack stays O(log n); insertion sort below 25 values. One body, made for
+ * each integer type by the macro.
  */
-void nd_u64_sort(uint64_t *a, size_t n)
-{
-    while (n > 24) {
-        uint64_t x = a[0], y = a[n / 2], z = a[n - 1], pivot, t;
-        size_t i = 0, j = n - 1;
-
-        pivot = x < y ? (y < z ? y : (x < z ? z : x))
-                      : (x < z ? x : (y < z ? z : y));
-        for (;;) {
-            while (a[i] < pivot)
-                i++;
-            while (a[j] > pivot)
-                j--;
-            if (i >= j)
-                break;
-            t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-            i++;
-            j--;
-        }
-        /* a[0..j] <= pivot <= a[j+1..n) */
-        if (j + 1 < n - j - 1) {
-            nd_u64_sort(a, j + 1);
-            a += j + 1;
-            n -= j + 1;
-        } else {
-            nd_u64_sort(a + j + 1, n - j - 1);
-            n = j + 1;
-        }
+#define UTIL_DEFINE_SORT(name, T)                                            \
+    void name(T *a, size_t n)                                                \
+    {                                                                        \
+        size_t i, j;                                                         \
+                                                                             \
+        while (n > 24) {                                                     \
+            T x = a[0], y = a[n / 2], z = a[n - 1], pivot, t;                \
+                                                                             \
+            pivot = x < y ? (y < z ? y : (x < z ? z : x))                    \
+                          : (x < z ? x : (y < z ? z : y));                   \
+            i = 0;                                                           \
+            j = n - 1;                                                       \
+            for (;;) {                                                       \
+                while (a[i] < pivot)                                         \
+                    i++;                                                     \
+                while (a[j] > pivot)                                         \
+                    j--;                                                     \
+                if (i >= j)                                                  \
+                    break;                                                   \
+                t = a[i];                                                    \
+                a[i] = a[j];                                                 \
+                a[j] = t;                                                    \
+                i++;                                                         \
+                j--;                                                         \
+            }                                                                \
+            /* a[0..j] <= pivot <= a[j+1..n) */                              \
+            if (j + 1 < n - j - 1) {                                         \
+                name(a, j + 1);                                              \
+                a += j + 1;                                                  \
+                n -= j + 1;                                                  \
+            } else {                                                         \
+                name(a + j + 1, n - j - 1);                                  \
+                n = j + 1;                                                   \
+            }                                                                \
+        }                                                                    \
+        for (i = 1; i < n; i++) {                                            \
+            T v = a[i];                                                      \
+                                                                             \
+            for (j = i; j > 0 && a[j - 1] > v; j--)                          \
+                a[j] = a[j - 1];                                             \
+            a[j] = v;                                                        \
+        }                                                                    \
     }
-    util_insertion_sort(a, n);
-}
+
+UTIL_DEFINE_SORT(nd_u64_sort, uint64_t)
+UTIL_DEFINE_SORT(nd_u32_sort, uint32_t)
 
 int nd_u64_radix_sort(uint64_t *a, size_t n)
 {
@@ -199,4 +200,32 @@ size_t nd_u64_sort_unique(uint64_t *a, size_t n)
         if (a[i] != a[out])
             a[++out] = a[i];
     return out + 1;
+}
+
+size_t nd_u32_sort_unique(uint32_t *a, size_t n)
+{
+    size_t i, out = 0;
+
+    if (n == 0)
+        return 0;
+    nd_u32_sort(a, n);
+    for (i = 1; i < n; i++)
+        if (a[i] != a[out])
+            a[++out] = a[i];
+    return out + 1;
+}
+
+int nd_u32vec_reserve(nd_u32vec *vec, size_t extra)
+{
+    if (extra > SIZE_MAX - vec->n)
+        return ND_ENOMEM;
+    return nd_grow((void **)&vec->v, &vec->cap, vec->n + extra,
+                   sizeof(uint32_t));
+}
+
+void nd_u32vec_free(nd_u32vec *vec)
+{
+    free(vec->v);
+    vec->v = NULL;
+    vec->n = vec->cap = 0;
 }

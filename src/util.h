@@ -28,6 +28,13 @@ typedef struct nd_u64vec {
     size_t cap;  /* values allocated */
 } nd_u64vec;
 
+/* A growable array of 32-bit values. Zero-initialised is empty. */
+typedef struct nd_u32vec {
+    uint32_t *v; /* the values */
+    size_t n;    /* values in use */
+    size_t cap;  /* values allocated */
+} nd_u32vec;
+
 /* Ensures room for extra more bytes (plus the trailing NUL). */
 int nd_buf_reserve(nd_buf *b, size_t extra);
 /* Appends n bytes and keeps the buffer NUL-terminated. */
@@ -45,8 +52,12 @@ void nd_u64vec_free(nd_u64vec *vec);
  */
 int nd_grow(void **ptr, size_t *cap, size_t need, size_t elem);
 
+int nd_u32vec_reserve(nd_u32vec *vec, size_t extra);
+void nd_u32vec_free(nd_u32vec *vec);
+
 /* Sorts a[0..n) ascending in place. */
 void nd_u64_sort(uint64_t *a, size_t n);
+void nd_u32_sort(uint32_t *a, size_t n);
 
 /* Sorts a[0..n) ascending with a radix sort (for large n); needs n values
  * of scratch. Returns 0 or ND_ENOMEM (then a is unchanged). */
@@ -54,5 +65,12 @@ int nd_u64_radix_sort(uint64_t *a, size_t n);
 
 /* Sorts and removes repeats from a[0..n); returns the new count. */
 size_t nd_u64_sort_unique(uint64_t *a, size_t n);
+size_t nd_u32_sort_unique(uint32_t *a, size_t n);
+
+/* A 64-bit hash folded to 32 bits, as shingle sets and keys store them. */
+static inline uint32_t nd_fold32(uint64_t h)
+{
+    return (uint32_t)(h ^ (h >> 32));
+}
 
 #endif /* ND_UTIL_H */

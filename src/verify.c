@@ -8,7 +8,7 @@
  */
 #include "verify.h"
 
-void nd_verify(nd_sim *out, const uint64_t *a, size_t na, const uint64_t *b,
+void nd_verify(nd_sim *out, const uint32_t *a, size_t na, const uint32_t *b,
                size_t nb)
 {
     size_t i = 0, j = 0, inter = 0, uni;

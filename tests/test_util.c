@@ -64,14 +64,46 @@ static void test_util__sorts_match_qsort(void **state)
         }
 }
 
+static int cmp32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+static void test_util__u32_sort_matches_qsort(void **state)
+{
+    size_t n, i;
+
+    (void)state;
+    rng_state = 7;
+    for (n = 0; n < 3000; n = n * 2 + 1) {
+        uint32_t *a = malloc((n + 1) * sizeof *a);
+        uint32_t *b = malloc((n + 1) * sizeof *b);
+
+        for (i = 0; i < n; i++)
+            a[i] = b[i] = (uint32_t)(rng() & (n & 1 ? 0xffffffffu : 15u));
+        qsort(a, n, sizeof *a, cmp32);
+        nd_u32_sort(b, n);
+        if (n)
+            assert_memory_equal(a, b, n * sizeof *a);
+        free(a);
+        free(b);
+    }
+}
+
 static void test_util__sort_unique(void **state)
 {
     uint64_t a[] = {5, 3, 5, 1, 3, 3, 9};
+    uint32_t b[] = {5, 3, 5, 1, 3, 3, 9};
 
     (void)state;
     assert_int_equal(nd_u64_sort_unique(a, 7), 4);
     assert_true(a[0] == 1 && a[1] == 3 && a[2] == 5 && a[3] == 9);
     assert_int_equal(nd_u64_sort_unique(a, 0), 0);
+    assert_int_equal(nd_u32_sort_unique(b, 7), 4);
+    assert_true(b[0] == 1 && b[1] == 3 && b[2] == 5 && b[3] == 9);
+    assert_true(nd_fold32(0x0000000100000002ULL) == 3u);
 }
 
 static void test_util__buffers(void **state)
@@ -100,6 +132,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_util__sorts_match_qsort),
+        cmocka_unit_test(test_util__u32_sort_matches_qsort),
         cmocka_unit_test(test_util__sort_unique),
         cmocka_unit_test(test_util__buffers),
     };

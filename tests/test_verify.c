@@ -15,8 +15,8 @@ static const nd_thresholds t_default = {0.8, 0.9, 4};
 
 static void test_verify__small_exact(void **state)
 {
-    static const uint64_t a[] = {1, 3, 5, 7, 9};
-    static const uint64_t b[] = {2, 3, 4, 5, 9, 10, 11};
+    static const uint32_t a[] = {1, 3, 5, 7, 9};
+    static const uint32_t b[] = {2, 3, 4, 5, 9, 10, 11};
     nd_sim s;
 
     (void)state;
@@ -34,8 +34,8 @@ static void test_verify__small_exact(void **state)
 
 static void test_verify__extreme_values(void **state)
 {
-    static const uint64_t a[] = {0, 1, UINT64_MAX - 1, UINT64_MAX};
-    static const uint64_t b[] = {0, UINT64_MAX};
+    static const uint32_t a[] = {0, 1, UINT32_MAX - 1, UINT32_MAX};
+    static const uint32_t b[] = {0, UINT32_MAX};
     nd_sim s;
 
     (void)state;
@@ -47,7 +47,7 @@ static void test_verify__extreme_values(void **state)
 
 static void test_verify__empty(void **state)
 {
-    static const uint64_t a[] = {1, 2, 3};
+    static const uint32_t a[] = {1, 2, 3};
     nd_sim s;
 
     (void)state;
@@ -62,7 +62,7 @@ static void test_verify__empty(void **state)
 
 static void test_verify__identical(void **state)
 {
-    static const uint64_t a[] = {4, 8, 15, 16, 23, 42};
+    static const uint32_t a[] = {4, 8, 15, 16, 23, 42};
     nd_sim s;
 
     (void)state;
@@ -74,8 +74,8 @@ static void test_verify__identical(void **state)
 
 static void test_verify__disjoint(void **state)
 {
-    static const uint64_t a[] = {1, 3, 5, 7};
-    static const uint64_t b[] = {0, 2, 4, 6, 8};
+    static const uint32_t a[] = {1, 3, 5, 7};
+    static const uint32_t b[] = {0, 2, 4, 6, 8};
     nd_sim s;
 
     (void)state;
@@ -87,8 +87,8 @@ static void test_verify__disjoint(void **state)
 
 static void test_verify__subset(void **state)
 {
-    static const uint64_t big[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
-    static const uint64_t sub[] = {2, 4, 6, 8};
+    static const uint32_t big[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    static const uint32_t sub[] = {2, 4, 6, 8};
     nd_sim s;
 
     (void)state;
@@ -105,9 +105,9 @@ static void test_verify__subset(void **state)
 
 static void test_verify__thresholds_inclusive(void **state)
 {
-    static const uint64_t a[] = {1, 2, 3, 4, 5};
-    static const uint64_t b[] = {1, 2, 3, 4};
-    static const uint64_t c[] = {1, 2, 3, 4, 6};
+    static const uint32_t a[] = {1, 2, 3, 4, 5};
+    static const uint32_t b[] = {1, 2, 3, 4};
+    static const uint32_t c[] = {1, 2, 3, 4, 6};
     nd_thresholds t = {0.8, 1.0, 100};
     nd_sim s;
 
@@ -129,9 +129,9 @@ static void test_verify__thresholds_inclusive(void **state)
  */
 static void test_verify__min_contain_boundary(void **state)
 {
-    static const uint64_t a[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+    static const uint32_t a[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
                                  11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
-    static const uint64_t b[] = {3, 6, 9, 12, 15};
+    static const uint32_t b[] = {3, 6, 9, 12, 15};
     nd_thresholds t = {0.8, 0.9, 6};
     nd_sim s;
 
@@ -155,9 +155,9 @@ static void test_verify__min_contain_boundary(void **state)
 
 static void test_verify__containment_threshold(void **state)
 {
-    static const uint64_t a[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+    static const uint32_t a[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
                                  11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
-    static const uint64_t b[] = {2, 4, 6, 8, 10, 12, 14, 16, 18, 99};
+    static const uint32_t b[] = {2, 4, 6, 8, 10, 12, 14, 16, 18, 99};
     nd_thresholds t = {0.8, 0.9, 4};
     nd_sim s;
 
