@@ -11,6 +11,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "hash.h"
 #include "neardup.h"
@@ -241,54 +242,100 @@ size_t nd_lsh_queries(uint64_t q[2], const uint64_t *h, size_t n,
 
 /* ---- pairing items that share a key ----------------------------------- */
 
-/*
- * Sorts entries by (key, item) with a stable LSD radix sort, 16 bits a
- * pass: first the item (skipped when the entries come in item order, as
- * they do from the scan), then the key. qsort with a callback was the
- * largest cost of candidate generation.
- */
-static int lsh_sort_keys(nd_keyvec *keys)
+/* The bits below a key's top byte, then the item: the order within a
+ * top-byte bucket. */
+static uint64_t lsh_low(const nd_key *e)
 {
-    nd_key *src = keys->v, *dst, *tmp;
-    size_t n = keys->n, *count, i, pass;
-    int by_item = 0;
+    return (uint64_t)(e->key & 0xffffffu) << 32 | e->item;
+}
 
-    if (n < 2)
-        return 0;
-    for (i = 1; i < n && !by_item; i++)
-        by_item = src[i].item < src[i - 1].item;
-    tmp = malloc(n * sizeof *tmp);
-    count = malloc(65536 * sizeof *count);
-    if (!tmp || !count) {
-        free(tmp);
-        free(count);
-        return ND_ENOMEM;
-    }
-    dst = tmp;
-    for (pass = by_item ? 0 : 2; pass < 4; pass++) {
-        size_t sum = 0, d;
-        unsigned shift = 16 * (unsigned)(pass & 1);
+/* Sorts v[0..n) by lsh_low with LSD radix passes of 12 bits through tmp
+ * (room for n entries); a pass whose digit is the same throughout is
+ * skipped. */
+static void lsh_sort_bucket(nd_key *v, nd_key *tmp, size_t n,
+                            size_t count[4096])
+{
+    nd_key *src = v, *dst = tmp;
+    unsigned shift;
+    size_t i;
 
-#define LSH_DIGIT(e) (((pass < 2 ? (e).item : (e).key) >> shift) & 0xffff)
-        memset(count, 0, 65536 * sizeof *count);
+    for (shift = 0; shift < 56; shift += 12) {
+        size_t sum = 0, d, first = (size_t)(lsh_low(&src[0]) >> shift) & 0xfff;
+
+        memset(count, 0, 4096 * sizeof *count);
         for (i = 0; i < n; i++)
-            count[LSH_DIGIT(src[i])]++;
-        if (count[LSH_DIGIT(src[0])] == n)
+            count[(lsh_low(&src[i]) >> shift) & 0xfff]++;
+        if (count[first] == n)
             continue;
-        for (d = 0; d < 65536; d++) {
+        for (d = 0; d < 4096; d++) {
             size_t c = count[d];
 
             count[d] = sum;
             sum += c;
         }
         for (i = 0; i < n; i++)
-            dst[count[LSH_DIGIT(src[i])]++] = src[i];
-#undef LSH_DIGIT
+            dst[count[(lsh_low(&src[i]) >> shift) & 0xfff]++] = src[i];
         dst = src;
-        src = dst == keys->v ? tmp : keys->v;
+        src = dst == v ? tmp : v;
     }
-    if (src != keys->v)
-        memcpy(keys->v, src, n * sizeof *src);
+    if (src != v)
+        memcpy(v, src, n * sizeof *v);
+}
+
+/*
+ * Sorts entries by (key, item). The key arrays are the largest of a scan,
+ * so the sort must not double them: an in-place pass (American flag sort)
+ * first deals the entries into 256 buckets by the key's top byte, then
+ * each bucket is radix-sorted through scratch space the size of the
+ * largest bucket, about 1/256 of the whole. qsort with a callback was the
+ * largest cost of candidate generation; a plain LSD radix sort needed a
+ * second copy of the array.
+ */
+static int lsh_sort_keys(nd_keyvec *keys)
+{
+    nd_key *v = keys->v, *tmp;
+    size_t n = keys->n, start[257], next[256], biggest = 0, b, i;
+    size_t *count;
+
+    if (n < 2)
+        return 0;
+    memset(next, 0, sizeof next);
+    for (i = 0; i < n; i++)
+        next[v[i].key >> 24]++;
+    start[0] = 0;
+    for (b = 0; b < 256; b++) {
+        start[b + 1] = start[b] + next[b];
+        if (next[b] > biggest)
+            biggest = next[b];
+        next[b] = start[b];
+    }
+    for (b = 0; b < 256; b++)
+        while (next[b] < start[b + 1]) {
+            nd_key e = v[next[b]];
+            size_t d = e.key >> 24;
+
+            /* Carry e to its bucket, taking up what lies there, until
+             * an entry of bucket b turns up. */
+            while (d != b) {
+                nd_key t = v[next[d]];
+
+                v[next[d]++] = e;
+                e = t;
+                d = e.key >> 24;
+            }
+            v[next[b]++] = e;
+        }
+    tmp = malloc(biggest * sizeof *tmp);
+    count = malloc(4096 * sizeof *count);
+    if (!tmp || !count) {
+        free(tmp);
+        free(count);
+        return ND_ENOMEM;
+    }
+    for (b = 0; b < 256; b++)
+        if (start[b + 1] - start[b] > 1)
+            lsh_sort_bucket(v + start[b], tmp, start[b + 1] - start[b],
+                            count);
     free(tmp);
     free(count);
     return 0;

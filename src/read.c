@@ -14,9 +14,11 @@
  *
  * Compression is told by magic bytes, not by name: a file called .jsonl.gz
  * that holds plain JSON is read as such, and so is a gzip stream called
- * .jsonl. Faults in the middle of a file (bad JSON, a truncated stream) go
- * to the warn callback and the reader moves on, unless strict mode asks for
- * them to be errors.
+ * .jsonl. The kind of a file (JSONL or one text article) is told by name
+ * where there is a telling name, and only a file named as an input without
+ * one is judged by its first bytes. Faults in the middle of a file (bad
+ * JSON, a truncated stream) go to the warn callback and the reader moves
+ * on, unless strict mode asks for them to be errors.
  *
  * A text article may have a sidecar, "X.meta.json" beside "X.txt", with its
  * source and date. In a directory the sorted listing already says whether
@@ -147,6 +149,7 @@ struct nd_reader {
     nd_buf side_path;       /* the sidecar of the current text article */
     nd_buf side_name;       /* the same for messages */
     nd_buf side_bytes;      /* its content */
+    nd_buf dtext;           /* a compressed text article, decoded */
 
     char **ignored;         /* names of the ignored files */
     size_t n_ignored;       /* count of those */
@@ -303,6 +306,26 @@ static read_class read_classify(const char *name)
     for (i = 0; i < sizeof jsonl / sizeof jsonl[0]; i++)
         if (read_ends_with(name, n, jsonl[i]))
             return READ_JSONL;
+    return READ_OTHER;
+}
+
+/*
+ * What the name of a file named as an input says it is: READ_JSONL for
+ * .jsonl or .ndjson, READ_TEXT for .txt (either under .gz or .zst), else
+ * READ_OTHER, which leaves the kind to the content. A name the user typed
+ * says what the file is meant to be, so a garbage first line in x.jsonl is
+ * a bad record, not a sign that the file is prose.
+ */
+static read_class read_classify_input(const char *name)
+{
+    const char *slash = strrchr(name, '/');
+    const char *b = slash ? slash + 1 : name;
+    size_t n = read_strip_len(b);
+
+    if (read_ends_with(b, n, ".jsonl") || read_ends_with(b, n, ".ndjson"))
+        return READ_JSONL;
+    if (read_ends_with(b, n, ".txt"))
+        return READ_TEXT;
     return READ_OTHER;
 }
 
@@ -563,10 +586,10 @@ static int read_looks_json(nd_reader *r, int *out)
 }
 
 /*
- * Opens r->path as the current file (r->file and r->out_name already set).
- * sniff: tell JSONL from text by content (a file named as an input); else
- * kind comes from the name. Returns 1 when open, 0 when skipped with a
- * warning, or < 0.
+ * Opens r->path as the current file (r->file, r->out_name and r->in_dir
+ * already set). sniff: tell JSONL from text by content (a file named as an
+ * input without a telling name); else kind comes from the name. Returns 1
+ * when open, 0 when skipped with a warning, or < 0.
  */
 static int read_open_file(nd_reader *r, int sniff, nd_file_kind kind)
 {
@@ -589,7 +612,9 @@ static int read_open_file(nd_reader *r, int sniff, nd_file_kind kind)
     r->gz_end = 0;
     r->dec_pos = r->dec_len = 0;
     r->kind = kind;
-    if (!sniff && kind == ND_FILE_TEXT)
+    /* A text article in a directory is called .txt or nothing and is read
+       as it is; one named as an input may be a.txt.gz, so it is decoded */
+    if (!sniff && kind == ND_FILE_TEXT && r->in_dir)
         return 1;
 
     while (r->raw.len < 4 && (rc = read_raw_fill(r)) > 0)
@@ -602,7 +627,7 @@ static int read_open_file(nd_reader *r, int sniff, nd_file_kind kind)
     else if (r->raw.len >= 4 && m[0] == 0x28 && m[1] == 0xb5 &&
              m[2] == 0x2f && m[3] == 0xfd)
         r->codec = READ_ZSTD;
-    if (r->codec != READ_PLAIN) {
+    if (sniff && r->codec != READ_PLAIN) {
         r->kind = ND_FILE_JSONL;
     } else if (sniff) {
         if ((rc = read_looks_json(r, &json)) < 0)
@@ -814,15 +839,31 @@ static int read_text_meta(nd_reader *r)
     return read_sidecar(r);
 }
 
-/* The text article of the current file: all its bytes. */
+/* The text article of the current file: all its bytes, decoded when the
+   file is compressed. */
 static int read_text_next(nd_reader *r, nd_record *rec, const char *id)
 {
+    nd_buf *t = &r->raw;
+    const char *p;
+    size_t n;
     int rc;
 
     if (r->text_done)
         return 0;
-    while ((rc = read_raw_fill(r)) > 0)
-        ;
+    if (r->codec == READ_PLAIN) {
+        while ((rc = read_raw_fill(r)) > 0)
+            ;
+    } else {
+        t = &r->dtext;
+        t->len = 0;
+        while ((rc = read_avail(r, &p, &n)) > 0) {
+            if (nd_buf_append(t, p, n)) {
+                rc = ND_ENOMEM;
+                break;
+            }
+            read_consume(r, n);
+        }
+    }
     if (rc < 0) {
         read_close_file(r);
         if (rc == ND_ENOMEM)
@@ -837,8 +878,8 @@ static int read_text_next(nd_reader *r, nd_record *rec, const char *id)
     if ((rc = read_text_meta(r)) < 0)
         return rc;
     rec->id = r->id.data;
-    rec->text = r->raw.data ? r->raw.data : "";
-    rec->text_len = r->raw.len;
+    rec->text = t->data ? t->data : "";
+    rec->text_len = t->len;
     rec->line = 0;
     rec->obj = NULL;
     return 1;
@@ -1220,7 +1261,14 @@ static int read_start_input(nd_reader *r)
         return read_push(r);
     r->in_dir = 0;
     r->side = strcmp(in->name, "-") == 0 ? 0 : -1;
-    return read_open_file(r, 1, ND_FILE_TEXT);
+    switch (read_classify_input(in->name)) {
+    case READ_JSONL:
+        return read_open_file(r, 0, ND_FILE_JSONL);
+    case READ_TEXT:
+        return read_open_file(r, 0, ND_FILE_TEXT);
+    default:
+        return read_open_file(r, 1, ND_FILE_TEXT);
+    }
 }
 
 /* ---- the public side --------------------------------------------------- */
@@ -1362,6 +1410,19 @@ done:
     return err;
 }
 
+/*
+ * The id of the current text article. One input keeps the short id, the
+ * path below it, which is what a user of one corpus expects; with more,
+ * s1/a.txt and s2/a.txt would both be "a.txt", so the id becomes out_name,
+ * unique among all inputs and the very path of the article in clean/.
+ */
+static const char *read_text_id(const nd_reader *r)
+{
+    if (r->n_inputs > 1)
+        return r->out_name.data;
+    return r->in_dir ? r->rel.data : r->inputs[r->cur_input].idbase;
+}
+
 int nd_reader_next(nd_reader *r, nd_record *rec)
 {
     int rc;
@@ -1375,9 +1436,7 @@ int nd_reader_next(nd_reader *r, nd_record *rec)
     for (;;) {
         if (r->fp) {
             if (r->kind == ND_FILE_TEXT)
-                rc = read_text_next(r, rec,
-                                    r->in_dir ? r->rel.data
-                                              : r->inputs[r->cur_input].idbase);
+                rc = read_text_next(r, rec, read_text_id(r));
             else
                 rc = read_jsonl_next(r, rec);
             if (rc > 0) {
@@ -1468,6 +1527,7 @@ void nd_reader_free(nd_reader *r)
     nd_buf_free(&r->side_path);
     nd_buf_free(&r->side_name);
     nd_buf_free(&r->side_bytes);
+    nd_buf_free(&r->dtext);
     nd_buf_free(&r->rel);
     nd_buf_free(&r->path);
     nd_buf_free(&r->file);

@@ -8,18 +8,34 @@
  * every output, does not depend on the file system.
  *
  *  - A directory: each regular file whose name ends in .txt, or has no
- *    extension, is one article (id: its path relative to the directory,
- *    '/'-separated); each .jsonl, .jsonl.gz, .jsonl.zst, .ndjson file is
- *    read as JSONL; any other file is ignored and counted (files_ignored),
- *    as are symbolic links to directories.
- *  - A file named on the command line: JSONL when its content starts with
- *    the gzip or zstd magic bytes, or with '{' after optional white space
- *    and a UTF-8 BOM; otherwise one article (id: the file's base name).
+ *    extension, is one article, read as it is; each .jsonl, .jsonl.gz,
+ *    .jsonl.zst, .ndjson (.gz, .zst) file is read as JSONL; any other file
+ *    is ignored and counted (files_ignored), as are symbolic links to
+ *    directories.
+ *  - A file named on the command line is typed by its name, once a
+ *    trailing .gz or .zst is cut off (case-insensitive): a name ending in
+ *    .jsonl or .ndjson is JSONL whatever it holds (a garbage first line is
+ *    a bad record like any other; an empty file has no records); a name
+ *    ending in .txt is one article, decompressed first when it starts with
+ *    the gzip or zstd magic bytes (a.txt.gz). Any other name is typed by
+ *    content: JSONL when it starts with the gzip or zstd magic bytes, or
+ *    with '{' after optional white space and a UTF-8 BOM; otherwise one
+ *    article. Standard input ("-") is always typed by content.
  *  - JSONL: one JSON object per line; the article text is the string in the
  *    text field, the id the id field (a string, or a number written as in
- *    the input); an article without an id gets "FILE:LINE". Blank lines are
- *    skipped silently. Compressed JSONL is detected by magic bytes, never by
- *    name; concatenated gzip members are read through.
+ *    the input); an article without an id gets "FILE:LINE" (FILE as in
+ *    record.file). Blank lines are skipped silently. Compressed JSONL is
+ *    detected by magic bytes, never by name; concatenated gzip members are
+ *    read through.
+ *
+ * Ids of text articles. With a single input, the id is the article's path
+ * relative to the directory ('/'-separated: "2017/a.txt"), or the base name
+ * of a file named as the input. With more than one input, the same name
+ * could come from two of them (s1/a.txt and s2/a.txt), so the id is the
+ * article's out_name instead: the input's unique base name, then the path
+ * below it ("s1/a.txt", "corpus~2/x.txt"), or for a file named as an input
+ * that base name alone ("a.txt" for in/a.txt.gz). It is thus the article's
+ * path in the cleaned corpus. JSONL ids never depend on the inputs.
  *
  * Source and date. A JSONL record's source and date are the values of the
  * source and date fields (a string, or a number as written); a missing
@@ -32,15 +48,16 @@
  * wanted, and that value is always NULL.
  *
  * Sidecars. "X.meta.json" beside the text article "X.txt" or "X" (or, for
- * a file named as an input, beside it: a.html -> a.html.meta.json) is a
- * JSON object whose source and date fields, when strings or numbers,
- * replace what the article had. Names ending in ".meta.json" (that case
- * exactly) are sidecars in a directory walk: never articles, and not
- * counted as ignored, with or without an article. They are read only when
- * a source or date field is wanted. A sidecar that cannot be read or is
- * not one JSON object is warned about under its own name, line 0; nothing
- * is counted as skipped and the article is read without it (in strict
- * mode: ND_EFORMAT, or ND_EIO for a read error, with the article behind).
+ * a file named as an input, beside it: a.html -> a.html.meta.json, and
+ * a.txt.gz -> a.txt.gz.meta.json) is a JSON object whose source and date
+ * fields, when strings or numbers, replace what the article had. Names
+ * ending in ".meta.json" (that case exactly) are sidecars in a directory
+ * walk: never articles, and not counted as ignored, with or without an
+ * article. They are read only when a source or date field is wanted. A
+ * sidecar that cannot be read or is not one JSON object is warned about
+ * under its own name, line 0; nothing is counted as skipped and the
+ * article is read without it (in strict mode: ND_EFORMAT, or ND_EIO for a
+ * read error, with the article behind).
  *
  * Per-record faults (malformed JSON, a missing or non-string text field, a
  * file that cannot be opened or read, a truncated or corrupt compressed
@@ -86,7 +103,8 @@ typedef enum nd_file_kind {
  * the next nd_reader_next or nd_reader_free.
  */
 typedef struct nd_record {
-    const char *id;           /* article id, NUL-terminated */
+    const char *id;           /* article id, NUL-terminated (see "Ids of
+                                 text articles" above) */
     const char *text;         /* article text (file bytes or decoded JSON
                                  string; may hold NUL bytes) */
     size_t text_len;          /* bytes of text */

@@ -42,8 +42,9 @@ typedef struct nd_article {
 typedef struct nd_para {
     uint32_t doc;      /* article number */
     uint32_t idx;      /* 0-based position in the article */
-    uint64_t start;    /* first byte in the article text */
-    uint64_t end;      /* one past its last byte */
+    uint32_t start;    /* first byte in the article text (articles are
+                          at most 4 GiB) */
+    uint32_t end;      /* one past its last byte */
     uint32_t canon;    /* paragraph that holds its text (itself if it is
                           a canonical) */
     float jaccard;     /* exact Jaccard with canon (1 for itself) */

@@ -398,17 +398,21 @@ typedef struct scan_keys {
     scan_seen ids;     /* hashes of the ids read, to warn of repeats */
 } scan_keys;
 
+static void seen_free(scan_seen *t)
+{
+    free(t->hash);
+    free(t->para);
+    memset(t, 0, sizeof *t);
+}
+
 static void scan_keys_free(scan_keys *k)
 {
     nd_keyvec_free(&k->bands);
     nd_keyvec_free(&k->index);
     nd_keyvec_free(&k->queries);
-    free(k->seen.hash);
-    free(k->seen.para);
-    free(k->sources.hash);
-    free(k->sources.para);
-    free(k->ids.hash);
-    free(k->ids.para);
+    seen_free(&k->seen);
+    seen_free(&k->sources);
+    seen_free(&k->ids);
 }
 
 static int seen_grow(scan_seen *t)
@@ -448,7 +452,8 @@ static int seen_begin(scan_seen *t, uint64_t *h, size_t *slot)
 
     if (*h == 0)
         *h = 1;
-    if ((t->n + 1) * 2 > t->cap && (err = seen_grow(t)) != 0)
+    /* Linear probing stays short up to a load of 0.7. */
+    if ((t->n + 1) * 10 > t->cap * 7 && (err = seen_grow(t)) != 0)
         return err;
     *slot = *h & (t->cap - 1);
     return 0;
@@ -661,8 +666,8 @@ static int scan_merge(nd_scan *s, scan_keys *k, const nd_batch *b)
 
             pa->doc = (uint32_t)s->n_articles;
             pa->idx = (uint32_t)j;
-            pa->start = bp->start;
-            pa->end = bp->end;
+            pa->start = (uint32_t)bp->start;
+            pa->end = (uint32_t)bp->end;
             pa->canon = p;
             pa->jaccard = pa->contain = 1.0f;
             pa->removed = pa->boiler = 0;
@@ -717,6 +722,12 @@ static int scan_pass1(nd_scan *s, nd_reader *r, scan_keys *k)
         got = nd_reader_next(r, &rec);
         if (got < 0) {
             err = scan_fail(s, got, "%s", nd_reader_errmsg(r));
+            goto done;
+        }
+        if (got == 1 && rec.text_len > UINT32_MAX) {
+            err = scan_fail(s, ND_EINVAL, "%s: an article of %zu bytes; "
+                            "neardup takes articles up to 4 GiB",
+                            rec.file, rec.text_len);
             goto done;
         }
         if (got == 1) {
@@ -1302,6 +1313,17 @@ int nd_scan_run(nd_scan *s)
         goto done;
     s->stats.seconds_analyse = scan_now() - t0;
     t0 = scan_now();
+    /* Pass 1 is over: its lookup tables go, and the arrays hand their
+     * spare capacity back before the sorts need scratch space. */
+    seen_free(&k.seen);
+    seen_free(&k.ids);
+    seen_free(&k.sources);
+    nd_shrink((void **)&s->sets.v, &s->sets.cap, s->sets.n,
+              sizeof *s->sets.v);
+    nd_shrink((void **)&k.bands.v, &k.bands.cap, k.bands.n,
+              sizeof *k.bands.v);
+    nd_shrink((void **)&k.index.v, &k.index.cap, k.index.n,
+              sizeof *k.index.v);
     nd_reader_stats(&rs, r);
     s->stats.files = rs.files;
     s->stats.files_ignored = rs.files_ignored;

@@ -1,8 +1,8 @@
 /*
  * util.c - growable buffers shared by every module (see util.h).
  *
- * Capacity doubles, so appending n items costs O(n) in all; every size
- * computation checks for overflow before it multiplies.
+ * Capacity grows by half, so appending n items costs O(n) in all; every
+ * size computation checks for overflow before it multiplies.
  */
 #include "util.h"
 
@@ -17,11 +17,13 @@ int nd_grow(void **ptr, size_t *cap, size_t need, size_t elem)
 
     if (need <= *cap)
         return 0;
+    /* Grow by half: the large arrays of a scan (shingle sets, bucket
+     * keys) would otherwise sit up to half empty at the peak. */
     ncap = *cap ? *cap : 16;
     while (ncap < need) {
-        if (ncap > SIZE_MAX / 2)
+        if (ncap > SIZE_MAX / 3 * 2)
             return ND_ENOMEM;
-        ncap *= 2;
+        ncap += ncap / 2;
     }
     if (ncap > SIZE_MAX / elem)
         return ND_ENOMEM;
@@ -31,6 +33,19 @@ int nd_grow(void **ptr, size_t *cap, size_t need, size_t elem)
     *ptr = p;
     *cap = ncap;
     return 0;
+}
+
+void nd_shrink(void **ptr, size_t *cap, size_t n, size_t elem)
+{
+    void *p;
+
+    if (n == 0 || n >= *cap)
+        return;
+    p = realloc(*ptr, n * elem);
+    if (p) { /* on failure the larger block simply stays */
+        *ptr = p;
+        *cap = n;
+    }
 }
 
 int nd_buf_reserve(nd_buf *b, size_t extra)

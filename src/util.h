@@ -55,6 +55,10 @@ int nd_grow(void **ptr, size_t *cap, size_t need, size_t elem);
 int nd_u32vec_reserve(nd_u32vec *vec, size_t extra);
 void nd_u32vec_free(nd_u32vec *vec);
 
+/* Gives back the unused capacity of an array of n elem-sized items; it
+ * cannot fail (a failed realloc leaves the array as it was). */
+void nd_shrink(void **ptr, size_t *cap, size_t n, size_t elem);
+
 /* Sorts a[0..n) ascending in place. */
 void nd_u64_sort(uint64_t *a, size_t n);
 void nd_u32_sort(uint32_t *a, size_t n);

@@ -462,6 +462,47 @@ static void test_lsh__join(void **state)
     nd_pairvec_free(&out);
 }
 
+/* Pairs from buckets of full 32-bit keys (every top byte, entries in no
+ * particular order) equal the brute-force pairs of equal keys. */
+static void test_lsh__pairs_random_keys(void **state)
+{
+    enum { N = 20000, KEYS = 3000 };
+    static uint32_t key_of[N];
+    static uint64_t pool[KEYS];
+    nd_keyvec keys = {0};
+    nd_pairvec out = {0};
+    uint64_t seed = 99;
+    size_t i, j, expect = 0;
+
+    (void)state;
+    for (i = 0; i < KEYS; i++) {
+        seed += 0x9e3779b97f4a7c15ULL;
+        pool[i] = (seed ^ (seed >> 29)) * 0xbf58476d1ce4e5b9ULL;
+    }
+    for (i = 0; i < N; i++) {
+        /* Item i, pushed in a shuffled order, under a key from the pool. */
+        size_t item = (i * 7919u) % N;
+        uint64_t k = pool[(item * 2654435761u) % KEYS];
+
+        key_of[item] = (uint32_t)(k ^ (k >> 32));
+        assert_int_equal(nd_keyvec_push(&keys, k, (uint32_t)item), 0);
+    }
+    assert_int_equal(nd_lsh_pairs(&out, &keys, SIZE_MAX), 0);
+    assert_int_equal(nd_lsh_pairs_unique(&out), 0);
+    for (i = 1; i < keys.n; i++) /* sorted by (key, item) */
+        assert_true(keys.v[i - 1].key < keys.v[i].key ||
+                    (keys.v[i - 1].key == keys.v[i].key &&
+                     keys.v[i - 1].item <= keys.v[i].item));
+    for (i = 0; i < N; i++)
+        for (j = i + 1; j < N; j++)
+            expect += key_of[i] == key_of[j];
+    assert_int_equal(out.n, expect);
+    for (i = 0; i < out.n; i++)
+        assert_true(key_of[out.v[i].a] == key_of[out.v[i].b]);
+    nd_keyvec_free(&keys);
+    nd_pairvec_free(&out);
+}
+
 static void test_lsh__pairs_unique(void **state)
 {
     nd_pairvec p = {0};
@@ -504,6 +545,7 @@ int main(void)
         cmocka_unit_test(test_lsh__pairs),
         cmocka_unit_test(test_lsh__pairs_cap),
         cmocka_unit_test(test_lsh__join),
+        cmocka_unit_test(test_lsh__pairs_random_keys),
         cmocka_unit_test(test_lsh__pairs_unique),
     };
 

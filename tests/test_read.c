@@ -787,11 +787,22 @@ static void test_read__empty_file(void **state)
     assert_int_equal(w.stats.files, 2);
     run_free(&w);
 
-    /* a named empty file is one empty article */
+    /* a named empty .jsonl has no records ... */
     read_one(&w, "e/empty.jsonl", 0);
     assert_int_equal(w.rc, 0);
+    assert_int_equal(w.n, 0);
+    assert_int_equal(w.n_warns, 0);
+    assert_int_equal(w.stats.files, 1);
+    assert_int_equal(w.stats.skipped, 0);
+    run_free(&w);
+
+    /* ... and a named empty file without a telling name is one empty
+       article, as its content says nothing of JSON */
+    write_bytes("e/empty", "", 0);
+    read_one(&w, "e/empty", 0);
+    assert_int_equal(w.rc, 0);
     assert_int_equal(w.n, 1);
-    assert_string_equal(w.recs[0].id, "empty.jsonl");
+    assert_string_equal(w.recs[0].id, "empty");
     assert_int_equal(w.recs[0].kind, ND_FILE_TEXT);
     assert_int_equal(w.recs[0].text_len, 0);
     run_free(&w);
@@ -849,12 +860,12 @@ static void test_read__sniff(void **state)
 
     (void)state;
     write_str("bom", "\xEF\xBB\xBF \n\t{\"id\":\"b\",\"text\":\"bom\"}\n");
-    write_str("plain.jsonl", "Not JSON at all.\n{\"id\":1}\n");
+    write_str("plain.dat", "Not JSON at all.\n{\"id\":1}\n");
     make_dir("sub");
     write_str("sub/art.md", "  # a text article\n");
     {
         nd_input in[3] = {{tpath("bom"), "bom"},
-                          {tpath("plain.jsonl"), "x/plain.jsonl"},
+                          {tpath("plain.dat"), "x/plain.dat"},
                           {tpath("sub/art.md"), "sub/art.md"}};
 
         read_all(&w, in, 3, 0, NULL, NULL);
@@ -862,16 +873,218 @@ static void test_read__sniff(void **state)
     assert_int_equal(w.rc, 0);
     assert_int_equal(w.n_warns, 0);
     assert_int_equal(w.n, 3);
+    /* no extension, '{' after a BOM and white space: JSONL */
     assert_string_equal(w.recs[0].id, "b");
     assert_int_equal(w.recs[0].kind, ND_FILE_JSONL);
     assert_int_equal(w.recs[0].line, 2);
-    assert_string_equal(w.recs[1].id, "plain.jsonl");
+    /* three inputs: a text article's id is its out_name */
+    assert_string_equal(w.recs[1].id, "plain.dat");
+    assert_string_equal(w.recs[1].out_name, "plain.dat");
     assert_int_equal(w.recs[1].kind, ND_FILE_TEXT);
-    assert_string_equal(w.recs[1].file, "x/plain.jsonl");
+    assert_string_equal(w.recs[1].file, "x/plain.dat");
     assert_int_equal(w.recs[1].input, 1);
     assert_int_equal(w.recs[1].file_no, 1);
     assert_string_equal(w.recs[2].id, "art.md");
     assert_string_equal(w.recs[2].text, "  # a text article\n");
+    run_free(&w);
+
+    /* an extension-less file starting with '{' is still JSONL */
+    write_str("rec", "{\"id\":\"r1\",\"text\":\"one\"}\n");
+    read_one(&w, "rec", 0);
+    assert_int_equal(w.rc, 0);
+    assert_int_equal(w.n, 1);
+    assert_string_equal(w.recs[0].id, "r1");
+    assert_int_equal(w.recs[0].kind, ND_FILE_JSONL);
+    run_free(&w);
+}
+
+static void test_read__named_kind(void **state)
+{
+    static const char art[] = "{not JSON} but an article\n";
+    run w;
+
+    (void)state;
+    /* .jsonl by name: a garbage first line is one bad record */
+    write_str("g.jsonl", "Not JSON at all.\n"
+                         "{\"id\":\"g2\",\"text\":\"two\"}\n"
+                         "{\"id\":\"g3\",\"text\":\"three\"}\n");
+    read_one(&w, "g.jsonl", 0);
+    assert_int_equal(w.rc, 0);
+    assert_int_equal(w.n, 2);
+    assert_string_equal(w.recs[0].id, "g2");
+    assert_int_equal(w.recs[0].kind, ND_FILE_JSONL);
+    assert_int_equal(w.recs[0].line, 2);
+    assert_string_equal(w.recs[1].id, "g3");
+    assert_int_equal(w.n_warns, 1);
+    assert_string_equal(w.warns[0].file, tpath("g.jsonl"));
+    assert_int_equal(w.warns[0].line, 1);
+    assert_non_null(strstr(w.warns[0].msg, "malformed JSON"));
+    assert_int_equal(w.stats.skipped, 1);
+    run_free(&w);
+
+    /* the same in any case, and as .ndjson */
+    write_str("G.NDJSON", "garbage\n{\"id\":\"n2\",\"text\":\"x\"}\n");
+    read_one(&w, "G.NDJSON", 0);
+    assert_int_equal(w.n, 1);
+    assert_string_equal(w.recs[0].id, "n2");
+    assert_int_equal(w.n_warns, 1);
+    assert_int_equal(w.warns[0].line, 1);
+    run_free(&w);
+
+    /* strict mode makes that line an error */
+    read_one(&w, "g.jsonl", 1);
+    assert_int_equal(w.rc, ND_EFORMAT);
+    assert_int_equal(w.n, 0);
+    run_free(&w);
+
+    /* .txt by name: one article, even when it starts with '{' */
+    write_str("brace.txt", art);
+    read_one(&w, "brace.txt", 0);
+    assert_int_equal(w.rc, 0);
+    assert_int_equal(w.n, 1);
+    assert_int_equal(w.n_warns, 0);
+    assert_string_equal(w.recs[0].id, "brace.txt");
+    assert_int_equal(w.recs[0].kind, ND_FILE_TEXT);
+    assert_string_equal(w.recs[0].text, art);
+    run_free(&w);
+
+    /* .txt.gz and .TXT.zst: one article, its text decompressed */
+    gz_write("a.txt.gz", "wb", art, sizeof art - 1);
+    read_one(&w, "a.txt.gz", 0);
+    assert_int_equal(w.rc, 0);
+    assert_int_equal(w.n, 1);
+    assert_int_equal(w.n_warns, 0);
+    assert_string_equal(w.recs[0].id, "a.txt.gz");
+    assert_string_equal(w.recs[0].out_name, "a.txt");
+    assert_int_equal(w.recs[0].kind, ND_FILE_TEXT);
+    assert_false(w.recs[0].has_obj);
+    assert_int_equal(w.recs[0].text_len, sizeof art - 1);
+    assert_string_equal(w.recs[0].text, art);
+    assert_int_equal(w.stats.bytes_in, file_size("a.txt.gz"));
+    run_free(&w);
+
+    zstd_append("b.TXT.zst", art, sizeof art - 1);
+    zstd_append("b.TXT.zst", art, sizeof art - 1);
+    read_one(&w, "b.TXT.zst", 0);
+    assert_int_equal(w.n, 1);
+    assert_int_equal(w.recs[0].kind, ND_FILE_TEXT);
+    assert_int_equal(w.recs[0].text_len, 2 * (sizeof art - 1));
+    assert_memory_equal(w.recs[0].text + sizeof art - 1, art, sizeof art - 1);
+    run_free(&w);
+
+    /* a long one crosses many decoded chunks */
+    {
+        size_t len;
+        char *big = make_jsonl(2000, &len);
+
+        gz_write("big.txt.gz", "wb", big, len);
+        read_one(&w, "big.txt.gz", 0);
+        assert_int_equal(w.n, 1);
+        assert_int_equal(w.recs[0].kind, ND_FILE_TEXT);
+        assert_int_equal(w.recs[0].text_len, len);
+        assert_memory_equal(w.recs[0].text, big, len);
+        run_free(&w);
+
+        /* cut short: the article is skipped with a warning */
+        assert_int_equal(
+            truncate(tpath("big.txt.gz"), file_size("big.txt.gz") / 2), 0);
+        read_one(&w, "big.txt.gz", 0);
+        assert_int_equal(w.rc, 0);
+        assert_int_equal(w.n, 0);
+        assert_int_equal(w.n_warns, 1);
+        assert_int_equal(w.warns[0].line, 0);
+        assert_non_null(strstr(w.warns[0].msg, "truncated gzip"));
+        assert_non_null(strstr(w.warns[0].msg, "file skipped"));
+        assert_int_equal(w.stats.skipped, 1);
+        run_free(&w);
+        free(big);
+    }
+
+    /* a directory walk still goes by its own rules: a.txt.gz is no
+       article there */
+    make_dir("d");
+    gz_write("d/a.txt.gz", "wb", art, sizeof art - 1);
+    {
+        nd_input in = {tpath("d"), "d"};
+
+        read_all(&w, &in, 1, 0, NULL, NULL);
+    }
+    assert_int_equal(w.n, 0);
+    assert_int_equal(w.stats.files_ignored, 1);
+    run_free(&w);
+}
+
+static void test_read__ids_many_inputs(void **state)
+{
+    static const char j[] = "{\"text\":\"no id\"}\n"
+                            "{\"id\":\"j2\",\"text\":\"has one\"}\n";
+    nd_input in[5];
+    size_t i, k;
+    run w;
+
+    (void)state;
+    make_dir("s1");
+    make_dir("s2");
+    make_dir("s2/sub");
+    make_dir("t");
+    make_dir("t/s1");
+    make_dir("f");
+    write_str("s1/a.txt", "one");
+    write_str("s2/a.txt", "two");
+    write_str("s2/sub/b", "bee");
+    write_str("s2/x.jsonl", j);
+    write_str("t/s1/a.txt", "three");
+    gz_write("f/a.txt.gz", "wb", "four", 4);
+
+    in[0].path = tpath("s1");
+    in[0].name = "s1";
+    in[1].path = tpath("s2");
+    in[1].name = "s2/";
+    in[2].path = tpath("t/s1");
+    in[2].name = "t/s1";
+    in[3].path = tpath("f/a.txt.gz");
+    in[3].name = "f/a.txt.gz";
+    in[4].path = tpath("s1/a.txt");
+    in[4].name = "s1/a.txt";
+    read_all(&w, in, 5, 0, NULL, NULL);
+    assert_int_equal(w.rc, 0);
+    assert_int_equal(w.n_warns, 0);
+    assert_int_equal(w.n, 8);
+    assert_string_equal(w.recs[0].id, "s1/a.txt");
+    assert_string_equal(w.recs[0].text, "one");
+    assert_string_equal(w.recs[1].id, "s2/a.txt");
+    assert_string_equal(w.recs[1].text, "two");
+    assert_string_equal(w.recs[2].id, "s2/sub/b");
+    /* JSONL ids do not change; the fallback keeps the file name */
+    assert_string_equal(w.recs[3].id, "s2/x.jsonl:1");
+    assert_string_equal(w.recs[4].id, "j2");
+    assert_string_equal(w.recs[5].id, "s1~2/a.txt");
+    assert_string_equal(w.recs[5].text, "three");
+    assert_string_equal(w.recs[6].id, "a.txt");
+    assert_string_equal(w.recs[6].text, "four");
+    assert_string_equal(w.recs[7].id, "a.txt~2");
+    /* every text article's id is its path in the cleaned corpus, so all
+       differ */
+    for (i = 0; i < w.n; i++) {
+        if (w.recs[i].kind == ND_FILE_TEXT)
+            assert_string_equal(w.recs[i].id, w.recs[i].out_name);
+        for (k = 0; k < i; k++)
+            assert_string_not_equal(w.recs[i].id, w.recs[k].id);
+    }
+    run_free(&w);
+
+    /* one input: ids as they always were */
+    read_all(&w, &in[1], 1, 0, NULL, NULL);
+    assert_int_equal(w.n, 4);
+    assert_string_equal(w.recs[0].id, "a.txt");
+    assert_string_equal(w.recs[0].out_name, "s2/a.txt");
+    assert_string_equal(w.recs[1].id, "sub/b");
+    assert_string_equal(w.recs[2].id, "s2/x.jsonl:1");
+    run_free(&w);
+
+    read_all(&w, &in[4], 1, 0, NULL, NULL);
+    assert_int_equal(w.n, 1);
+    assert_string_equal(w.recs[0].id, "a.txt");
     run_free(&w);
 }
 
@@ -1102,23 +1315,33 @@ static void test_read__source_dir(void **state)
     assert_int_equal(w.rc, 0);
     assert_int_equal(w.n_warns, 0);
     assert_int_equal(w.n, 7);
-    assert_string_equal(w.recs[0].id, "ap/c");
+    /* two inputs: text ids are out_names, led by the input's name */
+    assert_string_equal(w.recs[0].id, "dump/ap/c");
     assert_string_equal(w.recs[0].source, "ap");
     /* JSONL takes its source from the field alone */
     assert_string_equal(w.recs[1].id, "d1");
     assert_null(w.recs[1].source);
     assert_string_equal(w.recs[2].source, "AP");
     /* the first level below the root, however deep the file */
-    assert_string_equal(w.recs[3].id, "reuters/2017/a.txt");
+    assert_string_equal(w.recs[3].id, "dump/reuters/2017/a.txt");
     assert_string_equal(w.recs[3].source, "reuters");
     assert_string_equal(w.recs[4].source, "reuters");
     assert_null(w.recs[4].date);
     /* directly in the root, or named as an input: unknown */
-    assert_string_equal(w.recs[5].id, "top.txt");
+    assert_string_equal(w.recs[5].id, "dump/top.txt");
     assert_null(w.recs[5].source);
     assert_string_equal(w.recs[6].id, "solo.txt");
     assert_null(w.recs[6].source);
     assert_int_equal(w.stats.records, 7);
+    run_free(&w);
+
+    /* one input: the same sources, and ids below the root */
+    read_all(&w, &in[0], 1, 0, NULL, NULL);
+    assert_int_equal(w.n, 6);
+    assert_string_equal(w.recs[0].id, "ap/c");
+    assert_string_equal(w.recs[0].source, "ap");
+    assert_string_equal(w.recs[3].id, "reuters/2017/a.txt");
+    assert_string_equal(w.recs[3].source, "reuters");
     run_free(&w);
 
     read_all(&w, &in[1], 1, 0, NULL, NULL);
@@ -1315,6 +1538,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_read__vanished, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_read__sniff, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read__named_kind, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_read__ids_many_inputs, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_read__stdin_name, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_read__out_names, setup,

@@ -1,0 +1,307 @@
+#!/usr/bin/env bash
+# sweep.sh - the parameter sweep: generates one corpus with nd_gen, scans it
+# with neardup once per setting, varying one of --threshold, --perm and
+# --ngram at a time around the defaults (0.8, 128, 5), scores each scan with
+# nd_eval under the same rule, and writes a markdown table (sweep.md, also
+# printed) and a plot of it (sweep.svg) into the output directory.
+#
+#   bench/sweep.sh [--build DIR] [--work DIR] [--out DIR] [--size 20M]
+#                  [--seed N] [--threads N] [--thresholds "0.6 0.7 0.8 0.9"]
+#                  [--perms "32 64 128 256"] [--ngrams "3 4 5 6"]
+#                  [--reps N] [--ymin Y|auto] [--keep]
+#
+# --out defaults to the work dir; `bench/sweep.sh --out bench` refreshes the
+# committed bench/sweep.md and bench/sweep.svg. Each scan runs --reps times
+# (default 3) and the table gives the fastest wall time. --ymin is the
+# bottom of the plot's y axis, which ends at 1: 0 for the full range, or
+# auto (default): the lowest plotted value rounded down to 0.05. --keep
+# keeps each scan's output directory. Environment: ND_BUILD_DIR and
+# ND_BENCH_DIR give the defaults of --build and --work (/tmp/nd-sweep).
+# Exit status: 3 when some scan removed text its canonical does not hold
+# (nd_eval's "unkept bytes"), 0 otherwise. Uses only bash, coreutils, awk
+# (mawk will do), grep, sed and the built programs.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+build=${ND_BUILD_DIR:-$here/../build}
+work=${ND_BENCH_DIR:-/tmp/nd-sweep}
+out=
+size=20M
+seed=1
+threads=
+thresholds="0.6 0.7 0.8 0.9"
+perms="32 64 128 256"
+ngrams="3 4 5 6"
+reps=3
+ymin=auto
+keep=0
+# The defaults of neardup scan: the point every sweep passes through.
+def_t=0.8
+def_p=128
+def_n=5
+
+usage() {
+    head -n 22 "${BASH_SOURCE[0]}" | tail -n +2 | cut -c3-
+}
+
+die() {
+    echo "sweep.sh: $*" >&2
+    exit 1
+}
+
+need() { # option value-count-left
+    [ "$2" -ge 2 ] || { echo "sweep.sh: $1 needs a value" >&2; usage >&2; exit 2; }
+}
+
+while [ $# -gt 0 ]; do
+    case $1 in
+    --build) need "$1" $#; build=$2; shift 2 ;;
+    --work) need "$1" $#; work=$2; shift 2 ;;
+    --out) need "$1" $#; out=$2; shift 2 ;;
+    --size) need "$1" $#; size=$2; shift 2 ;;
+    --seed) need "$1" $#; seed=$2; shift 2 ;;
+    --threads) need "$1" $#; threads=$2; shift 2 ;;
+    --thresholds) need "$1" $#; thresholds=$2; shift 2 ;;
+    --perms) need "$1" $#; perms=$2; shift 2 ;;
+    --ngrams) need "$1" $#; ngrams=$2; shift 2 ;;
+    --reps) need "$1" $#; reps=$2; shift 2 ;;
+    --ymin) need "$1" $#; ymin=$2; shift 2 ;;
+    --keep) keep=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "sweep.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
+    esac
+done
+out=${out:-$work}
+case $ymin in
+auto|0|0.[0-9]|0.[0-9][0-9]) ;;
+*) echo "sweep.sh: --ymin must be auto, 0 or a decimal below 1 (0.5, 0.85)" >&2; exit 2 ;;
+esac
+case $reps in
+''|*[!0-9]*|0) echo "sweep.sh: --reps must be a positive integer" >&2; exit 2 ;;
+esac
+
+neardup=$build/neardup
+gen=$build/bench/nd_gen
+evaluate=$build/bench/nd_eval
+for b in "$neardup" "$gen" "$evaluate"; do
+    [ -x "$b" ] || die "$b not found; build first (cmake --build $build)"
+done
+mkdir -p "$work" "$out"
+work=$(cd "$work" && pwd)
+corpus=$work/corpus-$size-s$seed.jsonl.gz
+truth=$work/corpus-$size-s$seed.truth.jsonl
+results=$work/sweep.tsv
+: >"$results"
+
+# Value of KEY in a JSON file holding one "key": value pair a line (the
+# pretty output of nd_eval --json and neardup's stats.json); "-" when the
+# key is missing or null.
+jget() { # file key
+    awk -v k="\"$2\":" '
+        { s = $0; sub(/^[ \t]+/, "", s) }
+        index(s, k) == 1 {
+            v = substr(s, length(k) + 1)
+            sub(/^[ \t]+/, "", v); sub(/[ \t]*,?[ \t]*$/, "", v)
+            if (v == "" || v == "null") v = "-"
+            print v; found = 1; exit
+        }
+        END { if (!found) print "-" }' "$1"
+}
+
+echo "sweep.sh: generating the corpus ($size, seed $seed) in $work" >&2
+"$gen" --quiet --seed "$seed" --size "$size" --gzip -o "$corpus"
+
+# One scan and its score per distinct (threshold, perm, ngram); the default
+# point is shared by the three sweeps.
+declare -A done_row=()
+articles= paragraphs=
+worst_rc=0
+run() { # group x threshold perm ngram
+    local group=$1 x=$2 t=$3 p=$4 n=$5
+    local key="$t/$p/$n" dir=$work/out-$size-s$seed-t$3-p$4-n$5 js start end ms rc row i k
+    if [ -z "${done_row[$key]+x}" ]; then
+        js=$dir.eval.json
+        ms=
+        for ((i = 0; i < reps; i++)); do
+            rm -rf "$dir"
+            start=$(date +%s%N)
+            "$neardup" scan --quiet ${threads:+--threads "$threads"} \
+                --threshold "$t" --perm "$p" --ngram "$n" "$corpus" \
+                -o "$dir" ||
+                die "neardup scan failed at threshold $t perm $p ngram $n"
+            end=$(date +%s%N)
+            end=$(( (end - start) / 1000000 ))
+            if [ -z "$ms" ] || [ "$end" -lt "$ms" ]; then ms=$end; fi
+        done
+        rc=0
+        "$evaluate" --threshold "$t" --ngram "$n" -c "$dir/clusters.jsonl" \
+            -a "$dir/articles.jsonl" -t "$truth" --json "$js" "$corpus" \
+            >"$dir.eval.txt" 2>&1 || rc=$?
+        if [ "$rc" != 0 ] && [ "$rc" != 3 ]; then
+            cat "$dir.eval.txt" >&2
+            die "nd_eval failed (status $rc) at threshold $t perm $p ngram $n"
+        fi
+        [ "$rc" = 0 ] || worst_rc=3
+        row="$(jget "$dir/stats.json" bands)x$(jget "$dir/stats.json" rows)"
+        for k in true_pairs resolved_recall pair_recall distinct_text_recall \
+                 clustered_pair_precision removal_precision article_precision \
+                 article_recall unkept_bytes article_fp article_fn; do
+            row+=$'\t'$(jget "$js" "$k")
+        done
+        row+=$'\t'$(jget "$dir/stats.json" candidate_pairs)$'\t'$ms
+        row+=$'\t'$(jget "$dir/stats.json" expected_false_negative_rate)
+        if [ -z "$articles" ]; then
+            articles=$(jget "$js" articles)
+            paragraphs=$(jget "$js" paragraphs)
+        fi
+        done_row[$key]=$row
+        printf 'sweep.sh: threshold %s perm %s ngram %s: scan %d ms, nd_eval status %d\n' \
+            "$t" "$p" "$n" "$ms" "$rc" >&2
+        [ "$keep" = 1 ] || rm -rf "$dir"
+    fi
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$group" "$x" "$t" "$p" "$n" \
+        "${done_row[$key]}" >>"$results"
+}
+
+for t in $thresholds; do run threshold "$t" "$t" "$def_p" "$def_n"; done
+for p in $perms; do run perm "$p" "$def_t" "$p" "$def_n"; done
+for n in $ngrams; do run ngram "$n" "$def_t" "$def_p" "$n"; done
+
+version=$("$neardup" --version 2>&1 | head -n1)
+cores=$(nproc)
+
+# TSV columns: 1 group, 2 x, 3 threshold, 4 perm, 5 ngram, 6 bands x rows,
+# 7 true pairs, 8 resolved recall, 9 pair recall, 10 distinct-text recall,
+# 11 clustered-pair precision, 12 removal precision, 13 article precision,
+# 14 article recall, 15 unkept bytes, 16 candidate pairs, 17 scan ms.
+awk -F '\t' -v size="$size" -v seed="$seed" -v arts="$articles" \
+    -v paras="$paragraphs" -v version="$version" -v cores="$cores" \
+    -v threads="${threads:-$cores}" -v reps="$reps" -v dt="$def_t" -v dp="$def_p" -v dn="$def_n" '
+function f(v, d) { return v == "-" ? "-" : sprintf("%." d "f", v) }
+BEGIN {
+    printf "# Parameter sweep\n\n"
+    printf "`bench/sweep.sh --size %s --seed %s`: one `nd_gen` corpus (%s, seed %s: %s articles, %s paragraphs), ", size, seed, size, seed, arts, paras
+    printf "scanned once per setting with %s, varying one parameter at a time around the defaults ", version
+    printf "(threshold %s, perm %s, ngram %s; **bold** = the default). ", dt, dp, dn
+    printf "`nd_eval` scores each scan under the same rule (threshold and n-gram size), so the ground truth, "
+    printf "and with it the true pairs, changes with those two. Scan time: the fastest of %s runs, wall time, %s cores, %s threads.\n\n", reps, cores, threads
+    printf "| varied | threshold | perm | ngram | bands x rows | true pairs | resolved recall | pair recall | distinct-text recall | clustered-pair prec. | removal prec. | article prec. | article recall | candidate pairs | scan s |\n"
+    printf "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+}
+{
+    d = ($3 == dt && $4 == dp && $5 == dn)
+    b1 = d ? "**" : ""
+    printf "| %s | %s%s%s | %s%s%s | %s%s%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.2f |\n", \
+        $1, b1, $3, b1, b1, $4, b1, b1, $5, b1, $6, $7, f($8, 6), f($9, 4), f($10, 4), \
+        f($11, 4), f($12, 4), f($13, 4), f($14, 4), $16, $17 / 1000
+    if ($15 != "0" && $15 != "-") bad = bad sprintf(" %s/%s/%s (%s bytes)", $3, $4, $5, $15)
+}
+END {
+    printf "\nresolved recall: true pairs not both left in `clean/`; pair recall: true pairs sharing a cluster; "
+    printf "distinct-text recall: the same with each pair of distinct texts weighing 1; "
+    printf "removal precision: removed paragraphs within the thresholds of their canonical; "
+    printf "article precision/recall: `syndicated` flags against the planted copies. "
+    if (bad == "") printf "Unkept bytes (text removed that its canonical does not hold): 0 in every run.\n"
+    else printf "Unkept bytes NOT 0 at:%s.\n", bad
+}' "$results" >"$out/sweep.md"
+
+# The plot: three panels (threshold, perm, ngram), the five shares as lines
+# on a y axis from ymin to 1, candidate pairs and scan time under each x.
+awk -F '\t' -v ymin="$ymin" -v size="$size" -v seed="$seed" \
+    -v dt="$def_t" -v dp="$def_p" -v dn="$def_n" '
+function esc(s) { gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s); return s }
+function human(v) {
+    if (v == "-") return "-"
+    if (v >= 1e6) return sprintf("%.2fM", v / 1e6)
+    if (v >= 1e3) return sprintf("%.0fk", v / 1e3)
+    return v
+}
+function ypos(v) {
+    if (v < ymin) v = ymin
+    if (v > 1) v = 1
+    return PY + PH * (1 - (v - ymin) / (1 - ymin))
+}
+{
+    g = ($1 == "threshold") ? 0 : ($1 == "perm") ? 1 : 2
+    k = cnt[g]++
+    xv[g, k] = $2
+    isdef[g, k] = ($3 == dt && $4 == dp && $5 == dn)
+    for (s = 0; s < NS; s++) val[g, k, s] = $(COL[s])
+    cand[g, k] = $16
+    ms[g, k] = $17
+}
+BEGIN {
+    W = 960; H = 400; PY = 70; PH = 220; PW = 240
+    NS = 5
+    COL[0] = 8;  NAME[0] = "resolved recall";      CLR[0] = "#1f77b4"; DASH[0] = ""
+    COL[1] = 9;  NAME[1] = "pair recall";          CLR[1] = "#ff7f0e"; DASH[1] = ""
+    COL[2] = 10; NAME[2] = "distinct-text recall"; CLR[2] = "#2ca02c"; DASH[2] = ""
+    COL[3] = 13; NAME[3] = "article precision";    CLR[3] = "#d62728"; DASH[3] = "6,3"
+    COL[4] = 14; NAME[4] = "article recall";       CLR[4] = "#9467bd"; DASH[4] = "6,3"
+    TITLE[0] = "--threshold"; TITLE[1] = "--perm"; TITLE[2] = "--ngram"
+}
+END {
+    if (ymin == "auto") {
+        lo = 1
+        for (g = 0; g < 3; g++)
+            for (k = 0; k < cnt[g]; k++)
+                for (s = 0; s < NS; s++)
+                    if (val[g, k, s] != "-" && val[g, k, s] + 0 < lo)
+                        lo = val[g, k, s] + 0
+        ymin = int(lo * 20) / 20
+        if (ymin > 0.95) ymin = 0.95
+    }
+    ymin += 0
+    printf "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    printf "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"11\">\n", W, H, W, H
+    printf "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", W, H
+    printf "<text x=\"%d\" y=\"24\" font-size=\"15\" text-anchor=\"middle\">neardup parameter sweep (nd_gen %s, seed %s; one parameter varied, others at %s / %s / %s)</text>\n", W / 2, esc(size), esc(seed), dt, dp, dn
+    printf "<text x=\"%d\" y=\"44\" font-size=\"11\" fill=\"#555555\" text-anchor=\"middle\">y: share, axis from %.2f to 1%s; under each x: candidate pairs and scan wall time (gray); dotted line: the default</text>\n", W / 2, ymin, (ymin > 0 ? " (not from 0)" : "")
+    for (g = 0; g < 3; g++) {
+        n = cnt[g]
+        if (n == 0) continue
+        PX = 70 + g * 310
+        printf "<g>\n"
+        printf "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#fafafa\" stroke=\"#999999\"/>\n", PX, PY, PW, PH
+        for (i = 0; i <= 5; i++) {
+            v = ymin + (1 - ymin) * i / 5
+            y = ypos(v)
+            if (i > 0 && i < 5)
+                printf "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>\n", PX, y, PX + PW, y
+            printf "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", PX - 5, y + 4, sprintf("%.2f", v)
+        }
+        for (k = 0; k < n; k++) {
+            X[k] = (n > 1) ? PX + 20 + (PW - 40) * k / (n - 1) : PX + PW / 2
+            if (isdef[g, k])
+                printf "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#888888\" stroke-dasharray=\"2,3\"/>\n", X[k], PY, X[k], PY + PH
+            printf "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\"%s>%s</text>\n", X[k], PY + PH + 15, isdef[g, k] ? " font-weight=\"bold\"" : "", esc(xv[g, k])
+            printf "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"9\" fill=\"#777777\">%s</text>\n", X[k], PY + PH + 28, human(cand[g, k])
+            printf "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"9\" fill=\"#777777\">%.2f s</text>\n", X[k], PY + PH + 39, ms[g, k] / 1000
+        }
+        printf "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"12\">%s</text>\n", PX + PW / 2, PY + PH + 58, TITLE[g]
+        for (s = 0; s < NS; s++) {
+            pts = ""
+            for (k = 0; k < n; k++)
+                if (val[g, k, s] != "-")
+                    pts = pts sprintf("%s%.1f,%.1f", pts == "" ? "" : " ", X[k], ypos(val[g, k, s]))
+            if (pts == "") continue
+            printf "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.8\"%s/>\n", pts, CLR[s], DASH[s] == "" ? "" : " stroke-dasharray=\"" DASH[s] "\""
+            for (k = 0; k < n; k++)
+                if (val[g, k, s] != "-")
+                    printf "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.6\" fill=\"%s\"/>\n", X[k], ypos(val[g, k, s]), CLR[s]
+        }
+        printf "</g>\n"
+    }
+    for (s = 0; s < NS; s++) {
+        lx = 70 + s * 175; ly = H - 22
+        printf "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"%s/>\n", lx, ly, lx + 26, ly, CLR[s], DASH[s] == "" ? "" : " stroke-dasharray=\"" DASH[s] "\""
+        printf "<circle cx=\"%d\" cy=\"%d\" r=\"2.6\" fill=\"%s\"/>\n", lx + 13, ly, CLR[s]
+        printf "<text x=\"%d\" y=\"%d\">%s</text>\n", lx + 32, ly + 4, NAME[s]
+    }
+    printf "</svg>\n"
+}' "$results" >"$out/sweep.svg"
+
+cat "$out/sweep.md"
+echo >&2
+echo "sweep.sh: wrote $out/sweep.md and $out/sweep.svg" >&2
+exit $worst_rc
