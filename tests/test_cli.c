@@ -463,6 +463,36 @@ static void test_cli__deterministic_across_runs_and_threads(void **state)
                      0);
 }
 
+/* A generated corpus of 6 MB passes through several batches and all the
+ * threads: outputs must not depend on how many there are. */
+static void test_cli__deterministic_generated(void **state)
+{
+    (void)state;
+#ifdef ND_GEN
+    assert_int_equal(run("%s --seed 3 --size 6M --quiet -o %s/gen.jsonl",
+                         ND_GEN, tmpdir),
+                     0);
+    assert_int_equal(run("%s scan %s/gen.jsonl -o %s/g1 -q --threads 1",
+                         ND_CLI, tmpdir, tmpdir),
+                     0);
+    assert_int_equal(run("%s scan %s/gen.jsonl -o %s/g3 -q --threads 3",
+                         ND_CLI, tmpdir, tmpdir),
+                     0);
+    assert_int_equal(run("%s scan %s/gen.jsonl -o %s/g3b -q --threads 3",
+                         ND_CLI, tmpdir, tmpdir),
+                     0);
+    assert_int_equal(run("diff -r %s/g1 %s/g3 && diff -r %s/g3 %s/g3b",
+                         tmpdir, tmpdir, tmpdir, tmpdir),
+                     0);
+    /* And the corpus has real clusters, so the comparison says something. */
+    assert_int_equal(run("test $(wc -l < %s/g1/clusters.jsonl) -gt 100",
+                         tmpdir),
+                     0);
+#else
+    skip();
+#endif
+}
+
 /* ---- JSONL, compression, stdin ------------------------------------------ */
 
 /* Writes the corpus as JSONL (one record per article, plus bad lines when
@@ -843,6 +873,7 @@ int main(void)
         cmocka_unit_test(test_cli__corpus_spans_match_source),
         cmocka_unit_test(test_cli__corpus_nothing_lost),
         cmocka_unit_test(test_cli__deterministic_across_runs_and_threads),
+        cmocka_unit_test(test_cli__deterministic_generated),
         cmocka_unit_test(test_cli__jsonl_with_bad_lines),
         cmocka_unit_test(test_cli__strict_fails_and_keeps_previous_output),
         cmocka_unit_test(test_cli__gzip_truncated_and_stdin),
