@@ -65,6 +65,22 @@ typedef enum nd_error {
 typedef void (*nd_warn_fn)(const char *file, uint64_t line, const char *msg,
                            void *payload);
 
+/** Where a scan is, for a progress display. */
+typedef struct nd_progress {
+    int pass;             /* 1: reading and analysing; 2: writing */
+    uint64_t bytes_read;  /* input bytes read in this pass (as stored on
+                             disk, so compressed bytes for .gz/.zst) */
+    uint64_t bytes_total; /* all input bytes, 0 when unknown */
+    uint64_t articles;    /* articles read in this pass */
+} nd_progress;
+
+/**
+ * @brief Receives a progress report: after every batch of about a
+ * megabyte of text while reading, and every thousand articles while
+ * writing. Called from the thread that called nd_scan_run/nd_scan_write.
+ */
+typedef void (*nd_progress_fn)(const nd_progress *p, void *payload);
+
 /** Which copy of a repeated paragraph is kept (the canonical). Whatever
  * the policy, a paragraph that contains another wins over it, and sources
  * named in source_priority win over the others. */
@@ -112,13 +128,15 @@ typedef struct nd_options {
     unsigned threads;           /* worker threads; 0 = online cores */
     nd_warn_fn warn;            /* per-record warnings, or NULL */
     void *warn_payload;         /* passed to warn */
+    nd_progress_fn progress;    /* progress reports, or NULL */
+    void *progress_payload;     /* passed to progress */
 } nd_options;
 
 #define ND_OPTIONS_VERSION 1
 #define ND_OPTIONS_INIT                                                      \
     {ND_OPTIONS_VERSION, 0.8, 0.9, 5, 128, 0x6e65617264757030ULL, 4, "id",   \
      "text", "source", "date", ND_KEEP_EARLIEST, NULL, 0,                   \
-     ND_BOILERPLATE_DROP_COPIES, 3, 0.5, 0, 0, NULL, NULL}
+     ND_BOILERPLATE_DROP_COPIES, 3, 0.5, 0, 0, NULL, NULL, NULL, NULL}
 
 /** Figures of a finished scan, as also written to stats.json. */
 typedef struct nd_stats {

@@ -397,6 +397,23 @@ static int report_clean_record(report *rp, const nd_record *rec,
     return 0;
 }
 
+static void report_progress(const report *rp, const nd_reader *r,
+                            uint64_t articles)
+{
+    const nd_options *o = rp->res->opts;
+    nd_read_stats rs;
+    nd_progress pr;
+
+    if (!o->progress)
+        return;
+    nd_reader_stats(&rs, r);
+    pr.pass = 2;
+    pr.bytes_read = rs.bytes_in;
+    pr.bytes_total = rp->res->bytes_total;
+    pr.articles = articles;
+    o->progress(&pr, o->progress_payload);
+}
+
 /* The second read of the inputs: clusters.jsonl and clean/. */
 static int report_pass(report *rp, const nd_input *inputs, size_t n_inputs,
                        const nd_read_opts *ro)
@@ -436,7 +453,10 @@ static int report_pass(report *rp, const nd_input *inputs, size_t n_inputs,
         if (err)
             goto done;
         a++;
+        if (a % 1000 == 0)
+            report_progress(rp, r, a);
     }
+    report_progress(rp, r, a);
     if (got < 0) {
         err = report_fail(rp, got, "%s", nd_reader_errmsg(r));
         goto done;

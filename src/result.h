@@ -78,7 +78,9 @@ typedef struct nd_result {
     const nd_copy *copies;      /* by share, largest first */
     const uint8_t *sharing;     /* per article: shares text with another */
     const uint8_t *syndicated;  /* per article: a syndicated copy */
-    const nd_options *opts;     /* the options in force */
+    const nd_options *opts;     /* the options in force (and the
+                                   progress callback) */
+    uint64_t bytes_total;       /* input bytes, for progress reports */
     const nd_stats *stats;      /* the figures of the scan */
 } nd_result;
 

@@ -14,9 +14,10 @@
  * every sort has a total order, so outputs do not depend on hash table
  * iteration or timing.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 
 #include <errno.h>
+#include <ftw.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -68,6 +69,7 @@ struct nd_scan {
     int ran;              /* nd_scan_run succeeded */
     unsigned bands, rows; /* LSH shape */
     unsigned threads;     /* workers in force */
+    uint64_t bytes_total; /* input bytes, for progress reports */
     double fp, fn;        /* its expected rates */
 
     nd_article *articles; /* articles read */
@@ -342,6 +344,30 @@ static int scan_spool_stdin(nd_scan *s)
     return err;
 }
 
+/* Sum of the sizes of the regular files below a directory (nftw has no
+ * payload argument, hence the thread-local total). */
+static _Thread_local uint64_t scan_walk_total;
+
+static int scan_walk_add(const char *path, const struct stat *st, int flag,
+                         struct FTW *ftw)
+{
+    (void)path;
+    (void)ftw;
+    if (flag == FTW_F && S_ISREG(st->st_mode))
+        scan_walk_total += (uint64_t)st->st_size;
+    return 0;
+}
+
+/* The bytes an input will be read from, for progress reports. */
+static uint64_t scan_input_bytes(const char *path, const struct stat *st)
+{
+    if (!S_ISDIR(st->st_mode))
+        return (uint64_t)st->st_size;
+    scan_walk_total = 0;
+    nftw(path, scan_walk_add, 32, FTW_PHYS);
+    return scan_walk_total;
+}
+
 int nd_scan_add_input(nd_scan *s, const char *path)
 {
     nd_input *in;
@@ -357,10 +383,15 @@ int nd_scan_add_input(nd_scan *s, const char *path)
 
         if (stat(path, &st) != 0)
             return scan_fail(s, ND_EIO, "%s: %s", path, strerror(errno));
+        s->bytes_total += scan_input_bytes(path, &st);
     } else {
+        struct stat st;
+
         err = scan_spool_stdin(s);
         if (err)
             return err;
+        if (stat(s->spool, &st) == 0)
+            s->bytes_total += (uint64_t)st.st_size;
     }
     err = nd_grow((void **)&s->inputs, &cap, s->n_inputs + 1, sizeof *in);
     if (err)
@@ -785,6 +816,17 @@ static int scan_pass1(nd_scan *s, nd_reader *r, scan_keys *k)
                 goto done;
             }
             in_flight++;
+            if (s->opts.progress) {
+                nd_read_stats rs;
+                nd_progress pr;
+
+                nd_reader_stats(&rs, r);
+                pr.pass = 1;
+                pr.bytes_read = rs.bytes_in;
+                pr.bytes_total = s->bytes_total;
+                pr.articles = rs.records;
+                s->opts.progress(&pr, s->opts.progress_payload);
+            }
         }
         /* Merge the oldest when every slot is busy, or everything at the
          * end. */
@@ -1416,6 +1458,7 @@ int nd_scan_write(nd_scan *s, const char *outdir)
     res.syndicated = s->art.syndicated;
     res.opts = &s->opts;
     res.stats = &s->stats;
+    res.bytes_total = s->bytes_total;
     scan_read_opts(s, &ro);
     /* Pass 1 has warned about every fault already. */
     ro.warn = NULL;

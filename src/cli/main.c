@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "neardup.h"
 
@@ -79,11 +80,67 @@ static void usage_error(const char *fmt, const char *arg)
     fputs("\nTry 'neardup --help'.\n", stderr);
 }
 
-/* Counts warnings and prints the first CLI_MAX_WARNINGS of them. */
+/* What the CLI shows while a scan runs: warnings (the first
+ * CLI_MAX_WARNINGS; all are counted) and, on a terminal, a progress line
+ * redrawn in place. */
 typedef struct cli_warnings {
     unsigned long long n; /* warnings received */
     int quiet;            /* print nothing */
+    int progress;         /* draw progress: stderr is a terminal */
+    int shown;            /* a progress line is on screen */
+    int pass;             /* the pass being shown */
+    double start;         /* when that pass began */
+    double last;          /* when the line was last drawn */
 } cli_warnings;
+
+static double cli_now(void);
+
+/* Wipes the progress line, so that other output starts clean. */
+static void cli_progress_clear(cli_warnings *w)
+{
+    if (w->shown) {
+        fputs("\r\033[K", stderr);
+        w->shown = 0;
+    }
+}
+
+static void cli_progress(const nd_progress *p, void *payload)
+{
+    cli_warnings *w = payload;
+    double now = cli_now(), secs, rate;
+    char line[160];
+    int n;
+
+    if (p->pass != w->pass) {
+        w->pass = p->pass;
+        w->start = now;
+    }
+    if (now - w->last < 0.25)
+        return;
+    w->last = now;
+    secs = now - w->start;
+    rate = secs > 0.0 ? (double)p->bytes_read / 1e6 / secs : 0.0;
+    n = snprintf(line, sizeof line, "neardup: %s %.0f MB",
+                 p->pass == 1 ? "reading" : "writing",
+                 (double)p->bytes_read / 1e6);
+    if (p->bytes_total && n > 0 && (size_t)n < sizeof line)
+        n += snprintf(line + n, sizeof line - (size_t)n, " of %.0f MB (%.0f%%)",
+                      (double)p->bytes_total / 1e6,
+                      100.0 * (double)p->bytes_read / (double)p->bytes_total);
+    if (n > 0 && (size_t)n < sizeof line)
+        n += snprintf(line + n, sizeof line - (size_t)n,
+                      ", %llu articles, %.1f MB/s",
+                      (unsigned long long)p->articles, rate);
+    if (p->bytes_total > p->bytes_read && rate > 0.0 && n > 0 &&
+        (size_t)n < sizeof line) {
+        double left = (double)(p->bytes_total - p->bytes_read) / 1e6 / rate;
+
+        snprintf(line + n, sizeof line - (size_t)n, ", %d:%02d left",
+                 (int)(left / 60), (int)left % 60);
+    }
+    fprintf(stderr, "\r%s\033[K", line);
+    w->shown = 1;
+}
 
 static void cli_warn(const char *file, uint64_t line, const char *msg,
                      void *payload)
@@ -93,6 +150,7 @@ static void cli_warn(const char *file, uint64_t line, const char *msg,
     w->n++;
     if (w->quiet || w->n > CLI_MAX_WARNINGS)
         return;
+    cli_progress_clear(w);
     if (line)
         fprintf(stderr, "neardup: warning: %s:%llu: %s\n", file,
                 (unsigned long long)line, msg);
@@ -329,7 +387,7 @@ static void print_summary(const nd_stats *st, const char *outdir,
 static int cmd_scan(int argc, char **argv)
 {
     nd_options opts = ND_OPTIONS_INIT;
-    cli_warnings warns = {0, 0};
+    cli_warnings warns = {0, 0, 0, 0, 0, 0.0, 0.0};
     const char *outdir = NULL;
     const char **inputs;
     size_t n_inputs = 0, i;
@@ -502,6 +560,10 @@ static int cmd_scan(int argc, char **argv)
     }
     opts.warn = cli_warn;
     opts.warn_payload = &warns;
+    if (!warns.quiet && isatty(STDERR_FILENO)) {
+        opts.progress = cli_progress;
+        opts.progress_payload = &warns;
+    }
 
     t0 = cli_now();
     err = nd_scan_new(&scan, &opts);
@@ -519,6 +581,7 @@ static int cmd_scan(int argc, char **argv)
     err = nd_scan_run(scan);
     if (!err)
         err = nd_scan_write(scan, outdir);
+    cli_progress_clear(&warns);
     if (err)
         goto failed;
     nd_scan_stats(&st, scan);
