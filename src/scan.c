@@ -912,8 +912,8 @@ static void *scan_verify_range(void *arg)
         uint8_t v = 0;
         nd_sim sim;
 
-        nd_verify(&sim, scan_set(s, a), na, scan_set(s, b), nb);
-        if (nd_verify_is_dup(&sim, na, nb, j->th)) {
+        if (nd_verify_dup(&sim, scan_set(s, a), na, scan_set(s, b), nb,
+                          j->th)) {
             v = SCAN_DUP;
             if (nb > na && na >= j->th->min_contain &&
                 sim.a_in_b >= j->th->containment)

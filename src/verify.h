@@ -36,6 +36,15 @@ typedef struct nd_thresholds {
 void nd_verify(nd_sim *out, const uint32_t *a, size_t na, const uint32_t *b,
                size_t nb);
 
+/*
+ * Nonzero when A and B are duplicates in either direction (as
+ * nd_verify_is_dup after nd_verify), then with *out filled; 0 otherwise,
+ * with *out unspecified. Stops the merge as soon as the thresholds are out
+ * of reach, which is where most candidates end.
+ */
+int nd_verify_dup(nd_sim *out, const uint32_t *a, size_t na,
+                  const uint32_t *b, size_t nb, const nd_thresholds *t);
+
 /* Nonzero when A may stand in for B, i.e. B's text is held by A: Jaccard
  * passes, or B (of nb >= min_contain shingles) is contained in A. */
 int nd_verify_covers(const nd_sim *s, size_t nb, const nd_thresholds *t);

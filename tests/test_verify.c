@@ -171,6 +171,56 @@ static void test_verify__containment_threshold(void **state)
     assert_false(nd_verify_is_dup(&s, 20, 10, &t));
 }
 
+/* Builds a sorted set of n values from base, keeping value k when bit
+ * (k * mult) of a pattern says so: a cheap seeded way to get overlaps of
+ * every size. */
+static size_t fill_set(uint32_t *out, size_t n, uint32_t seed, uint32_t keep)
+{
+    size_t i, m = 0;
+
+    for (i = 0; i < n; i++) {
+        uint32_t x = (uint32_t)i * 2654435761u ^ seed;
+
+        if (x % 100 < keep)
+            out[m++] = (uint32_t)i; /* ascending by construction */
+    }
+    return m;
+}
+
+/* nd_verify_dup agrees with nd_verify + nd_verify_is_dup on thousands of
+ * pairs spanning every overlap, including the thresholds' edges. */
+static void test_verify__dup_matches_full_check(void **state)
+{
+    static uint32_t a[400], b[400];
+    const nd_thresholds t = {0.8, 0.9, 4};
+    unsigned trial, agree_dup = 0;
+
+    (void)state;
+    for (trial = 0; trial < 4000; trial++) {
+        size_t n = 4 + trial % 397;
+        size_t na = fill_set(a, n, trial * 7u, 60 + trial % 41);
+        /* Two in three pairs are nested (same pattern, different keep
+         * rates), the rest independent. */
+        size_t nb = fill_set(b, n, trial * 7u + (trial % 3 ? 0 : 12345u),
+                             60 + (trial * 3) % 41);
+        nd_sim full, quick;
+        int expect, got;
+
+        nd_verify(&full, a, na, b, nb);
+        expect = nd_verify_is_dup(&full, na, nb, &t);
+        got = nd_verify_dup(&quick, a, na, b, nb, &t);
+        assert_int_equal(got, expect);
+        if (got) {
+            assert_true(quick.jaccard == full.jaccard);
+            assert_true(quick.a_in_b == full.a_in_b);
+            assert_true(quick.b_in_a == full.b_in_a);
+            agree_dup++;
+        }
+    }
+    /* Both outcomes were exercised. */
+    assert_true(agree_dup > 100 && agree_dup < 3900);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -183,6 +233,7 @@ int main(void)
         cmocka_unit_test(test_verify__thresholds_inclusive),
         cmocka_unit_test(test_verify__min_contain_boundary),
         cmocka_unit_test(test_verify__containment_threshold),
+        cmocka_unit_test(test_verify__dup_matches_full_check),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
