@@ -712,6 +712,53 @@ static int scan_merge(nd_scan *s, scan_keys *k, const nd_batch *b)
     return err ? scan_fail(s, err, "%s", nd_strerror(err)) : 0;
 }
 
+/* Passes a warning about a record to the caller's callback, if any. */
+static void scan_warn(const nd_scan *s, const nd_record *rec,
+                      const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+
+    if (!s->opts.warn)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    s->opts.warn(rec->file, rec->line, msg, s->opts.warn_payload);
+}
+
+/*
+ * What pass 1 checks of a record before it is analysed: its date, parsed
+ * into *date / *has_date (a date that cannot be read is a warning, and the
+ * article counts as undated), and whether an earlier article had its id
+ * (a warning). Returns 0 or ND_ENOMEM.
+ */
+static int scan_check_record(nd_scan *s, scan_keys *k, const nd_record *rec,
+                             int64_t *date, int *has_date)
+{
+    int repeated;
+
+    if (rec->date) {
+        *has_date = nd_date_parse(date, rec->date, strlen(rec->date)) == 0;
+        if (!*has_date) {
+            s->stats.dates_unparsed++;
+            scan_warn(s, rec, "date \"%.80s\" not understood; the article "
+                              "counts as undated",
+                      rec->date);
+        }
+    }
+    repeated = scan_id_repeated(&k->ids, rec->id);
+    if (repeated < 0)
+        return repeated;
+    if (repeated) {
+        s->stats.ids_repeated++;
+        scan_warn(s, rec, "id \"%.120s\" was used by an earlier article "
+                          "too; the reports cannot tell the two apart",
+                  rec->id);
+    }
+    return 0;
+}
+
 /* A batch is handed to a worker once it holds this much text or this many
  * articles: large enough to amortise the hand-over, small enough that a
  * few in flight per thread cost little memory. */
@@ -765,41 +812,10 @@ static int scan_pass1(nd_scan *s, nd_reader *r, scan_keys *k)
             int64_t date = 0;
             int has_date = 0;
 
-            if (rec.date) {
-                has_date = nd_date_parse(&date, rec.date,
-                                         strlen(rec.date)) == 0;
-                if (!has_date) {
-                    /* The article still counts, as an undated one. */
-                    s->stats.dates_unparsed++;
-                    if (s->opts.warn) {
-                        char msg[160];
-
-                        snprintf(msg, sizeof msg,
-                                 "date \"%.80s\" not understood; the article "
-                                 "counts as undated",
-                                 rec.date);
-                        s->opts.warn(rec.file, rec.line, msg,
-                                     s->opts.warn_payload);
-                    }
-                }
-            }
-            err = scan_id_repeated(&k->ids, rec.id);
-            if (err < 0) {
+            err = scan_check_record(s, k, &rec, &date, &has_date);
+            if (err) {
                 scan_fail(s, err, "%s", nd_strerror(err));
                 goto done;
-            }
-            if (err) {
-                s->stats.ids_repeated++;
-                if (s->opts.warn) {
-                    char msg[200];
-
-                    snprintf(msg, sizeof msg,
-                             "id \"%.120s\" was used by an earlier article "
-                             "too; the reports cannot tell the two apart",
-                             rec.id);
-                    s->opts.warn(rec.file, rec.line, msg,
-                                 s->opts.warn_payload);
-                }
             }
             err = nd_batch_add(cur, rec.id, rec.source, date, has_date,
                                rec.text, rec.text_len);

@@ -8,26 +8,50 @@
  */
 #include "verify.h"
 
-void nd_verify(nd_sim *out, const uint32_t *a, size_t na, const uint32_t *b,
-               size_t nb)
+/*
+ * Merges sorted sets a and b, counting the shingles they share into
+ * *inter. Gives up, returning 0, as soon as even a match of every
+ * remaining shingle of a (or of b) could not bring the count to need;
+ * returns 1 when the merge ran to the end.
+ */
+static int verify_merge(size_t *inter, const uint32_t *a, size_t na,
+                        const uint32_t *b, size_t nb, double need)
 {
-    size_t i = 0, j = 0, inter = 0, uni;
+    size_t i = 0, j = 0, n = 0;
 
     while (i < na && j < nb) {
+        if ((double)(n + (na - i)) < need || (double)(n + (nb - j)) < need)
+            return 0;
         if (a[i] < b[j]) {
             i++;
         } else if (b[j] < a[i]) {
             j++;
         } else {
-            inter++;
+            n++;
             i++;
             j++;
         }
     }
-    uni = na + nb - inter;
+    *inter = n;
+    return 1;
+}
+
+static void verify_fill(nd_sim *out, size_t inter, size_t na, size_t nb)
+{
+    size_t uni = na + nb - inter;
+
     out->jaccard = uni ? (double)inter / (double)uni : 0.0;
     out->a_in_b = na ? (double)inter / (double)na : 0.0;
     out->b_in_a = nb ? (double)inter / (double)nb : 0.0;
+}
+
+void nd_verify(nd_sim *out, const uint32_t *a, size_t na, const uint32_t *b,
+               size_t nb)
+{
+    size_t inter = 0;
+
+    verify_merge(&inter, a, na, b, nb, -1.0);
+    verify_fill(out, inter, na, nb);
 }
 
 int nd_verify_covers(const nd_sim *s, size_t nb, const nd_thresholds *t)
@@ -66,30 +90,12 @@ static double verify_needed(size_t na, size_t nb, const nd_thresholds *t)
 int nd_verify_dup(nd_sim *out, const uint32_t *a, size_t na,
                   const uint32_t *b, size_t nb, const nd_thresholds *t)
 {
-    size_t i = 0, j = 0, inter = 0, uni;
-    double need = verify_needed(na, nb, t);
-
-    /* Merge as nd_verify does, but give up as soon as even a match of
-     * every remaining shingle of A (or of B) could not reach need: most
-     * candidates that fail share a shingle or two and stop after a
+    /* Most candidates that fail share a shingle or two and stop after a
      * fraction of the smaller set. */
-    while (i < na && j < nb) {
-        if ((double)(inter + (na - i)) < need ||
-            (double)(inter + (nb - j)) < need)
-            return 0;
-        if (a[i] < b[j]) {
-            i++;
-        } else if (b[j] < a[i]) {
-            j++;
-        } else {
-            inter++;
-            i++;
-            j++;
-        }
-    }
-    uni = na + nb - inter;
-    out->jaccard = uni ? (double)inter / (double)uni : 0.0;
-    out->a_in_b = na ? (double)inter / (double)na : 0.0;
-    out->b_in_a = nb ? (double)inter / (double)nb : 0.0;
+    size_t inter;
+
+    if (!verify_merge(&inter, a, na, b, nb, verify_needed(na, nb, t)))
+        return 0;
+    verify_fill(out, inter, na, nb);
     return nd_verify_is_dup(out, na, nb, t);
 }
