@@ -701,6 +701,13 @@ int nd_report_write(const nd_result *res, const nd_input *inputs,
         err = nd_buf_append(&rp.tmp, rp.path.data, rp.path.len);
     if (err)
         return report_fail(&rp, ND_ENOMEM, "out of memory");
+    {
+        struct stat st;
+
+        if (stat(outdir, &st) == 0 && !S_ISDIR(st.st_mode))
+            return report_fail(&rp, ND_EIO, "%s: exists and is not a "
+                               "directory", outdir);
+    }
     report_rm_tree(rp.tmp.data); /* left by a killed run with our pid */
     report_rm_stale(outdir);
     if (report_mkdirs(rp.tmp.data, 1) != 0) {

@@ -368,6 +368,25 @@ static uint64_t scan_input_bytes(const char *path, const struct stat *st)
     return scan_walk_total;
 }
 
+/* An input given twice would make every article a copy of itself. */
+static int scan_check_new_input(nd_scan *s, const char *path)
+{
+    char *real = realpath(path, NULL);
+    size_t i;
+    int err = 0;
+
+    for (i = 0; real && !err && i < s->n_inputs; i++) {
+        char *other = realpath(s->inputs[i].path, NULL);
+
+        if (other && strcmp(other, real) == 0)
+            err = scan_fail(s, ND_EINVAL, "%s is given twice (as %s too)",
+                            path, s->inputs[i].name);
+        free(other);
+    }
+    free(real);
+    return err;
+}
+
 int nd_scan_add_input(nd_scan *s, const char *path)
 {
     nd_input *in;
@@ -383,6 +402,9 @@ int nd_scan_add_input(nd_scan *s, const char *path)
 
         if (stat(path, &st) != 0)
             return scan_fail(s, ND_EIO, "%s: %s", path, strerror(errno));
+        err = scan_check_new_input(s, path);
+        if (err)
+            return err;
         s->bytes_total += scan_input_bytes(path, &st);
     } else {
         struct stat st;

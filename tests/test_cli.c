@@ -694,6 +694,20 @@ static void test_cli__usage_and_fatal_errors(void **state)
     assert_int_equal(run("%s scan --perm abc %s -o %s/u >/dev/null 2>&1",
                          ND_CLI, CORPUS, tmpdir),
                      2);
+    /* The same input twice, and an output path that is a file. */
+    assert_int_equal(run("%s scan %s %s/ -o %s/u 2>%s/u.err", ND_CLI, CORPUS,
+                         CORPUS, tmpdir, tmpdir),
+                     1);
+    err = slurp(path_in(tmpdir, "u.err"), NULL);
+    assert_non_null(strstr(err, "given twice"));
+    free(err);
+    spit(path_in(tmpdir, "plainfile"), "x", 1);
+    assert_int_equal(run("%s scan %s -o %s/plainfile 2>%s/u.err", ND_CLI,
+                         CORPUS, tmpdir, tmpdir),
+                     1);
+    err = slurp(path_in(tmpdir, "u.err"), NULL);
+    assert_non_null(strstr(err, "not a directory"));
+    free(err);
     assert_int_equal(run("%s scan %s/does-not-exist -o %s/u 2>%s/u.err",
                          ND_CLI, tmpdir, tmpdir, tmpdir),
                      1);

@@ -341,9 +341,10 @@ static void print_summary(const nd_stats *st, const char *outdir,
 
     human_bytes(in, sizeof in, st->bytes);
     human_bytes(rm, sizeof rm, st->bytes_removed);
-    printf("neardup %s: %llu articles (%s) in %llu files, %.2f s",
-           nd_version(), (unsigned long long)st->articles, in,
-           (unsigned long long)st->files, secs);
+    printf("neardup %s: %llu article%s (%s) in %llu file%s, %.2f s",
+           nd_version(), (unsigned long long)st->articles,
+           st->articles == 1 ? "" : "s", in, (unsigned long long)st->files,
+           st->files == 1 ? "" : "s", secs);
     if (secs > 0.0)
         printf(", %.1f MB/s", st->bytes / 1e6 / secs);
     printf("\n");
@@ -367,9 +368,12 @@ static void print_summary(const nd_stats *st, const char *outdir,
            (unsigned long long)st->candidate_pairs,
            (unsigned long long)st->verified_pairs, st->bands, st->rows);
     if (st->records_skipped || warnings)
-        printf("  skipped      %llu records or files (%llu warnings on "
+        printf("  skipped      %llu record%s or file%s (%llu warning%s on "
                "stderr)\n",
-               (unsigned long long)st->records_skipped, warnings);
+               (unsigned long long)st->records_skipped,
+               st->records_skipped == 1 ? "" : "s",
+               st->records_skipped == 1 ? "" : "s", warnings,
+               warnings == 1 ? "" : "s");
     if (st->files_ignored)
         printf("  ignored      %llu file%s neither article (.txt) nor "
                "JSONL\n",
