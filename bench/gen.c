@@ -1331,8 +1331,9 @@ static void gen_emit(gen_state *g, gen_out *o, gen_art *a, gen_art *batch)
 
 static void gen_next_day(gen_state *g)
 {
-    int mdays = gen_mdays[g->month - 1] +
-                (g->month == 2 && g->year % 4 == 0 ? 1 : 0);
+    int leap = (g->year % 4 == 0 && g->year % 100 != 0) ||
+               g->year % 400 == 0;
+    int mdays = gen_mdays[g->month - 1] + (g->month == 2 && leap ? 1 : 0);
     if (++g->day > mdays) {
         g->day = 1;
         if (++g->month > 12) {

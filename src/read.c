@@ -882,6 +882,8 @@ static int read_text_next(nd_reader *r, nd_record *rec, const char *id)
     rec->text_len = t->len;
     rec->line = 0;
     rec->obj = NULL;
+    rec->raw = NULL;
+    rec->raw_len = 0;
     return 1;
 }
 
@@ -970,6 +972,8 @@ static int read_parse(nd_reader *r, nd_record *rec, const char *p,
     rec->text_len = (size_t)json_object_get_string_len(tv);
     rec->line = r->line_no;
     rec->obj = obj;
+    rec->raw = p;
+    rec->raw_len = len;
     return 1;
 }
 

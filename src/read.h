@@ -128,6 +128,9 @@ typedef struct nd_record {
                                  below the input root; NULL when unknown */
     const char *date;         /* the date field as written (string or
                                  number), or NULL; not parsed here */
+    const char *raw;          /* a JSONL record's line as read (without
+                                 its newline or a leading BOM), or NULL */
+    size_t raw_len;           /* bytes of raw */
 } nd_record;
 
 /* Counters of a reader, complete once nd_reader_next returned 0. */

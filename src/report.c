@@ -373,6 +373,12 @@ static int report_clean_record(report *rp, const nd_record *rec,
             return report_fail(rp, ND_EIO, "cannot write the cleaned corpus: "
                                "%s", strerror(errno));
         return 0;
+    } else if (rp->text.len == rec->text_len) {
+        /* Nothing removed: the line goes out as it came, byte for byte. */
+        if (fwrite(rec->raw, 1, rec->raw_len, rp->clean) != rec->raw_len ||
+            putc('\n', rp->clean) == EOF)
+            return report_fail(rp, ND_EIO, "cannot write the cleaned corpus: "
+                               "%s", strerror(errno));
     } else {
         /* The reader lends its parsed object until its next record; only
          * the text field changes, every other field stays as it came. */

@@ -567,6 +567,40 @@ static void test_cli__jsonl_with_bad_lines(void **state)
                      0);
 }
 
+/* A record with nothing removed is written back byte for byte, however
+ * its JSON was spelled; one with a removal keeps its other fields. */
+static void test_cli__jsonl_untouched_lines_verbatim(void **state)
+{
+    static const char odd[] =
+        "{ \"n\" : 1.50, \"id\":\"odd\",  \"text\" : \"Nothing in this "
+        "record repeats anywhere else at all, caf\\u00e9.\" }\r";
+    static const char para[] =
+        "This paragraph is repeated in two records of the file, word for "
+        "word, so that one of the copies is removed.";
+    char *clean, line[512];
+    FILE *f = fopen(path_in(tmpdir, "v.jsonl"), "wb");
+
+    (void)state;
+    assert_non_null(f);
+    fprintf(f, "%s\n", odd);
+    fprintf(f, "{\"id\":\"a\",\"x\":[1,2],\"text\":\"%s\"}\n", para);
+    fprintf(f, "{\"id\":\"b\",\"x\":{\"k\":true},\"text\":\"%s\\n\\nOther "
+               "text of b that is its own.\"}\n",
+            para);
+    fclose(f);
+    assert_int_equal(run("%s scan %s/v.jsonl -o %s/v -q", ND_CLI, tmpdir,
+                         tmpdir),
+                     0);
+    clean = slurp(path_in(tmpdir, "v/clean/v.jsonl"), NULL);
+    assert_non_null(clean);
+    snprintf(line, sizeof line, "%s\n", odd);
+    assert_memory_equal(clean, line, strlen(line));
+    /* b lost its first paragraph but kept its other field. */
+    assert_non_null(strstr(clean, "\"x\":{\"k\":true}"));
+    assert_non_null(strstr(clean, "\"text\":\"Other text of b"));
+    free(clean);
+}
+
 static void test_cli__strict_fails_and_keeps_previous_output(void **state)
 {
     char *before, *after;
@@ -889,6 +923,7 @@ int main(void)
         cmocka_unit_test(test_cli__deterministic_across_runs_and_threads),
         cmocka_unit_test(test_cli__deterministic_generated),
         cmocka_unit_test(test_cli__jsonl_with_bad_lines),
+        cmocka_unit_test(test_cli__jsonl_untouched_lines_verbatim),
         cmocka_unit_test(test_cli__strict_fails_and_keeps_previous_output),
         cmocka_unit_test(test_cli__gzip_truncated_and_stdin),
         cmocka_unit_test(test_cli__bad_files_in_a_directory),
