@@ -1,0 +1,473 @@
+/*
+ * group.c - from candidate pairs to clusters: exact verification (on the
+ * scan's threads), union-find, the greedy split into clusters whose every
+ * member is covered by its canonical (cluster.c), the article ranks that
+ * decide which copy is canonical, and the boilerplate/shared kinds.
+ *
+ * Every step has a total order (paragraph numbers, article ranks), so the
+ * clusters do not depend on the number of threads.
+ */
+#define _XOPEN_SOURCE 700
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cluster.h"
+#include "scan.h"
+#include "verify.h"
+
+typedef struct group_cover {
+    nd_scan *s;         /* the scan */
+    nd_thresholds th;   /* duplicate thresholds */
+} group_cover;
+
+static const uint32_t *group_set(const nd_scan *s, uint32_t p)
+{
+    return s->sets.v + s->set_off[p];
+}
+
+static int group_covers(double *jac, double *cont, uint32_t canon,
+                       uint32_t item, void *payload)
+{
+    group_cover *c = payload;
+    const nd_scan *s = c->s;
+    nd_sim sim;
+
+    nd_verify(&sim, group_set(s, canon), s->set_n[canon], group_set(s, item),
+              s->set_n[item]);
+    if (!nd_verify_covers(&sim, s->set_n[item], &c->th))
+        return 0;
+    *jac = sim.jaccard;
+    *cont = sim.b_in_a;
+    return 1;
+}
+
+/* Verdicts on a candidate pair. */
+#define GROUP_DUP 1      /* within the thresholds */
+#define GROUP_A_INSIDE 2 /* a is contained in the larger b */
+#define GROUP_B_INSIDE 4 /* b is contained in the larger a */
+
+/* One thread's share of the candidate pairs. */
+typedef struct group_verify_job {
+    const nd_scan *s;         /* sets */
+    const nd_pair *pairs;     /* all candidates */
+    size_t lo, hi;            /* this job's range */
+    const nd_thresholds *th;  /* thresholds */
+    uint8_t *verdict;         /* per pair, SCAN_* bits */
+} group_verify_job;
+
+static void *group_verify_range(void *arg)
+{
+    group_verify_job *j = arg;
+    const nd_scan *s = j->s;
+    size_t i;
+
+    for (i = j->lo; i < j->hi; i++) {
+        uint32_t a = j->pairs[i].a, b = j->pairs[i].b;
+        size_t na = s->set_n[a], nb = s->set_n[b];
+        uint8_t v = 0;
+        nd_sim sim;
+
+        if (nd_verify_dup(&sim, group_set(s, a), na, group_set(s, b), nb,
+                          j->th)) {
+            v = GROUP_DUP;
+            if (nb > na && na >= j->th->min_contain &&
+                sim.a_in_b >= j->th->containment)
+                v |= GROUP_A_INSIDE;
+            if (na > nb && nb >= j->th->min_contain &&
+                sim.b_in_a >= j->th->containment)
+                v |= GROUP_B_INSIDE;
+        }
+        j->verdict[i] = v;
+    }
+    return NULL;
+}
+
+/*
+ * Checks every candidate exactly, split over the scan's threads in
+ * contiguous ranges; each verdict depends on its pair alone, so the result
+ * is the same for any number of threads.
+ */
+static void group_verify_all(const nd_scan *s, const nd_pairvec *pairs,
+                            const nd_thresholds *th, uint8_t *verdict)
+{
+    group_verify_job jobs[64];
+    pthread_t tid[64];
+    size_t t, n = s->threads > 64 ? 64 : s->threads, started = 0;
+
+    if (n < 1 || pairs->n < 4096)
+        n = 1;
+    for (t = 0; t < n; t++) {
+        jobs[t].s = s;
+        jobs[t].pairs = pairs->v;
+        jobs[t].lo = pairs->n * t / n;
+        jobs[t].hi = pairs->n * (t + 1) / n;
+        jobs[t].th = th;
+        jobs[t].verdict = verdict;
+    }
+    /* Job 0 runs here; a thread that cannot start runs here too. */
+    for (t = 1; t < n; t++)
+        if (pthread_create(&tid[t], NULL, group_verify_range, &jobs[t]) == 0)
+            started |= (size_t)1 << t;
+        else
+            group_verify_range(&jobs[t]);
+    group_verify_range(&jobs[0]);
+    for (t = 1; t < n; t++)
+        if (started & ((size_t)1 << t))
+            pthread_join(tid[t], NULL);
+}
+
+/* A paragraph of a component, with what decides its preference. */
+typedef struct group_pref {
+    uint32_t root;      /* component */
+    uint32_t contained; /* 1 when inside a larger member: goes last */
+    uint32_t rank;      /* its article's rank (keep policy, priority) */
+    uint32_t para;      /* paragraph number */
+} group_pref;
+
+static int group_cmp_pref(const void *pa, const void *pb)
+{
+    const group_pref *a = pa, *b = pb;
+
+    if (a->root != b->root)
+        return a->root < b->root ? -1 : 1;
+    if (a->contained != b->contained)
+        return a->contained < b->contained ? -1 : 1;
+    if (a->rank != b->rank)
+        return a->rank < b->rank ? -1 : 1;
+    return (a->para > b->para) - (a->para < b->para);
+}
+
+/*
+ * Verifies the candidates, joins verified pairs and exact copies, then
+ * splits every component into clusters. A paragraph strictly contained in
+ * a larger member of its component goes after the others in preference,
+ * so that the containing paragraph is the canonical; otherwise the rank of
+ * its article decides (source priority, then the keep policy), then its
+ * position. Verified pairs are kept for the article report.
+ */
+int nd_group_cluster(nd_scan *s, nd_pairvec *pairs)
+{
+    group_cover cov;
+    nd_uf uf = {0};
+    uint8_t *contained = NULL;
+    group_pref *order = NULL;
+    uint8_t *verdict = NULL;
+    uint32_t *items = NULL, *canon = NULL, *count = NULL;
+    float *jac = NULL, *cont = NULL;
+    size_t i, n = s->n_paras, n_order = 0, k;
+    int err;
+
+    cov.s = s;
+    cov.th.jaccard = s->opts.threshold;
+    cov.th.containment = s->opts.containment;
+    cov.th.min_contain = s->opts.min_contain;
+
+    err = nd_uf_init(&uf, n);
+    if (err)
+        goto done;
+    contained = calloc(n ? n : 1, 1);
+    count = calloc(n ? n : 1, sizeof *count);
+    if (!contained || !count) {
+        err = ND_ENOMEM;
+        goto done;
+    }
+    s->stats.candidate_pairs = pairs->n;
+    verdict = malloc(pairs->n ? pairs->n : 1);
+    if (!verdict) {
+        err = ND_ENOMEM;
+        goto done;
+    }
+    group_verify_all(s, pairs, &cov.th, verdict);
+    for (i = 0; i < pairs->n; i++) {
+        uint32_t a = pairs->v[i].a, b = pairs->v[i].b;
+
+        if (!(verdict[i] & GROUP_DUP))
+            continue;
+        s->stats.verified_pairs++;
+        /* The candidates' array is rewritten in place with the verified
+         * pairs: the article report needs them, the rest is done. */
+        pairs->v[s->verified.n++] = pairs->v[i];
+        nd_uf_union(&uf, a, b);
+        if (verdict[i] & GROUP_A_INSIDE)
+            contained[a] = 1;
+        if (verdict[i] & GROUP_B_INSIDE)
+            contained[b] = 1;
+    }
+    /* Hand the verified pairs over; pairs is left empty. */
+    s->verified.v = pairs->v;
+    s->verified.cap = pairs->cap;
+    pairs->v = NULL;
+    pairs->n = pairs->cap = 0;
+    for (i = 0; i < n; i++)
+        if (s->copy_of[i] != ND_NONE)
+            nd_uf_union(&uf, s->copy_of[i], (uint32_t)i);
+    /* A copy is contained wherever its first holder is. */
+    for (i = 0; i < n; i++)
+        if (s->copy_of[i] != ND_NONE)
+            contained[i] = contained[s->copy_of[i]];
+
+    for (i = 0; i < n; i++)
+        count[nd_uf_find(&uf, (uint32_t)i)]++;
+    order = malloc((n ? n : 1) * sizeof *order);
+    if (!order) {
+        err = ND_ENOMEM;
+        goto done;
+    }
+    for (i = 0; i < n; i++) {
+        uint32_t r = nd_uf_find(&uf, (uint32_t)i);
+        group_pref *o;
+
+        if (count[r] < 2)
+            continue;
+        o = &order[n_order++];
+        o->root = r;
+        o->contained = contained[i];
+        o->rank = s->articles[s->paras[i].doc].rank;
+        o->para = (uint32_t)i;
+    }
+    qsort(order, n_order, sizeof *order, group_cmp_pref);
+
+    items = malloc((n_order ? n_order : 1) * sizeof *items);
+    canon = malloc((n_order ? n_order : 1) * sizeof *canon);
+    jac = malloc((n_order ? n_order : 1) * sizeof *jac);
+    cont = malloc((n_order ? n_order : 1) * sizeof *cont);
+    if (!items || !canon || !jac || !cont) {
+        err = ND_ENOMEM;
+        goto done;
+    }
+    for (i = 0; i < n_order; i++)
+        items[i] = order[i].para;
+    for (i = 0; i < n_order; i = k) {
+        size_t j;
+
+        for (k = i; k < n_order && order[k].root == order[i].root; k++)
+            ;
+        err = nd_cluster_assign(canon + i, jac + i, cont + i, items + i,
+                                k - i, group_covers, &cov);
+        if (err)
+            goto done;
+        for (j = i; j < k; j++) {
+            nd_para *pa = &s->paras[items[j]];
+
+            pa->canon = canon[j];
+            pa->jaccard = jac[j];
+            pa->contain = cont[j];
+        }
+    }
+done:
+    nd_uf_free(&uf);
+    free(verdict);
+    free(contained);
+    free(count);
+    free(order);
+    free(items);
+    free(canon);
+    free(jac);
+    free(cont);
+    return err;
+}
+
+/* What orders articles for the keep policy. */
+typedef struct group_rank {
+    uint32_t prio;   /* place of its source in source_priority, or the
+                        list's length when absent */
+    uint32_t undated; /* 1 when it has no date */
+    int64_t date;    /* its date */
+    uint64_t bytes;  /* its paragraph bytes */
+    const char *id;  /* its id */
+    uint32_t idx;    /* input order */
+    nd_keep keep;    /* the policy (the same for all) */
+} group_rank;
+
+static int group_cmp_rank(const void *pa, const void *pb)
+{
+    const group_rank *a = pa, *b = pb;
+
+    if (a->prio != b->prio)
+        return a->prio < b->prio ? -1 : 1;
+    if (a->keep == ND_KEEP_FIRST)
+        return (a->idx > b->idx) - (a->idx < b->idx);
+    if (a->keep == ND_KEEP_LONGEST && a->bytes != b->bytes)
+        return a->bytes > b->bytes ? -1 : 1;
+    if (a->undated != b->undated)
+        return a->undated < b->undated ? -1 : 1;
+    if (a->date != b->date)
+        return a->date < b->date ? -1 : 1;
+    /* Same date (dates are often to the day) or none: input order, which
+     * in a crawl is the order of publication more often than not. */
+    if (a->idx != b->idx)
+        return a->idx < b->idx ? -1 : 1;
+    return strcmp(a->id, b->id);
+}
+
+/* Ranks the articles by source priority, then the keep policy. */
+int nd_group_rank(nd_scan *s)
+{
+    size_t i, j, np = s->opts.n_source_priority;
+    group_rank *r = malloc((s->n_articles ? s->n_articles : 1) * sizeof *r);
+    uint32_t *prio_of = malloc((s->n_sources ? s->n_sources : 1) *
+                               sizeof *prio_of);
+
+    if (!r || !prio_of) {
+        free(r);
+        free(prio_of);
+        return ND_ENOMEM;
+    }
+    for (i = 0; i < s->n_sources; i++)
+        prio_of[i] = UINT32_MAX; /* not looked up yet */
+    for (i = 0; i < s->n_articles; i++) {
+        const nd_article *a = &s->articles[i];
+
+        r[i].prio = (uint32_t)np;
+        if (a->source_off != ND_NO_SOURCE) {
+            if (prio_of[a->source] == UINT32_MAX) {
+                for (j = 0; j < np && strcmp(s->opts.source_priority[j],
+                                             s->ids.data + a->source_off);
+                     j++)
+                    ;
+                prio_of[a->source] = (uint32_t)j;
+            }
+            r[i].prio = prio_of[a->source];
+        }
+        r[i].undated = !a->has_date;
+        r[i].date = a->has_date ? a->date : 0;
+        r[i].bytes = a->bytes;
+        r[i].id = s->ids.data + a->id_off;
+        r[i].idx = (uint32_t)i;
+        r[i].keep = s->opts.keep;
+    }
+    qsort(r, s->n_articles, sizeof *r, group_cmp_rank);
+    for (i = 0; i < s->n_articles; i++)
+        s->articles[r[i].idx].rank = (uint32_t)i;
+    free(r);
+    free(prio_of);
+    return 0;
+}
+
+/*
+ * Boilerplate or shared content? A cluster is a source's furniture when
+ * all its copies come from one known source and either span at least
+ * boilerplate_articles of its articles (headers, footers, share lines), or
+ * are verbatim repeats of a short line (at most ND_SHORT_SHINGLES
+ * shingles, about 20 words) inside one page ("All rights reserved ...").
+ * Anything else - text crossing sources, or longer text repeated inside
+ * an article, like a standfirst - is shared content. Articles without a
+ * known source each count as a source of their own.
+ */
+#define ND_SHORT_SHINGLES 16
+
+static uint8_t group_kind(const nd_scan *s, uint32_t canon, const uint32_t *m,
+                         size_t n)
+{
+    const nd_article *ca = &s->articles[s->paras[canon].doc];
+    size_t i, articles = 1, verbatim = 1;
+    uint32_t prev = ND_NONE;
+
+    for (i = 0; i < n; i++) {
+        const nd_para *p = &s->paras[m[i]];
+        const nd_article *a = &s->articles[p->doc];
+
+        if (a->source != ca->source)
+            return ND_KIND_SHARED;
+        if (p->doc != ca - s->articles && p->doc != prev)
+            articles++; /* members come in paragraph order */
+        prev = p->doc;
+        if (s->set_off[m[i]] != s->set_off[canon])
+            verbatim = 0; /* not an exact copy of the canonical */
+    }
+    if (ca->source_off != ND_NO_SOURCE &&
+        articles >= s->opts.boilerplate_articles)
+        return ND_KIND_BOILERPLATE;
+    if (articles == 1 && verbatim && s->set_n[canon] <= ND_SHORT_SHINGLES)
+        return ND_KIND_BOILERPLATE;
+    return ND_KIND_SHARED;
+}
+
+/* Numbers the clusters in the order of their canonicals, lists their
+ * members in paragraph order, tells boilerplate from shared text, and
+ * decides what the cleaned corpus leaves out. */
+int nd_group_index(nd_scan *s)
+{
+    size_t i, n = s->n_paras, k = 0, n_members = 0;
+    uint32_t *fill;
+
+    s->cluster_of = malloc((n ? n : 1) * sizeof *s->cluster_of);
+    if (!s->cluster_of)
+        return ND_ENOMEM;
+    for (i = 0; i < n; i++)
+        s->cluster_of[i] = ND_NONE;
+    for (i = 0; i < n; i++) {
+        const nd_para *pa = &s->paras[i];
+
+        if (pa->canon == i)
+            continue;
+        n_members++;
+        if (s->cluster_of[pa->canon] == ND_NONE)
+            s->cluster_of[pa->canon] = 0; /* mark: has members */
+    }
+    for (i = 0; i < n; i++)
+        if (s->cluster_of[i] != ND_NONE)
+            s->cluster_of[i] = (uint32_t)k++;
+    s->n_clusters = k;
+    s->member_off = calloc(k + 1, sizeof *s->member_off);
+    s->members = malloc((n_members ? n_members : 1) * sizeof *s->members);
+    s->kind = calloc(k ? k : 1, 1);
+    fill = calloc(k + 1, sizeof *fill);
+    if (!s->member_off || !s->members || !s->kind || !fill) {
+        free(fill);
+        return ND_ENOMEM;
+    }
+    for (i = 0; i < n; i++)
+        if (s->paras[i].canon != i)
+            s->member_off[s->cluster_of[s->paras[i].canon] + 1]++;
+    for (i = 0; i < k; i++)
+        s->member_off[i + 1] += s->member_off[i];
+    for (i = 0; i < n; i++) {
+        uint32_t c;
+
+        if (s->paras[i].canon == i)
+            continue;
+        c = s->cluster_of[s->paras[i].canon];
+        s->members[s->member_off[c] + fill[c]++] = (uint32_t)i;
+    }
+    free(fill);
+
+    /* Kinds, and what leaves the cleaned corpus. */
+    for (i = 0; i < n; i++) {
+        uint32_t c = s->cluster_of[i];
+
+        if (c != ND_NONE)
+            s->kind[c] = group_kind(s, (uint32_t)i,
+                                   s->members + s->member_off[c],
+                                   s->member_off[c + 1] - s->member_off[c]);
+    }
+    for (i = 0; i < n; i++) {
+        nd_para *pa = &s->paras[i];
+        uint32_t c = s->cluster_of[pa->canon];
+        uint64_t bytes = pa->end - pa->start;
+
+        if (c == ND_NONE)
+            continue;
+        pa->boiler = s->kind[c] == ND_KIND_BOILERPLATE;
+        if (pa->boiler)
+            pa->removed = s->opts.boilerplate == ND_BOILERPLATE_DROP_ALL ||
+                          (s->opts.boilerplate == ND_BOILERPLATE_DROP_COPIES &&
+                           pa->canon != i);
+        else
+            pa->removed = pa->canon != i;
+        if (!pa->removed)
+            continue;
+        s->stats.paragraphs_removed++;
+        s->stats.bytes_removed += bytes;
+        if (pa->boiler)
+            s->stats.boilerplate_bytes_removed += bytes;
+        else
+            s->stats.shared_bytes_removed += bytes;
+    }
+    for (i = 0; i < k; i++)
+        s->stats.boilerplate_clusters += s->kind[i] == ND_KIND_BOILERPLATE;
+    s->stats.clusters = k;
+    return 0;
+}
