@@ -334,7 +334,6 @@ static int scan_check_new_input(nd_scan *s, const char *path)
 int nd_scan_add_input(nd_scan *s, const char *path)
 {
     nd_input *in;
-    size_t cap = s->n_inputs;
     int err;
 
     if (!s || !path || !*path)
@@ -359,7 +358,8 @@ int nd_scan_add_input(nd_scan *s, const char *path)
         if (stat(s->spool, &st) == 0)
             s->bytes_total += (uint64_t)st.st_size;
     }
-    err = nd_grow((void **)&s->inputs, &cap, s->n_inputs + 1, sizeof *in);
+    err = nd_grow((void **)&s->inputs, &s->cap_inputs, s->n_inputs + 1,
+                  sizeof *in);
     if (err)
         return nd_scan_fail(s, err, "out of memory");
     in = &s->inputs[s->n_inputs];

@@ -33,6 +33,7 @@ struct nd_scan {
     char errmsg[1024];    /* last error */
     nd_input *inputs;     /* inputs in order (strings owned) */
     size_t n_inputs;      /* inputs added */
+    size_t cap_inputs;    /* room in inputs */
     char *spool;          /* temporary copy of stdin, or NULL */
     int ran;              /* nd_scan_run succeeded */
     unsigned bands, rows; /* LSH shape */

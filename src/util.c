@@ -23,7 +23,7 @@ int nd_grow(void **ptr, size_t *cap, size_t need, size_t elem)
     while (ncap < need) {
         if (ncap > SIZE_MAX / 3 * 2)
             return ND_ENOMEM;
-        ncap += ncap / 2;
+        ncap += ncap / 2 + 1;
     }
     if (ncap > SIZE_MAX / elem)
         return ND_ENOMEM;

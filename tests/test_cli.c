@@ -668,6 +668,25 @@ static void test_cli__gzip_truncated_and_stdin(void **state)
     free(gz);
 }
 
+/* Each file given on its own is the same corpus as the directory. */
+static void test_cli__several_inputs(void **state)
+{
+    (void)state;
+    assert_int_equal(run("cd %s && %s scan 000_*.txt 001_*.txt 002_*.txt "
+                         "003_*.txt 004_*.txt -o %s/many -q",
+                         CORPUS, ND_CLI, tmpdir),
+                     0);
+    assert_int_equal(run("cmp %s/out/clusters.jsonl %s/many/clusters.jsonl",
+                         tmpdir, tmpdir),
+                     0);
+    assert_int_equal(run("cmp %s/out/articles.jsonl %s/many/articles.jsonl",
+                         tmpdir, tmpdir),
+                     0);
+    assert_int_equal(run("diff -r %s/out/clean/corpus %s/many/clean", tmpdir,
+                         tmpdir),
+                     0);
+}
+
 /* ---- bad input and bad usage -------------------------------------------- */
 
 static void test_cli__bad_files_in_a_directory(void **state)
@@ -926,6 +945,7 @@ int main(void)
         cmocka_unit_test(test_cli__jsonl_untouched_lines_verbatim),
         cmocka_unit_test(test_cli__strict_fails_and_keeps_previous_output),
         cmocka_unit_test(test_cli__gzip_truncated_and_stdin),
+        cmocka_unit_test(test_cli__several_inputs),
         cmocka_unit_test(test_cli__bad_files_in_a_directory),
         cmocka_unit_test(test_cli__usage_and_fatal_errors),
     };

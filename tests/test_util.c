@@ -124,6 +124,15 @@ static void test_util__buffers(void **state)
     assert_true(v.v[99999] == 99999);
     nd_buf_free(&b);
     nd_u64vec_free(&v);
+    /* Growth from any capacity, however small, makes room. */
+    for (i = 0; i < 4; i++) {
+        size_t cap = i;
+        char *p = malloc(i + 1);
+
+        assert_int_equal(nd_grow((void **)&p, &cap, i + 1, 1), 0);
+        assert_true(cap >= i + 1);
+        free(p);
+    }
     assert_null(b.data);
     assert_null(v.v);
 }
