@@ -1,9 +1,9 @@
 /*
  * articles.c - which articles copy which (see articles.h for the measure).
  *
- * Cost: one pass over the verified pairs to find related articles; per
- * related pair, the original's shingles go into a hash set and each of the
- * copy's shingles is looked up once.
+ * Cost: one pass over the verified pairs and the paragraphs to find
+ * related articles; per related pair, the original's shingles go into a
+ * hash set and each of the copy's shingles is looked up once.
  */
 #include "articles.h"
 
@@ -146,9 +146,14 @@ int nd_articles_build(nd_articles *out, const nd_articles_in *in)
     w.in = in;
     for (i = 0; !err && i < in->n_pairs; i++)
         err = articles_link(&links, in, in->pairs[i].a, in->pairs[i].b);
-    for (i = 0; !err && i < in->n_paras; i++)
+    /* Exact copies name the first holder in input order, which need not
+     * be the original; every copy is also linked to its canonical. */
+    for (i = 0; !err && i < in->n_paras; i++) {
         if (in->copy_of[i] != ND_NONE)
             err = articles_link(&links, in, (uint32_t)i, in->copy_of[i]);
+        if (!err && in->paras[i].canon != i)
+            err = articles_link(&links, in, (uint32_t)i, in->paras[i].canon);
+    }
     if (!err)
         err = nd_u64_radix_sort(links.v, links.n);
     if (err)

@@ -2,8 +2,9 @@
  * articles.h - the article-level view: which articles copy which.
  *
  * From the paragraph results: two articles are compared when a verified
- * pair or an exact copy links a paragraph of one to a paragraph of the
- * other, boilerplate excluded (a site's furniture is no copying). For such
+ * pair, an exact copy or a paragraph and its canonical link a paragraph of
+ * one to a paragraph of the other, boilerplate excluded (a site's
+ * furniture is no copying). For such
  * a pair, each paragraph p of article A counts
  *     bytes(p) * c,   c = |shingles(p) n shingles(B)| / |shingles(p)|
  * towards the bytes of A held in B, where shingles(B) is the union over all

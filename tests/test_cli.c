@@ -858,6 +858,10 @@ static void test_cli__jsonl_sources_dates_policies(void **state)
                  "The football season opened with a surprise win for the "
                  "visitors, who scored twice in the final ten minutes of "
                  "the match.\n\n" FOOT);
+    /* A second copy of the wire, found after the first copy: it must
+     * point to the wire, not only to the copy read first. */
+    write_record(f, "mirror-1", "Mirror", "2017-10-27T09:00:00Z",
+                 P1 "\n\n" P2 "\n\n" P3);
     fclose(f);
     f = fopen(path_in(tmpdir, "prio.txt"), "wb");
     assert_non_null(f);
@@ -896,6 +900,11 @@ static void test_cli__jsonl_sources_dates_policies(void **state)
     a = article(arts, "site-1");
     assert_non_null(a);
     assert_string_equal(str_of(a, "source"), "DailySite");
+    assert_true(share_in(a, "wire-1") > 0.9);
+    assert_true(json_object_get_boolean(
+        json_object_object_get(a, "syndicated")));
+    a = article(arts, "mirror-1");
+    assert_non_null(a);
     assert_true(share_in(a, "wire-1") > 0.9);
     assert_true(json_object_get_boolean(
         json_object_object_get(a, "syndicated")));
