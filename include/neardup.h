@@ -67,17 +67,22 @@ typedef void (*nd_warn_fn)(const char *file, uint64_t line, const char *msg,
 
 /** Where a scan is, for a progress display. */
 typedef struct nd_progress {
-    int pass;             /* 1: reading and analysing; 2: writing */
+    int pass;             /* 1: nd_scan_run; 2: nd_scan_write */
     uint64_t bytes_read;  /* input bytes read in this pass (as stored on
                              disk, so compressed bytes for .gz/.zst) */
     uint64_t bytes_total; /* all input bytes, 0 when unknown */
     uint64_t articles;    /* articles read in this pass */
+    const char *stage;    /* pass 1: "reading", then "pairing" (candidate
+                             pairs), "clustering" (verification and
+                             clusters), "articles" (which copy which);
+                             pass 2: "writing" */
 } nd_progress;
 
 /**
  * @brief Receives a progress report: after every batch of about a
- * megabyte of text while reading, and every thousand articles while
- * writing. Called from the thread that called nd_scan_run/nd_scan_write.
+ * megabyte of text while reading, once as each later stage of the run
+ * begins, and every thousand articles while writing. Called from the
+ * thread that called nd_scan_run/nd_scan_write.
  */
 typedef void (*nd_progress_fn)(const nd_progress *p, void *payload);
 
@@ -104,7 +109,7 @@ typedef enum nd_boilerplate {
  */
 typedef struct nd_options {
     unsigned version;           /* ND_OPTIONS_VERSION */
-    double threshold;           /* Jaccard threshold of a duplicate, (0,1] */
+    double threshold;           /* Jaccard threshold of a duplicate, (0,1) */
     double containment;         /* containment threshold, (0,1] */
     unsigned ngram;             /* words per shingle, 1..16 */
     unsigned perm;              /* MinHash permutations, 8..1024 */
@@ -207,11 +212,15 @@ ND_API int nd_scan_new(nd_scan **out, const nd_options *opts);
 
 /**
  * @brief Adds an input: a directory (each .txt or extension-less file below
- * it is one article, each .jsonl/.jsonl.gz/.jsonl.zst a JSONL file), a file
- * (JSONL when it starts with '{' or is gzip-compressed, else one article),
- * or "-" for JSONL on standard input (spooled to a temporary file).
+ * it is one article, each .jsonl or .ndjson file, plain or compressed, a
+ * JSONL file; other files are counted as ignored), a file named .txt (one
+ * article) or .jsonl/.ndjson (JSONL), any other file or "-" for standard
+ * input (spooled to a temporary file): JSONL when it starts with '{' or is
+ * gzip/zstd-compressed, else one article. Compression is told by magic
+ * bytes, never by the name. An input given twice is refused.
  * @return 0; ND_EIO when the path does not exist or stdin fails; ND_EINVAL
- *         after nd_scan_run
+ *         after nd_scan_run, or for an input already given (the same
+ *         file or directory by another name)
  */
 ND_API int nd_scan_add_input(nd_scan *scan, const char *path);
 

@@ -441,6 +441,7 @@ int nd_pass1_run(nd_scan *s, nd_reader *r, scan_keys *k)
                 pr.bytes_read = rs.bytes_in;
                 pr.bytes_total = s->bytes_total;
                 pr.articles = rs.records;
+                pr.stage = "reading";
                 s->opts.progress(&pr, s->opts.progress_payload);
             }
         }

@@ -910,6 +910,12 @@ static int read_parse(nd_reader *r, nd_record *rec, const char *p,
     obj = json_tokener_parse_ex(r->tok, p, (int)len);
     jerr = json_tokener_get_error(r->tok);
     end = json_tokener_get_parse_end(r->tok);
+    /* The parser stops at a NUL byte as if the data ended there. */
+    if (jerr != json_tokener_success && (s = memchr(p, '\0', len)) != NULL)
+        return read_fault(r, ND_EFORMAT, r->line_no, "record skipped",
+                          "malformed JSON at byte %zu: a raw NUL byte "
+                          "(JSON writes it as \\u0000)",
+                          (size_t)(s - p) + 1);
     if (jerr == json_tokener_continue)
         return read_fault(r, ND_EFORMAT, r->line_no, "record skipped",
                           "malformed JSON: the line ends inside a value");

@@ -417,6 +417,7 @@ static void report_progress(const report *rp, const nd_reader *r,
     pr.bytes_read = rs.bytes_in;
     pr.bytes_total = rp->res->bytes_total;
     pr.articles = articles;
+    pr.stage = "writing";
     o->progress(&pr, o->progress_payload);
 }
 

@@ -61,6 +61,22 @@ static double scan_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Tells the progress callback that a later stage of pass 1 begins. */
+static void scan_stage(const nd_scan *s, const nd_read_stats *rs,
+                       const char *stage)
+{
+    nd_progress pr;
+
+    if (!s->opts.progress)
+        return;
+    pr.pass = 1;
+    pr.bytes_read = rs->bytes_in;
+    pr.bytes_total = s->bytes_total;
+    pr.articles = rs->records;
+    pr.stage = stage;
+    s->opts.progress(&pr, s->opts.progress_payload);
+}
+
 const char *nd_version(void)
 {
     return ND_VERSION_STRING;
@@ -435,6 +451,7 @@ int nd_scan_run(nd_scan *s)
     s->stats.fn_rate = s->fn;
 
     /* Candidates from both generators, each pair once. */
+    scan_stage(s, &rs, "pairing");
     err = nd_lsh_pairs(&pairs, &k.bands, ND_BUCKET_CAP);
     nd_keyvec_free(&k.bands);
     if (!err)
@@ -445,6 +462,7 @@ int nd_scan_run(nd_scan *s)
         err = nd_lsh_pairs_unique(&pairs);
     s->stats.seconds_candidates = scan_now() - t0;
     t0 = scan_now();
+    scan_stage(s, &rs, "clustering");
     if (!err)
         err = nd_group_rank(s);
     if (!err)
@@ -454,6 +472,7 @@ int nd_scan_run(nd_scan *s)
     if (!err) {
         nd_articles_in ai;
 
+        scan_stage(s, &rs, "articles");
         ai.articles = s->articles;
         ai.n_articles = s->n_articles;
         ai.paras = s->paras;

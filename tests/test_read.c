@@ -473,6 +473,8 @@ static void test_read__jsonl_faults(void **state)
     assert_non_null(strstr(w.warns[3].msg, "not a JSON object"));
     assert_non_null(strstr(w.warns[4].msg, "after the value"));
     assert_non_null(strstr(w.warns[5].msg, "null"));
+    assert_non_null(strstr(w.warns[6].msg, "byte 20: a raw NUL byte"));
+    assert_non_null(strstr(w.warns[7].msg, "ends inside a value"));
     assert_int_equal(w.stats.skipped, 8);
     assert_int_equal(w.stats.records, 2);
     run_free(&w);

@@ -70,6 +70,7 @@ typedef struct seen_progress {
     uint64_t total;     /* bytes_total reported */
     uint64_t articles;  /* articles of the last pass-2 report */
     int backwards;      /* bytes_read went down within a pass */
+    char stages[128];   /* the stages seen, each once, in order */
 } seen_progress;
 
 static void on_progress(const nd_progress *p, void *payload)
@@ -86,6 +87,11 @@ static void on_progress(const nd_progress *p, void *payload)
     }
     sp->calls[p->pass]++;
     sp->total = p->bytes_total;
+    assert_non_null(p->stage);
+    if (!strstr(sp->stages, p->stage)) {
+        strcat(sp->stages, " ");
+        strcat(sp->stages, p->stage);
+    }
 }
 
 static void test_scan__corpus(void **state)
@@ -125,6 +131,8 @@ static void test_scan__corpus(void **state)
     assert_false(sp.backwards);
     assert_true(sp.last_read > 20000 && sp.last_read <= sp.total);
     assert_int_equal(sp.articles, 5);
+    assert_string_equal(sp.stages,
+                        " reading pairing clustering articles writing");
     nd_scan_free(s);
     snprintf(cmd, sizeof cmd, "rm -rf %s", out);
     assert_int_equal(system(cmd), 0);

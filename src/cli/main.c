@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,9 +38,10 @@ static const char usage_text[] =
     "  stats.json      counts and the parameters in force\n"
     "\n"
     "INPUT is a directory (each .txt or extension-less file below it is one\n"
-    "article, each .jsonl[.gz|.zst] file is JSONL), a text file (one article),\n"
-    "a JSONL file (one article per line, gzip or zstd compressed or not), or\n"
-    "'-' for JSONL on standard input.\n"
+    "article, each .jsonl or .ndjson file is JSONL: one article per line), a\n"
+    ".txt file (one article), a .jsonl or .ndjson file, or any other file or\n"
+    "'-' (standard input): JSONL when it starts with '{' or is compressed,\n"
+    "else one article. gzip and zstd are told by their bytes, not the name.\n"
     "\n"
     "Options:\n"
     "  -o, --output DIR     where to write the results (required)\n"
@@ -67,16 +69,22 @@ static const char usage_text[] =
     "  --text-field NAME    JSONL field holding the text (default text)\n"
     "  --source-field NAME  JSONL field naming the publisher (default source)\n"
     "  --date-field NAME    JSONL field holding the date (default date)\n"
-    "  --threads N          worker threads (default: online cores)\n"
+    "  --threads N          worker threads, up to 256 (default 0: one per\n"
+    "                       online core); the output is the same for any N\n"
     "  --strict             fail on the first bad record instead of skipping it\n"
     "  -q, --quiet          print errors only\n"
     "  -h, --help           show this help\n"
     "  -V, --version        show the version\n";
 
-static void usage_error(const char *fmt, const char *arg)
+__attribute__((format(printf, 1, 2)))
+static void usage_error(const char *fmt, ...)
 {
+    va_list ap;
+
     fputs("neardup: ", stderr);
-    fprintf(stderr, fmt, arg);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
     fputs("\nTry 'neardup --help'.\n", stderr);
 }
 
@@ -114,6 +122,17 @@ static void cli_progress(const nd_progress *p, void *payload)
     if (p->pass != w->pass) {
         w->pass = p->pass;
         w->start = now;
+    }
+    if (p->stage && strcmp(p->stage, "reading") != 0 &&
+        strcmp(p->stage, "writing") != 0) {
+        /* A stage after reading: no bytes to count, only where it is. */
+        fprintf(stderr, "\rneardup: %s (%llu articles read in %.1f s)\033[K",
+                strcmp(p->stage, "pairing") == 0      ? "finding candidate pairs"
+                : strcmp(p->stage, "clustering") == 0 ? "verifying and clustering"
+                                                      : "comparing articles",
+                (unsigned long long)p->articles, now - w->start);
+        w->shown = 1;
+        return;
     }
     if (now - w->last < 0.25)
         return;
@@ -502,7 +521,7 @@ static int cmd_scan(int argc, char **argv)
                    strcmp(name, "--containment") == 0 ||
                    strcmp(name, "--copy") == 0) {
             if (parse_double(&d, val) != 0) {
-                usage_error("'%s' is not a number", val);
+                usage_error("%s: '%s' is not a number", name, val);
                 rc = 2;
                 goto done;
             }
@@ -520,7 +539,11 @@ static int cmd_scan(int argc, char **argv)
                    strcmp(name, "--boilerplate-articles") == 0) {
             if (parse_uint(&u, val) != 0 ||
                 (strcmp(name, "--seed") != 0 && u > UINT_MAX)) {
-                usage_error("'%s' is not a non-negative whole number", val);
+                usage_error("%s takes a whole number%s, not '%s'", name,
+                            strcmp(name, "--seed") == 0
+                                ? ""
+                                : " from 0 to 4294967295",
+                            val);
                 rc = 2;
                 goto done;
             }
@@ -571,10 +594,13 @@ static int cmd_scan(int argc, char **argv)
 
     t0 = cli_now();
     err = nd_scan_new(&scan, &opts);
+    if (err == ND_EINVAL && scan) { /* an option out of range */
+        usage_error("%s", nd_scan_errmsg(scan));
+        rc = 2;
+        goto done;
+    }
     if (err) {
-        fprintf(stderr, "neardup: %s\n",
-                scan ? nd_scan_errmsg(scan) : nd_strerror(err));
-        rc = err == ND_EINVAL ? 2 : 1;
+        fprintf(stderr, "neardup: %s\n", nd_strerror(err));
         goto done;
     }
     for (i = 0; i < n_inputs; i++) {
