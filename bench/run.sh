@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # run.sh - the speed benchmark: generates corpora with nd_gen, scans each
 # with the neardup CLI at each thread count under /usr/bin/time -v, and
-# prints MB/s, paragraphs/s and peak RSS, beside two floors on the same
-# files: `wc -w` on the JSONL and `gzip -dc` on a gzipped copy (nd_gen
-# --gzip with the same seed, so the same bytes).
+# prints a markdown table of wall time, MB/s, paragraphs/s, peak RSS and
+# the seconds of each stage, beside two floors on the same files: `wc -w`
+# on the JSONL and `gzip -dc` on a gzipped copy (nd_gen --gzip with the
+# same seed, so the same bytes).
 #
 # Uses only bash, coreutils, grep, gzip and /usr/bin/time (the `time`
 # package). MB/s is the uncompressed JSONL size over wall time (10^6 bytes).
+# The stages come from the `time` line of neardup's summary (stdout):
+# analyse = pass 1, pairing = candidate pairs from the keys, cluster =
+# verifying, clustering and the article report, write = pass 2; `-` on the
+# floor rows. Scan warnings are passed on to stderr.
 #
 #   bench/run.sh [--build DIR] [--work DIR] [--sizes "10M 100M"]
 #                [--threads "1 2"] [--seed N] [--gz] [--keep]
@@ -25,7 +30,7 @@ gz=0
 keep=0
 
 usage() {
-    head -n 16 "${BASH_SOURCE[0]}" | tail -n +2 | cut -c3-
+    head -n 20 "${BASH_SOURCE[0]}" | tail -n +2 | cut -c3-
 }
 
 while [ $# -gt 0 ]; do
@@ -62,39 +67,70 @@ dec1() {
     echo "$((n / 10)).$((n % 10))"
 }
 
-# Runs a command under /usr/bin/time -v; sets wall_ms (from date +%s%N:
+# Runs a command under /usr/bin/time -v with its stdout in $work/cmd.out
+# and its stderr in $work/cmd.err, passed on to ours afterwards (on a file,
+# neardup draws no progress line); sets wall_ms (from date +%s%N:
 # /usr/bin/time only gives centiseconds) and rss_kb.
 timed() {
-    local log=$work/time.log start end rss
+    local log=$work/time.log start end rss status=0
     start=$(date +%s%N)
-    if ! /usr/bin/time -v -o "$log" "$@"; then
-        echo "run.sh: failed: $*" >&2
+    /usr/bin/time -v -o "$log" "$@" >"$work/cmd.out" 2>"$work/cmd.err" ||
+        status=$?
+    end=$(date +%s%N)
+    cat "$work/cmd.err" >&2
+    if [ "$status" != 0 ]; then
+        echo "run.sh: failed (status $status): $*" >&2
         cat "$log" >&2
         exit 1
     fi
-    end=$(date +%s%N)
     wall_ms=$(( (end - start) / 1000000 ))
     [ "$wall_ms" -gt 0 ] || wall_ms=1
     rss=$(grep 'Maximum resident set size' "$log")
     rss_kb=${rss##*: }
 }
 
-row() { # what threads bytes paragraphs(or -)
+# The `time` line of neardup's summary, as in
+#   "  time         1.28 s analysing, 0.28 s pairing, 0.47 s verifying and
+#   clustering, 1.24 s writing" (one line).
+stage_re='^  time +([0-9.]+) s analysing, ([0-9.]+) s pairing, ([0-9.]+) s'
+stage_re+=' verifying and clustering, ([0-9.]+) s writing$'
+
+row() { # what threads bytes paragraphs analyse pairing cluster write
     local what=$1 thr=$2 bytes=$3 paras=$4
     local mbs10=$(( bytes * 10 / (wall_ms * 1000) ))
     local pps=-
     if [ "$paras" != - ]; then
         pps=$(( paras * 1000 / wall_ms ))
     fi
-    printf '%-6s %-20s %7s %9s %9s %11s %9s\n' "$size" "$what" "$thr" \
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+        "$size" "$what" "$thr" \
         "$((wall_ms / 1000)).$(printf '%03d' $((wall_ms % 1000)))" \
-        "$(dec1 "$mbs10")" "$pps" "$(( rss_kb / 1024 ))"
+        "$(dec1 "$mbs10")" "$pps" "$(( rss_kb / 1024 ))" "$5" "$6" "$7" "$8"
+}
+
+# Scans INPUT into OUT with THREADS threads and prints its row: the
+# paragraphs from stats.json, the stages from the summary.
+scan_row() { # what threads input out
+    local line paras
+    timed "$neardup" scan --threads "$2" "$3" -o "$4"
+    line=$(grep -m1 '^  time ' "$work/cmd.out" || true)
+    if ! [[ $line =~ $stage_re ]]; then
+        echo "run.sh: no stage times in the summary of neardup scan:" >&2
+        cat "$work/cmd.out" >&2
+        exit 1
+    fi
+    paras=$(grep -m1 '"paragraphs"' "$4/stats.json")
+    paras=${paras//[^0-9]/}
+    row "$1" "$2" "$bytes" "$paras" "${BASH_REMATCH[@]:1:4}"
+    [ "$keep" = 1 ] || rm -rf "$4"
 }
 
 echo "$("$neardup" --version 2>&1 | head -n1), $(nproc) cores," \
      "seed $seed, work dir $work"
-printf '%-6s %-20s %7s %9s %9s %11s %9s\n' size what threads "wall s" \
-    "MB/s" "paras/s" "RSS MB"
+echo
+echo "| size | what | threads | wall s | MB/s | paragraphs/s | peak RSS MB |" \
+     "analyse s | pairing s | cluster s | write s |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for size in $sizes; do
     corpus=$work/corpus-$size-s$seed.jsonl
     if [ ! -s "$corpus" ]; then
@@ -107,29 +143,21 @@ for size in $sizes; do
     bytes=$(wc -c <"$corpus")
 
     for t in $threads; do
-        out=$work/out-$size-t$t
-        timed "$neardup" scan --quiet --threads "$t" "$corpus" -o "$out"
-        paras=$(grep -m1 '"paragraphs"' "$out/stats.json")
-        paras=${paras//[^0-9]/}
-        row neardup "$t" "$bytes" "$paras"
-        [ "$keep" = 1 ] || rm -rf "$out"
+        scan_row neardup "$t" "$corpus" "$work/out-$size-t$t"
     done
     if [ "$gz" = 1 ]; then
         for t in $threads; do
-            out=$work/out-$size-gz-t$t
-            timed "$neardup" scan --quiet --threads "$t" "$corpus.gz" -o "$out"
-            paras=$(grep -m1 '"paragraphs"' "$out/stats.json")
-            paras=${paras//[^0-9]/}
-            row "neardup (.gz input)" "$t" "$bytes" "$paras"
-            [ "$keep" = 1 ] || rm -rf "$out"
+            scan_row "neardup (.gz input)" "$t" "$corpus.gz" \
+                "$work/out-$size-gz-t$t"
         done
     fi
-    timed wc -w "$corpus" >/dev/null
-    row "wc -w (floor)" 1 "$bytes" -
+    timed wc -w "$corpus"
+    row "wc -w (floor)" 1 "$bytes" - - - - -
+    # shellcheck disable=SC2016 # $1 is the inner shell's
     timed bash -c 'gzip -dc "$1" >/dev/null' _ "$corpus.gz"
-    row "gzip -dc (floor)" 1 "$bytes" -
+    row "gzip -dc (floor)" 1 "$bytes" - - - - -
     if [ "$keep" != 1 ]; then
         rm -f "$corpus" "$corpus.gz"
     fi
 done
-rm -f "$work/time.log"
+rm -f "$work/time.log" "$work/cmd.out" "$work/cmd.err"
