@@ -1198,8 +1198,10 @@ static void ev_write_json(const char *path, const ev_corpus *c,
                     sc->drec_n ? sc->drec_sum / (double)sc->drec_n : NAN);
         ev_json_num(o, "clustered_pair_precision",
                     ev_ratio(sc->pairs_hit, sc->pairs_clustered));
+        ev_json_int(o, "pairs_clustered", sc->pairs_clustered);
         ev_json_num(o, "removal_precision",
                     ev_ratio(sc->members_ok, sc->members));
+        ev_json_int(o, "members_within_thresholds", sc->members_ok);
         ev_json_int(o, "unkept_bytes", sc->bytes_unkept);
         ev_json_int(o, "unresolved", sc->unresolved);
         ev_json_int(o, "span_mismatches", sc->span_mismatch);
@@ -1211,6 +1213,11 @@ static void ev_write_json(const char *path, const ev_corpus *c,
         ev_json_int(o, "article_tp", sc->tp);
         ev_json_int(o, "article_fp", sc->fp);
         ev_json_int(o, "article_fn", sc->fn);
+        /* The false positives by what they really are ([1], syndicated,
+         * cannot be one). */
+        ev_json_int(o, "article_fp_original", sc->fp_kind[0]);
+        ev_json_int(o, "article_fp_update", sc->fp_kind[2]);
+        ev_json_int(o, "article_fp_template", sc->fp_kind[3]);
         json_object_object_add(o, "article_rule",
                                json_object_new_string(sc->article_rule));
         ev_json_int(o, "planted_derivations", sc->planted);
