@@ -3,7 +3,9 @@
  *
  * Cost: one pass over the verified pairs and the paragraphs to find
  * related articles; per related pair, the original's shingles go into a
- * hash set and each of the copy's shingles is looked up once.
+ * hash set (once per original: the pairs are sorted by it) and each of the
+ * copy's shingles is looked up once. The pairs are measured on the scan's
+ * threads, each thread a contiguous range with its own hash set.
  */
 #include "articles.h"
 
@@ -132,18 +134,70 @@ static int articles_link(nd_u64vec *links, const nd_articles_in *in,
                                        : (uint64_t)b << 32 | a);
 }
 
+/* One thread's share of the related pairs. */
+typedef struct articles_job {
+    articles_work w;       /* its own hash set */
+    const uint64_t *links; /* (original << 32 | copy), by original */
+    size_t lo, hi;         /* its range of links */
+    uint64_t *held;        /* per link: bytes of the copy held */
+    int err;               /* 0 or ND_ENOMEM */
+} articles_job;
+
+static void *articles_run(void *arg)
+{
+    articles_job *j = arg;
+    size_t i;
+
+    for (i = j->lo; !j->err && i < j->hi; i++) {
+        uint32_t orig = (uint32_t)(j->links[i] >> 32);
+
+        if (i == j->lo || orig != (uint32_t)(j->links[i - 1] >> 32))
+            j->err = articles_load(&j->w, orig);
+        if (!j->err)
+            j->held[i] = articles_held(&j->w, (uint32_t)j->links[i]);
+    }
+    return NULL;
+}
+
+/* Fills held[] for every link, split over the threads in contiguous
+ * ranges; each figure depends on its pair alone. */
+static int articles_measure(const nd_articles_in *in, const nd_u64vec *links,
+                            uint64_t *held)
+{
+    articles_job jobs[ND_MAX_JOBS];
+    size_t t, n = in->threads > ND_MAX_JOBS ? ND_MAX_JOBS : in->threads;
+    int err = 0;
+
+    if (n < 1 || links->n < 1024)
+        n = 1;
+    memset(jobs, 0, sizeof jobs);
+    for (t = 0; t < n; t++) {
+        jobs[t].w.in = in;
+        jobs[t].links = links->v;
+        jobs[t].lo = links->n * t / n;
+        jobs[t].hi = links->n * (t + 1) / n;
+        jobs[t].held = held;
+    }
+    nd_run_jobs(articles_run, jobs, sizeof jobs[0], n);
+    for (t = 0; t < n; t++) {
+        if (jobs[t].err)
+            err = jobs[t].err;
+        free(jobs[t].w.key);
+        free(jobs[t].w.stamp);
+    }
+    return err;
+}
+
 int nd_articles_build(nd_articles *out, const nd_articles_in *in)
 {
-    articles_work w;
     nd_u64vec links = {0};
+    uint64_t *held = NULL;
     nd_copy *entries = NULL;
     uint32_t *owner = NULL; /* the article each entry belongs to */
-    size_t i, n_entries = 0, na = in->n_articles, *fill = NULL;
+    size_t i, n, n_entries = 0, na = in->n_articles, *fill = NULL;
     int err = 0;
 
     memset(out, 0, sizeof *out);
-    memset(&w, 0, sizeof w);
-    w.in = in;
     for (i = 0; !err && i < in->n_pairs; i++)
         err = articles_link(&links, in, in->pairs[i].a, in->pairs[i].b);
     /* Exact copies name the first holder in input order, which need not
@@ -158,41 +212,49 @@ int nd_articles_build(nd_articles *out, const nd_articles_in *in)
         err = nd_u64_radix_sort(links.v, links.n);
     if (err)
         goto done;
+    /* Each distinct pair once, as (original, copy): the later-ranked
+     * article is the copy of the earlier one. Sorted by original, so each
+     * original's shingles are loaded once. */
+    for (i = 0, n = 0; i < links.n; i++) {
+        uint32_t a = (uint32_t)(links.v[i] >> 32), b = (uint32_t)links.v[i];
+
+        if (i > 0 && links.v[i] == links.v[i - 1])
+            continue;
+        links.v[n++] = in->articles[a].rank < in->articles[b].rank
+                           ? (uint64_t)a << 32 | b
+                           : (uint64_t)b << 32 | a;
+    }
+    links.n = n;
+    err = nd_u64_radix_sort(links.v, links.n);
+    if (err)
+        goto done;
 
     out->copy_off = calloc(na + 1, sizeof *out->copy_off);
     out->sharing = calloc(na ? na : 1, 1);
     out->syndicated = calloc(na ? na : 1, 1);
     entries = malloc((links.n ? links.n : 1) * sizeof *entries);
     owner = malloc((links.n ? links.n : 1) * sizeof *owner);
+    held = malloc((links.n ? links.n : 1) * sizeof *held);
     if (!out->copy_off || !out->sharing || !out->syndicated || !entries ||
-        !owner) {
+        !owner || !held) {
         err = ND_ENOMEM;
         goto done;
     }
+    err = articles_measure(in, &links, held);
+    if (err)
+        goto done;
     for (i = 0; i < links.n; i++) {
-        uint32_t a = (uint32_t)(links.v[i] >> 32), b = (uint32_t)links.v[i];
-        uint32_t copy, orig;
-        uint64_t held;
+        uint32_t orig = (uint32_t)(links.v[i] >> 32);
+        uint32_t copy = (uint32_t)links.v[i];
 
-        if (i > 0 && links.v[i] == links.v[i - 1])
-            continue;
-        /* The later-ranked article is the copy of the earlier one. */
-        if (in->articles[a].rank < in->articles[b].rank)
-            copy = b, orig = a;
-        else
-            copy = a, orig = b;
-        err = articles_load(&w, orig);
-        if (err)
-            goto done;
-        held = articles_held(&w, copy);
-        if (held == 0)
+        if (held[i] == 0)
             continue;
         out->sharing[copy] = out->sharing[orig] = 1;
         entries[n_entries].doc = orig;
-        entries[n_entries].shared_bytes = held;
+        entries[n_entries].shared_bytes = held[i];
         entries[n_entries].share =
             in->articles[copy].bytes
-                ? (double)held / (double)in->articles[copy].bytes
+                ? (double)held[i] / (double)in->articles[copy].bytes
                 : 0.0;
         owner[n_entries++] = copy;
         out->copy_off[copy + 1]++;
@@ -212,17 +274,16 @@ int nd_articles_build(nd_articles *out, const nd_articles_in *in)
     out->n_copies = n_entries;
     for (i = 0; i < na; i++) {
         nd_copy *list = out->copies + out->copy_off[i];
-        size_t n = out->copy_off[i + 1] - out->copy_off[i];
+        size_t m = out->copy_off[i + 1] - out->copy_off[i];
 
-        qsort(list, n, sizeof *list, articles_cmp_copy);
-        out->syndicated[i] = n > 0 && list[0].share >= in->copy;
+        qsort(list, m, sizeof *list, articles_cmp_copy);
+        out->syndicated[i] = m > 0 && list[0].share >= in->copy;
     }
 done:
     free(fill);
     free(entries);
     free(owner);
-    free(w.key);
-    free(w.stamp);
+    free(held);
     nd_u64vec_free(&links);
     if (err)
         nd_articles_free(out);

@@ -51,6 +51,7 @@ typedef struct nd_articles_in {
     const uint32_t *copy_of;    /* per paragraph: first exact copy or
                                    ND_NONE */
     double copy;                /* share that makes a syndicated copy */
+    unsigned threads;           /* threads to measure the pairs on */
 } nd_articles_in;
 
 /* Fills *out (zeroed first). Returns 0 or ND_ENOMEM. */

@@ -9,7 +9,6 @@
  */
 #define _XOPEN_SOURCE 700
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,9 +91,8 @@ static void *group_verify_range(void *arg)
 static void group_verify_all(const nd_scan *s, const nd_pairvec *pairs,
                             const nd_thresholds *th, uint8_t *verdict)
 {
-    group_verify_job jobs[64];
-    pthread_t tid[64];
-    size_t t, n = s->threads > 64 ? 64 : s->threads, started = 0;
+    group_verify_job jobs[ND_MAX_JOBS];
+    size_t t, n = s->threads > ND_MAX_JOBS ? ND_MAX_JOBS : s->threads;
 
     if (n < 1 || pairs->n < 4096)
         n = 1;
@@ -106,16 +104,7 @@ static void group_verify_all(const nd_scan *s, const nd_pairvec *pairs,
         jobs[t].th = th;
         jobs[t].verdict = verdict;
     }
-    /* Job 0 runs here; a thread that cannot start runs here too. */
-    for (t = 1; t < n; t++)
-        if (pthread_create(&tid[t], NULL, group_verify_range, &jobs[t]) == 0)
-            started |= (size_t)1 << t;
-        else
-            group_verify_range(&jobs[t]);
-    group_verify_range(&jobs[0]);
-    for (t = 1; t < n; t++)
-        if (started & ((size_t)1 << t))
-            pthread_join(tid[t], NULL);
+    nd_run_jobs(group_verify_range, jobs, sizeof jobs[0], n);
 }
 
 /* A paragraph of a component, with what decides its preference. */

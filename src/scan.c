@@ -484,6 +484,7 @@ int nd_scan_run(nd_scan *s)
         ai.n_pairs = s->verified.n;
         ai.copy_of = s->copy_of;
         ai.copy = s->opts.copy;
+        ai.threads = s->threads;
         err = nd_articles_build(&s->art, &ai);
     }
     if (!err) {

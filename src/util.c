@@ -6,6 +6,7 @@
  */
 #include "util.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,4 +244,23 @@ void nd_u32vec_free(nd_u32vec *vec)
     free(vec->v);
     vec->v = NULL;
     vec->n = vec->cap = 0;
+}
+
+void nd_run_jobs(void *(*fn)(void *), void *jobs, size_t job_size, size_t n)
+{
+    pthread_t tid[ND_MAX_JOBS];
+    uint8_t started[ND_MAX_JOBS] = {0};
+    char *job = jobs;
+    size_t t;
+
+    for (t = 1; t < n && t < ND_MAX_JOBS; t++)
+        started[t] = pthread_create(&tid[t], NULL, fn, job + t * job_size) == 0;
+    for (t = 1; t < n && t < ND_MAX_JOBS; t++)
+        if (!started[t])
+            fn(job + t * job_size);
+    if (n > 0)
+        fn(job);
+    for (t = 1; t < n && t < ND_MAX_JOBS; t++)
+        if (started[t])
+            pthread_join(tid[t], NULL);
 }

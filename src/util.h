@@ -55,6 +55,15 @@ int nd_grow(void **ptr, size_t *cap, size_t need, size_t elem);
 int nd_u32vec_reserve(nd_u32vec *vec, size_t extra);
 void nd_u32vec_free(nd_u32vec *vec);
 
+/*
+ * Runs fn(job_k) for the n jobs of an array of job_size-byte jobs, on n
+ * threads at once: job 0 on the calling thread, and any job whose thread
+ * cannot start there too, so it always runs every job. Returns when all
+ * are done. n is at most ND_MAX_JOBS.
+ */
+#define ND_MAX_JOBS 64
+void nd_run_jobs(void *(*fn)(void *), void *jobs, size_t job_size, size_t n);
+
 /* Gives back the unused capacity of an array of n elem-sized items; it
  * cannot fail (a failed realloc leaves the array as it was). */
 void nd_shrink(void **ptr, size_t *cap, size_t n, size_t elem);
