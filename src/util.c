@@ -1,5 +1,6 @@
 /*
- * util.c - growable buffers shared by every module (see util.h).
+ * util.c - growable buffers, sorts and a job runner shared by every module
+ * (see util.h).
  *
  * Capacity grows by half, so appending n items costs O(n) in all; every
  * size computation checks for overflow before it multiplies.
