@@ -34,7 +34,7 @@ static int cmp(const void *a, const void *b)
  * ranges (few distinct values exercise equal keys and skipped passes). */
 static void test_util__sorts_match_qsort(void **state)
 {
-    static const size_t sizes[] = {0, 1, 2, 3, 10, 24, 25, 100, 255, 256,
+    static const size_t sizes[] = {0, 1, 2, 3, 10, 24, 25, 63, 64, 65, 100, 255, 256,
                                    1000, 70000};
     static const uint64_t masks[] = {UINT64_MAX, 0xffff, 7, 0xffff0000ULL,
                                      0xff00000000000000ULL};
@@ -71,25 +71,29 @@ static int cmp32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Sizes around the rank sort's limit of 64 values, and value ranges from
+ * all distinct to a few values repeated many times. */
 static void test_util__u32_sort_matches_qsort(void **state)
 {
-    size_t n, i;
+    static const uint32_t masks[] = {0xffffffffu, 0xffffu, 15u, 1u, 0u};
+    size_t n, i, mi;
 
     (void)state;
     rng_state = 7;
-    for (n = 0; n < 3000; n = n * 2 + 1) {
-        uint32_t *a = malloc((n + 1) * sizeof *a);
-        uint32_t *b = malloc((n + 1) * sizeof *b);
+    for (n = 0; n < 3000; n = n < 70 ? n + 1 : n * 2 + 1)
+        for (mi = 0; mi < sizeof masks / sizeof *masks; mi++) {
+            uint32_t *a = malloc((n + 1) * sizeof *a);
+            uint32_t *b = malloc((n + 1) * sizeof *b);
 
-        for (i = 0; i < n; i++)
-            a[i] = b[i] = (uint32_t)(rng() & (n & 1 ? 0xffffffffu : 15u));
-        qsort(a, n, sizeof *a, cmp32);
-        nd_u32_sort(b, n);
-        if (n)
-            assert_memory_equal(a, b, n * sizeof *a);
-        free(a);
-        free(b);
-    }
+            for (i = 0; i < n; i++)
+                a[i] = b[i] = (uint32_t)rng() & masks[mi];
+            qsort(a, n, sizeof *a, cmp32);
+            nd_u32_sort(b, n);
+            if (n)
+                assert_memory_equal(a, b, n * sizeof *a);
+            free(a);
+            free(b);
+        }
 }
 
 static void test_util__sort_unique(void **state)
