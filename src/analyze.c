@@ -131,8 +131,9 @@ static int analyze_paragraph(const nd_analyzer *a, analyze_scratch *sc,
     if (p->set_n == 0)
         return 0; /* no words: nothing to match */
 
-    /* MinHash takes the full 64-bit hashes; repeats change nothing. */
-    nd_minhash_sign(&a->mh, sc->sig, sc->seq.v, sc->seq.n);
+    /* MinHash signs the set itself, so two paragraphs with equal sets get
+     * equal signatures, whatever their repeats. */
+    nd_minhash_sign(&a->mh, sc->sig, b->sets.v + p->set_off, p->set_n);
     err = nd_u64vec_reserve(&b->bands, o->bands);
     if (err)
         return err;
