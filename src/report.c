@@ -148,6 +148,106 @@ static int report_printf(nd_buf *b, const char *fmt, ...)
     return nd_buf_append(b, small, (size_t)n);
 }
 
+/*
+ * Where the value of the top-level key `key` lies in the JSON object line
+ * raw[0..len), which the reader has already parsed: [*start, *end).
+ * Returns 1 when the key occurs exactly once, with no escape in any key
+ * before it is found, in standard JSON; 0 for anything else (a duplicate
+ * key, an escaped key, json-c's comments or single quotes), and the caller
+ * then writes the record through json-c instead. The scan only has to
+ * skip values, never to check them: the line is known to be valid.
+ */
+static size_t report_skip_ws(const char *s, size_t i, size_t len)
+{
+    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
+                       s[i] == '\r'))
+        i++;
+    return i;
+}
+
+/* The index after the string that starts at s[i] == '"', or len. */
+static size_t report_skip_string(const char *s, size_t i, size_t len)
+{
+    for (i++; i < len; i++) {
+        if (s[i] == '\\')
+            i++;
+        else if (s[i] == '"')
+            return i + 1;
+    }
+    return len;
+}
+
+/* The index after the value at s[i], or len when it is no plain JSON. */
+static size_t report_skip_value(const char *s, size_t i, size_t len)
+{
+    size_t depth = 0;
+
+    while (i < len) {
+        char c = s[i];
+
+        if (c == '"') {
+            i = report_skip_string(s, i, len);
+            if (depth == 0)
+                return i;
+            continue;
+        }
+        if (c == '/' || c == '\'')
+            return len; /* json-c's comments and quotes: leave it to json-c */
+        if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (depth == 0)
+                return i; /* a number or literal ends the object */
+            if (--depth == 0)
+                return i + 1;
+        } else if (depth == 0 && (c == ',' || c == ' ' || c == '\t' ||
+                                  c == '\n' || c == '\r')) {
+            return i;
+        }
+        i++;
+    }
+    return len;
+}
+
+static int report_find_value(const char *raw, size_t len, const char *key,
+                             size_t *start, size_t *end)
+{
+    size_t klen = strlen(key), i = report_skip_ws(raw, 0, len);
+    int found = 0;
+
+    if (i >= len || raw[i] != '{')
+        return 0;
+    i = report_skip_ws(raw, i + 1, len);
+    while (i < len && raw[i] == '"') {
+        size_t k0 = i + 1, k1 = report_skip_string(raw, i, len), v;
+
+        if (k1 >= len || memchr(raw + k0, '\\', k1 - 1 - k0))
+            return 0;
+        i = report_skip_ws(raw, k1, len);
+        if (i >= len || raw[i] != ':')
+            return 0;
+        v = report_skip_ws(raw, i + 1, len);
+        if (v >= len)
+            return 0;
+        i = report_skip_value(raw, v, len);
+        if (i >= len)
+            return 0;
+        if (k1 - 1 - k0 == klen && memcmp(raw + k0, key, klen) == 0) {
+            if (found)
+                return 0; /* json-c keeps the last; stay out of it */
+            found = 1;
+            *start = v;
+            *end = i;
+        }
+        i = report_skip_ws(raw, i, len);
+        if (i < len && raw[i] == ',')
+            i = report_skip_ws(raw, i + 1, len);
+        else
+            break;
+    }
+    return found && i < len && raw[i] == '}';
+}
+
 /* ---- files and directories ---------------------------------------------- */
 
 /* mkdir -p for the directory part of path (or all of it when whole). */
@@ -362,6 +462,7 @@ static int report_clean_record(report *rp, const nd_record *rec,
                                const nd_article *a, const char *text_field)
 {
     const nd_result *res = rp->res;
+    size_t vs = 0, ve = 0;
     int err;
 
     err = nd_report_clean_text(&rp->text, rec->text, rec->text_len,
@@ -379,9 +480,28 @@ static int report_clean_record(report *rp, const nd_record *rec,
             putc('\n', rp->clean) == EOF)
             return report_fail(rp, ND_EIO, "cannot write the cleaned corpus: "
                                "%s", strerror(errno));
+    } else if (report_find_value(rec->raw, rec->raw_len, text_field, &vs,
+                                 &ve)) {
+        /* Only the text field's value changes: every other byte of the
+         * line, spacing and number spelling included, stays as it came. */
+        nd_buf *b = &rp->line;
+
+        b->len = 0;
+        err = nd_buf_append(b, rec->raw, vs);
+        if (!err)
+            err = nd_report_json_string(b, rp->text.data, rp->text.len);
+        if (!err)
+            err = nd_buf_append(b, rec->raw + ve, rec->raw_len - ve);
+        if (!err)
+            err = nd_buf_putc(b, '\n');
+        if (err)
+            return report_fail(rp, err, "out of memory");
+        if (fwrite(b->data, 1, b->len, rp->clean) != b->len)
+            return report_fail(rp, ND_EIO, "cannot write the cleaned corpus: "
+                               "%s", strerror(errno));
     } else {
-        /* The reader lends its parsed object until its next record; only
-         * the text field changes, every other field stays as it came. */
+        /* A line the splice does not read: json-c writes it again. The
+         * reader lends its parsed object until its next record. */
         json_object *t = json_object_new_string_len(rp->text.data,
                                                     (int)rp->text.len);
         const char *js;

@@ -601,6 +601,49 @@ static void test_cli__jsonl_untouched_lines_verbatim(void **state)
     free(clean);
 }
 
+/* A record that loses a paragraph keeps every other byte of its line: only
+ * the text field's value is written anew, whatever the spacing, the
+ * number spelling, the field order or a "text" key nested in another
+ * field. A line the splice does not read (the text field twice) is still
+ * written correctly, through json-c. */
+static void test_cli__jsonl_removal_keeps_other_bytes(void **state)
+{
+    static const char para[] =
+        "This paragraph is repeated in several records of the file, word "
+        "for word, so that all but one of the copies are removed.";
+    char *clean, want[1024];
+    FILE *f = fopen(path_in(tmpdir, "s.jsonl"), "wb");
+
+    (void)state;
+    assert_non_null(f);
+    fprintf(f, "{\"id\":\"a\",\"text\":\"%s\"}\n", para);
+    fprintf(f, "{ \"n\" : 1.50 , \"meta\": {\"text\": \"no\", \"l\": [1, "
+               "\"]\"]},\"id\":\"b\",  \"text\" :\t\"%s\\n\\nB's own "
+               "\\\"words\\\" stay.\" , \"z\":null }\r\n",
+            para);
+    fprintf(f, "{\"id\":\"c\",\"text\":\"x\",\"text\":\"%s\\n\\nC keeps "
+               "this.\"}\n",
+            para);
+    fclose(f);
+    assert_int_equal(run("%s scan %s/s.jsonl -o %s/s -q", ND_CLI, tmpdir,
+                         tmpdir),
+                     0);
+    clean = slurp(path_in(tmpdir, "s/clean/s.jsonl"), NULL);
+    assert_non_null(clean);
+    snprintf(want, sizeof want,
+             "{\"id\":\"a\",\"text\":\"%s\"}\n"
+             "{ \"n\" : 1.50 , \"meta\": {\"text\": \"no\", \"l\": [1, "
+             "\"]\"]},\"id\":\"b\",  \"text\" :\t\"B's own \\\"words\\\" "
+             "stay.\" , \"z\":null }\r\n",
+             para);
+    assert_memory_equal(clean, want, strlen(want));
+    /* c's text is its last "text" field, as json-c reads it. */
+    assert_non_null(strstr(clean + strlen(want), "\"id\":\"c\""));
+    assert_non_null(strstr(clean + strlen(want), "\"text\":\"C keeps this.\""));
+    assert_null(strstr(clean + strlen(want), para));
+    free(clean);
+}
+
 static void test_cli__strict_fails_and_keeps_previous_output(void **state)
 {
     char *before, *after;
@@ -952,6 +995,7 @@ int main(void)
         cmocka_unit_test(test_cli__deterministic_generated),
         cmocka_unit_test(test_cli__jsonl_with_bad_lines),
         cmocka_unit_test(test_cli__jsonl_untouched_lines_verbatim),
+        cmocka_unit_test(test_cli__jsonl_removal_keeps_other_bytes),
         cmocka_unit_test(test_cli__strict_fails_and_keeps_previous_output),
         cmocka_unit_test(test_cli__gzip_truncated_and_stdin),
         cmocka_unit_test(test_cli__several_inputs),
