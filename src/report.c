@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
+#include <pthread.h>
 #include <signal.h>
 #include <json-c/json.h>
 #include <stdarg.h>
@@ -33,6 +34,7 @@ typedef struct report {
     nd_buf path;           /* scratch path */
     nd_buf line;           /* scratch output line */
     nd_buf text;           /* cleaned text of the current article */
+    nd_buf pass_text;      /* the same for the reading side of pass 2 */
     FILE *clusters;        /* tmp/clusters.jsonl */
     FILE *clean;           /* current file of the cleaned corpus */
     uint64_t clean_file;   /* file_no of that file */
@@ -330,8 +332,9 @@ static int report_set_path(report *rp, const char *a, const char *b)
     return 0;
 }
 
-/* Starts the cleaned copy of the file a record comes from. */
-static int report_open_clean(report *rp, const nd_record *rec)
+/* Starts the cleaned copy of file number file_no, out_name in clean/. */
+static int report_open_clean(report *rp, const char *out_name,
+                             uint64_t file_no)
 {
     int err;
 
@@ -345,8 +348,7 @@ static int report_open_clean(report *rp, const nd_record *rec)
     if (!err) {
         err = nd_buf_putc(&rp->path, '/');
         if (!err)
-            err = nd_buf_append(&rp->path, rec->out_name,
-                                strlen(rec->out_name));
+            err = nd_buf_append(&rp->path, out_name, strlen(out_name));
     }
     if (err)
         return report_fail(rp, err, "out of memory");
@@ -354,7 +356,7 @@ static int report_open_clean(report *rp, const nd_record *rec)
         !(rp->clean = fopen(rp->path.data, "wb")))
         return report_fail(rp, ND_EIO, "%s: %s", rp->path.data,
                            strerror(errno));
-    rp->clean_file = rec->file_no;
+    rp->clean_file = file_no;
     return 0;
 }
 
@@ -457,70 +459,253 @@ static int report_cluster(report *rp, uint32_t p, const char *text)
     return 0;
 }
 
+/*
+ * Pass 2 runs as two stages when there are threads to spare: the calling
+ * thread reads the inputs again, checks each article against pass 1 and
+ * copies what the writing needs into a batch; a writer thread formats the
+ * batch's cluster lines and cleaned records and writes them. Two batches
+ * take turns, so reading and writing overlap. The writer alone touches the
+ * output files and the report's scratch buffers while it runs; the order of
+ * everything written is the order of the records, so the output is the
+ * same with or without the writer thread.
+ */
+#define REPORT_BATCH_BYTES (8u << 20) /* a batch's text before it is sent */
+#define REPORT_BATCH_ITEMS 4096       /* or its records */
+
+/* What writing one record needs; offsets index the batch's data. */
+typedef struct report_item {
+    size_t art;           /* article number */
+    size_t text_off;      /* its text */
+    size_t text_len;
+    size_t raw_off;       /* a JSONL record's line as read */
+    size_t raw_len;
+    size_t name_off;      /* its file's out_name, NUL-terminated */
+    uint64_t file_no;     /* its file's number */
+    nd_file_kind kind;    /* its file's kind */
+    int removes;          /* some paragraph of it is removed */
+    size_t vs, ve;        /* the text value's span in raw, when spliced */
+    size_t line_off;      /* else the whole cleaned line written by json-c */
+    size_t line_len;      /* (0: no such line) */
+} report_item;
+
+typedef struct report_batch {
+    nd_buf data;          /* texts, lines and names of the records */
+    report_item *items;   /* the records, in input order */
+    size_t n, cap;
+    int busy;             /* with the writer and not yet written */
+} report_batch;
+
+typedef struct report_writer {
+    report *rp;           /* whose outputs */
+    int threaded;         /* a writer thread runs */
+    pthread_t thread;
+    pthread_mutex_t lock; /* guards the fields below and batches' busy */
+    pthread_cond_t cond;  /* signalled at every change of them */
+    report_batch *todo;   /* handed over and not yet taken */
+    int busy;             /* batches handed over and not yet written */
+    int stop;             /* no more batches come */
+    int err;              /* the writer's first error */
+} report_writer;
+
 /* Writes the cleaned form of one record into the current clean file. */
-static int report_clean_record(report *rp, const nd_record *rec,
-                               const nd_article *a, const char *text_field)
+static int report_clean_item(report *rp, const report_batch *b,
+                             const report_item *it)
 {
-    const nd_result *res = rp->res;
-    size_t vs = 0, ve = 0;
-    int err;
+    const nd_article *a = &rp->res->articles[it->art];
+    const char *text = b->data.data + it->text_off;
+    const char *raw = b->data.data + it->raw_off;
+    const void *out = raw;
+    size_t out_len = it->raw_len;
+    nd_buf *line = &rp->line;
+    int err = 0;
 
-    err = nd_report_clean_text(&rp->text, rec->text, rec->text_len,
-                               res->paras + a->first, a->n, a->first);
-    if (err)
-        return report_fail(rp, err, "out of memory");
-    if (rec->kind == ND_FILE_TEXT) {
-        if (fwrite(rp->text.data, 1, rp->text.len, rp->clean) != rp->text.len)
-            return report_fail(rp, ND_EIO, "cannot write the cleaned corpus: "
-                               "%s", strerror(errno));
-        return 0;
-    } else if (rp->text.len == rec->text_len) {
-        /* Nothing removed: the line goes out as it came, byte for byte. */
-        if (fwrite(rec->raw, 1, rec->raw_len, rp->clean) != rec->raw_len ||
-            putc('\n', rp->clean) == EOF)
-            return report_fail(rp, ND_EIO, "cannot write the cleaned corpus: "
-                               "%s", strerror(errno));
-    } else if (report_find_value(rec->raw, rec->raw_len, text_field, &vs,
-                                 &ve)) {
-        /* Only the text field's value changes: every other byte of the
-         * line, spacing and number spelling included, stays as it came. */
-        nd_buf *b = &rp->line;
-
-        b->len = 0;
-        err = nd_buf_append(b, rec->raw, vs);
-        if (!err)
-            err = nd_report_json_string(b, rp->text.data, rp->text.len);
-        if (!err)
-            err = nd_buf_append(b, rec->raw + ve, rec->raw_len - ve);
-        if (!err)
-            err = nd_buf_putc(b, '\n');
+    if (it->kind == ND_FILE_TEXT || (it->removes && !it->line_len)) {
+        err = nd_report_clean_text(&rp->text, text, it->text_len,
+                                   rp->res->paras + a->first, a->n,
+                                   a->first);
         if (err)
             return report_fail(rp, err, "out of memory");
-        if (fwrite(b->data, 1, b->len, rp->clean) != b->len)
-            return report_fail(rp, ND_EIO, "cannot write the cleaned corpus: "
-                               "%s", strerror(errno));
-    } else {
-        /* A line the splice does not read: json-c writes it again. The
-         * reader lends its parsed object until its next record. */
-        json_object *t = json_object_new_string_len(rp->text.data,
-                                                    (int)rp->text.len);
+    }
+    if (it->kind == ND_FILE_TEXT) {
+        out = rp->text.data;
+        out_len = rp->text.len;
+    } else if (it->line_len) {
+        /* A line the splice does not read, written by json-c already. */
+        out = b->data.data + it->line_off;
+        out_len = it->line_len;
+    } else if (it->removes) {
+        /* Only the text field's value changes: every other byte of the
+         * line, spacing and number spelling included, stays as it came. */
+        line->len = 0;
+        err = nd_buf_append(line, raw, it->vs);
+        if (!err)
+            err = nd_report_json_string(line, rp->text.data, rp->text.len);
+        if (!err)
+            err = nd_buf_append(line, raw + it->ve, it->raw_len - it->ve);
+        if (err)
+            return report_fail(rp, err, "out of memory");
+        out = line->data;
+        out_len = line->len;
+    }
+    /* else nothing removed: the line goes out as it came, byte for byte */
+    if (fwrite(out, 1, out_len, rp->clean) != out_len ||
+        (it->kind != ND_FILE_TEXT && putc('\n', rp->clean) == EOF))
+        return report_fail(rp, ND_EIO, "cannot write the cleaned corpus: %s",
+                           strerror(errno));
+    return 0;
+}
+
+/* Writes a batch: the cluster lines of its canonicals, its clean records. */
+static int report_write_batch(report *rp, const report_batch *b)
+{
+    const nd_result *res = rp->res;
+    size_t k;
+    int err = 0;
+
+    for (k = 0; !err && k < b->n; k++) {
+        const report_item *it = &b->items[k];
+        const nd_article *art = &res->articles[it->art];
+        uint32_t i;
+
+        for (i = art->first; !err && i < art->first + art->n; i++)
+            if (res->cluster_of[i] != ND_NONE)
+                err = report_cluster(rp, i, b->data.data + it->text_off);
+        if (!err && (!rp->clean || it->file_no != rp->clean_file))
+            err = report_open_clean(rp, b->data.data + it->name_off,
+                                    it->file_no);
+        if (!err)
+            err = report_clean_item(rp, b, it);
+    }
+    return err;
+}
+
+static void *report_writer_main(void *arg)
+{
+    report_writer *w = arg;
+
+    pthread_mutex_lock(&w->lock);
+    for (;;) {
+        report_batch *b;
+        int err = 0;
+
+        while (!w->todo && !w->stop)
+            pthread_cond_wait(&w->cond, &w->lock);
+        if (!w->todo)
+            break;
+        b = w->todo;
+        w->todo = NULL;
+        pthread_cond_broadcast(&w->cond);
+        if (!w->err) {
+            pthread_mutex_unlock(&w->lock);
+            err = report_write_batch(w->rp, b);
+            pthread_mutex_lock(&w->lock);
+        }
+        if (err && !w->err)
+            w->err = err;
+        b->busy = 0;
+        w->busy--;
+        pthread_cond_broadcast(&w->cond);
+    }
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+/* Hands b to the writer, or writes it now without a writer thread. */
+static int report_submit(report_writer *w, report_batch *b)
+{
+    int err;
+
+    if (!w->threaded)
+        return report_write_batch(w->rp, b);
+    pthread_mutex_lock(&w->lock);
+    while (w->todo)
+        pthread_cond_wait(&w->cond, &w->lock);
+    b->busy = 1;
+    w->busy++;
+    w->todo = b;
+    pthread_cond_broadcast(&w->cond);
+    err = w->err;
+    pthread_mutex_unlock(&w->lock);
+    return err;
+}
+
+/* Waits until b is written (NULL: until every batch is); then the
+ * writer's first error, or 0. */
+static int report_wait(report_writer *w, report_batch *b)
+{
+    int err;
+
+    if (!w->threaded)
+        return 0;
+    pthread_mutex_lock(&w->lock);
+    while (b ? b->busy : w->busy > 0)
+        pthread_cond_wait(&w->cond, &w->lock);
+    err = w->err;
+    pthread_mutex_unlock(&w->lock);
+    return err;
+}
+
+/* Copies what writing rec (article art) needs into b. */
+static int report_add(report *rp, report_batch *b, const nd_record *rec,
+                      size_t art, const char *text_field)
+{
+    const nd_article *a = &rp->res->articles[art];
+    report_item *it;
+    uint32_t i;
+    int err = nd_grow((void **)&b->items, &b->cap, b->n + 1,
+                      sizeof *b->items);
+
+    if (err)
+        return err;
+    it = &b->items[b->n];
+    memset(it, 0, sizeof *it);
+    it->art = art;
+    it->file_no = rec->file_no;
+    it->kind = rec->kind;
+    for (i = a->first; i < a->first + a->n; i++)
+        it->removes |= rp->res->paras[i].removed;
+    it->text_off = b->data.len;
+    it->text_len = rec->text_len;
+    err = nd_buf_append(&b->data, rec->text, rec->text_len);
+    it->name_off = b->data.len;
+    if (!err)
+        err = nd_buf_append(&b->data, rec->out_name,
+                            strlen(rec->out_name) + 1);
+    if (!err && rec->kind != ND_FILE_TEXT) {
+        it->raw_off = b->data.len;
+        it->raw_len = rec->raw_len;
+        err = nd_buf_append(&b->data, rec->raw, rec->raw_len);
+    }
+    if (!err && rec->kind != ND_FILE_TEXT && it->removes &&
+        !report_find_value(rec->raw, rec->raw_len, text_field, &it->vs,
+                           &it->ve)) {
+        /* The reader lends its parsed object until its next record, so
+         * json-c writes the rare line the splice cannot read here. */
+        json_object *t;
         const char *js;
         size_t jl;
 
+        err = nd_report_clean_text(&rp->pass_text, rec->text, rec->text_len,
+                                   rp->res->paras + a->first, a->n,
+                                   a->first);
+        t = err ? NULL : json_object_new_string_len(rp->pass_text.data,
+                                                    (int)rp->pass_text.len);
         if (!t || json_object_object_add(rec->obj, text_field, t) != 0) {
             json_object_put(t);
-            return report_fail(rp, ND_ENOMEM, "out of memory");
+            return ND_ENOMEM;
         }
         js = json_object_to_json_string_length(
             rec->obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
             &jl);
         if (!js)
-            return report_fail(rp, ND_ENOMEM, "out of memory");
-        if (fwrite(js, 1, jl, rp->clean) != jl || putc('\n', rp->clean) == EOF)
-            return report_fail(rp, ND_EIO, "cannot write the cleaned corpus: "
-                               "%s", strerror(errno));
+            return ND_ENOMEM;
+        it->line_off = b->data.len;
+        it->line_len = jl;
+        err = nd_buf_append(&b->data, js, jl);
     }
-    return 0;
+    if (!err)
+        b->n++;
+    return err;
 }
 
 static void report_progress(const report *rp, const nd_reader *r,
@@ -541,11 +726,15 @@ static void report_progress(const report *rp, const nd_reader *r,
     o->progress(&pr, o->progress_payload);
 }
 
-/* The second read of the inputs: clusters.jsonl and clean/. */
-static int report_pass(report *rp, const nd_input *inputs, size_t n_inputs,
-                       const nd_read_opts *ro)
+/* The reading side of pass 2 (see report_writer above). Returns 0 or an
+ * error; its message is the writer's when the writer failed first (the
+ * reading side writes one only once the writer is idle). */
+static int report_read_all(report *rp, report_writer *w, report_batch *bt,
+                           const nd_input *inputs, size_t n_inputs,
+                           const nd_read_opts *ro)
 {
     const nd_result *res = rp->res;
+    report_batch *cur = &bt[0];
     nd_reader *r = NULL;
     nd_record rec;
     size_t a = 0;
@@ -553,47 +742,99 @@ static int report_pass(report *rp, const nd_input *inputs, size_t n_inputs,
 
     err = nd_reader_open(&r, inputs, n_inputs, ro);
     if (err) {
+        report_wait(w, NULL);
         err = report_fail(rp, err, "%s",
                           r ? nd_reader_errmsg(r) : "cannot open inputs");
         goto done;
     }
     while ((got = nd_reader_next(r, &rec)) == 1) {
         const nd_article *art = &res->articles[a];
-        uint32_t i;
 
         if (a >= res->n_articles || art->text_len != rec.text_len ||
             art->text_hash != XXH3_64bits(rec.text, rec.text_len)) {
-            err = report_fail(rp, ND_EFORMAT,
-                              "%s: the input changed while neardup ran; "
-                              "nothing was written",
-                              rec.file);
+            err = report_wait(w, NULL);
+            if (!err)
+                err = report_fail(rp, ND_EFORMAT,
+                                  "%s: the input changed while neardup "
+                                  "ran; nothing was written",
+                                  rec.file);
             goto done;
         }
-        for (i = art->first; i < art->first + art->n; i++)
-            if (res->cluster_of[i] != ND_NONE &&
-                (err = report_cluster(rp, i, rec.text)) != 0)
-                goto done;
-        if ((!rp->clean || rec.file_no != rp->clean_file) &&
-            (err = report_open_clean(rp, &rec)) != 0)
+        if ((err = report_add(rp, cur, &rec, a, ro->text_field)) != 0) {
+            if (!(err = report_wait(w, NULL)))
+                err = report_fail(rp, ND_ENOMEM, "out of memory");
             goto done;
-        err = report_clean_record(rp, &rec, art, ro->text_field);
-        if (err)
-            goto done;
+        }
         a++;
+        if (cur->data.len >= REPORT_BATCH_BYTES ||
+            cur->n >= REPORT_BATCH_ITEMS) {
+            if ((err = report_submit(w, cur)) != 0)
+                goto done;
+            cur = cur == &bt[0] ? &bt[1] : &bt[0];
+            if ((err = report_wait(w, cur)) != 0)
+                goto done;
+            cur->n = 0;
+            cur->data.len = 0;
+        }
         if (a % 1000 == 0)
             report_progress(rp, r, a);
     }
-    report_progress(rp, r, a);
     if (got < 0) {
-        err = report_fail(rp, got, "%s", nd_reader_errmsg(r));
+        if (!(err = report_wait(w, NULL)))
+            err = report_fail(rp, got, "%s", nd_reader_errmsg(r));
         goto done;
     }
-    if (a != res->n_articles)
-        err = report_fail(rp, ND_EFORMAT, "the inputs changed while neardup "
-                          "ran (%zu articles, expected %zu); nothing was "
-                          "written", a, res->n_articles);
+    if (a != res->n_articles) {
+        if (!(err = report_wait(w, NULL)))
+            err = report_fail(rp, ND_EFORMAT, "the inputs changed while "
+                              "neardup ran (%zu articles, expected %zu); "
+                              "nothing was written", a, res->n_articles);
+        goto done;
+    }
+    if (cur->n && (err = report_submit(w, cur)) == 0)
+        err = report_wait(w, NULL);
+    report_progress(rp, r, a);
 done:
     nd_reader_free(r);
+    return err;
+}
+
+/* The second read of the inputs: clusters.jsonl and clean/. */
+static int report_pass(report *rp, const nd_input *inputs, size_t n_inputs,
+                       const nd_read_opts *ro)
+{
+    report_batch bt[2];
+    report_writer w;
+    int err, i;
+
+    memset(bt, 0, sizeof bt);
+    memset(&w, 0, sizeof w);
+    w.rp = rp;
+    if (rp->res->threads > 1) {
+        pthread_mutex_init(&w.lock, NULL);
+        pthread_cond_init(&w.cond, NULL);
+        w.threaded = pthread_create(&w.thread, NULL, report_writer_main,
+                                    &w) == 0;
+        if (!w.threaded) {
+            pthread_mutex_destroy(&w.lock);
+            pthread_cond_destroy(&w.cond);
+        }
+    }
+    err = report_read_all(rp, &w, bt, inputs, n_inputs, ro);
+    if (w.threaded) {
+        report_wait(&w, NULL);
+        pthread_mutex_lock(&w.lock);
+        w.stop = 1;
+        pthread_cond_broadcast(&w.cond);
+        pthread_mutex_unlock(&w.lock);
+        pthread_join(w.thread, NULL);
+        pthread_mutex_destroy(&w.lock);
+        pthread_cond_destroy(&w.cond);
+    }
+    for (i = 0; i < 2; i++) {
+        nd_buf_free(&bt[i].data);
+        free(bt[i].items);
+    }
     return err;
 }
 
@@ -877,5 +1118,6 @@ done:
     nd_buf_free(&rp.path);
     nd_buf_free(&rp.line);
     nd_buf_free(&rp.text);
+    nd_buf_free(&rp.pass_text);
     return err;
 }

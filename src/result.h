@@ -82,6 +82,8 @@ typedef struct nd_result {
                                    progress callback) */
     uint64_t bytes_total;       /* input bytes, for progress reports */
     const nd_stats *stats;      /* the figures of the scan */
+    unsigned threads;           /* threads in force (> 1: pass 2 writes on
+                                   a thread of its own) */
 } nd_result;
 
 #endif /* ND_RESULT_H */

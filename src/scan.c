@@ -536,6 +536,7 @@ int nd_scan_write(nd_scan *s, const char *outdir)
     res.opts = &s->opts;
     res.stats = &s->stats;
     res.bytes_total = s->bytes_total;
+    res.threads = s->threads;
     scan_read_opts(s, &ro);
     /* Pass 1 has warned about every fault already. */
     ro.warn = NULL;

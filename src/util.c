@@ -130,6 +130,8 @@ void nd_u64vec_free(nd_u64vec *vec)
         unsigned char used[UTIL_RANK_MAX];                                   \
         size_t i, j;                                                         \
                                                                              \
+        if (n < 2)                                                           \
+            return;                                                          \
         memcpy(copy, a, n * sizeof *a);                                      \
         memset(used, 0, n);                                                  \
         for (i = 0; i < n; i++) {                                            \

@@ -138,6 +138,55 @@ static void test_scan__corpus(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/*
+ * An input that changes between the two passes: pass 2 refuses to write,
+ * with one or two threads, also when the change comes after the first
+ * batches (4096 records each) have gone to the writer thread, and nothing
+ * of the run is left in the output directory.
+ */
+static void test_scan__input_changed_between_passes(void **state)
+{
+    enum { RECORDS = 9000 };
+    unsigned threads;
+
+    (void)state;
+    for (threads = 1; threads <= 2; threads++) {
+        nd_options o = ND_OPTIONS_INIT;
+        char dir[] = "/tmp/neardup-changed-XXXXXX";
+        char in[64], out[64], cmd[128];
+        nd_scan *s = NULL;
+        FILE *f;
+        int i;
+
+        assert_non_null(mkdtemp(dir));
+        snprintf(in, sizeof in, "%s/in.jsonl", dir);
+        snprintf(out, sizeof out, "%s/out", dir);
+        f = fopen(in, "wb");
+        assert_non_null(f);
+        for (i = 0; i < RECORDS; i++)
+            fprintf(f, "{\"id\":\"r%d\",\"text\":\"Record %d says "
+                       "something of its own.\"}\n", i, i);
+        fclose(f);
+        o.threads = threads;
+        assert_int_equal(nd_scan_new(&s, &o), 0);
+        assert_int_equal(nd_scan_add_input(s, in), 0);
+        assert_int_equal(nd_scan_run(s), 0);
+        /* The last record now says something else, at the same length. */
+        f = fopen(in, "r+b");
+        assert_non_null(f);
+        assert_int_equal(fseek(f, -10, SEEK_END), 0);
+        fputc('X', f);
+        fclose(f);
+        assert_int_equal(nd_scan_write(s, out), ND_EFORMAT);
+        assert_non_null(strstr(nd_scan_errmsg(s), "changed"));
+        snprintf(cmd, sizeof cmd, "test -z \"$(ls -A %s)\"", out);
+        assert_int_equal(system(cmd), 0);
+        nd_scan_free(s);
+        snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+        assert_int_equal(system(cmd), 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -145,6 +194,7 @@ int main(void)
         cmocka_unit_test(test_scan__lsh_params),
         cmocka_unit_test(test_scan__call_order_and_missing_input),
         cmocka_unit_test(test_scan__corpus),
+        cmocka_unit_test(test_scan__input_changed_between_passes),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
