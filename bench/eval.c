@@ -42,6 +42,7 @@
 #include "neardup.h"
 #include "normalize.h"
 #include "read.h"
+#include "scan.h"
 #include "segment.h"
 #include "shingle.h"
 #include "util.h"
@@ -1235,6 +1236,511 @@ static void ev_write_json(const char *path, const ev_corpus *c,
 }
 
 /* ------------------------------------------------------------------ */
+/* Diagnosis of the missed pairs (--diagnose).                         */
+
+/*
+ * What clusters.jsonl cannot tell: which true pairs the scan ever verified,
+ * which components its verified pairs make, and where every paragraph
+ * went. So the scan is run again in-process (the same rule, one thread,
+ * the default policies, as bench/accuracy.sh runs it) and its internals
+ * are read. Every missed true pair is then sorted into classes, counted in
+ * paragraph pairs and in pairs of distinct texts.
+ *
+ * The bound. Any clustering that keeps the scan's invariant (every member
+ * is held by its canonical: Jaccard passes or the member is contained)
+ * puts a paragraph p of text x in a cluster whose canonical c holds x, so
+ * c is x itself or a true neighbour of x, and p's partners there are all
+ * held by c. Charge every true pair of distinct texts to one of its ends
+ * (the end with more true neighbours: the footer, not the paragraphs it is
+ * glued to). Then the pairs charged to x that p can share a cluster with
+ * number at most max over such c of the copies of the charged neighbours
+ * c holds (c's own copies among them); summed over p and x, plus the pairs
+ * of identical copies, this bounds the pairs any such clustering can put
+ * together. The same argument with each text weighing 1 bounds
+ * distinct-text recall.
+ */
+
+typedef struct ev_adj {
+    uint32_t y;    /* the neighbour */
+    uint8_t flags; /* EV_HOLDS, EV_HELD, EV_CHARGED */
+} ev_adj;
+
+#define EV_HOLDS 1   /* x holds y (y's text is within x) */
+#define EV_HELD 2    /* y holds x */
+#define EV_CHARGED 4 /* the pair is charged to x */
+
+/* Classes of a missed pair. */
+enum { EV_PL_SPLIT, EV_PL_ONE_OUT, EV_PL_BOTH_OUT, EV_PL_N };
+enum { EV_RU_JAC, EV_RU_CONT, EV_RU_BOTH, EV_RU_N };
+enum { EV_CA_VERIFIED, EV_CA_COMPONENT, EV_CA_NEVER, EV_CA_N };
+
+typedef struct ev_tally {
+    uint64_t pairs; /* paragraph pairs */
+    uint64_t texts; /* pairs of distinct texts */
+} ev_tally;
+
+static void ev_tally_add(ev_tally *t, uint64_t pairs)
+{
+    t->pairs += pairs;
+    t->texts++;
+}
+
+static void ev_tally_print(FILE *f, const char *name, const ev_tally *t,
+                           const ev_tally *all)
+{
+    fprintf(f, "  %-44s %11llu (%5.1f%%) %7llu (%5.1f%%)\n", name,
+            (unsigned long long)t->pairs,
+            all->pairs ? 100.0 * t->pairs / all->pairs : 0.0,
+            (unsigned long long)t->texts,
+            all->texts ? 100.0 * t->texts / all->texts : 0.0);
+}
+
+static int ev_cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static uint32_t ev_uf_find(uint32_t *parent, uint32_t x)
+{
+    while (parent[x] != x) {
+        parent[x] = parent[parent[x]];
+        x = parent[x];
+    }
+    return x;
+}
+
+/* Does group a hold group b (b's text is within a)? */
+static int ev_holds(const ev_corpus *c, const ev_params *ep, uint32_t a,
+                    uint32_t b)
+{
+    nd_sim s;
+    if (a == b)
+        return 1;
+    ev_sim(&s, c, a, b);
+    return nd_verify_covers(&s, ev_gsize(c, b), &ep->t);
+}
+
+typedef struct ev_worst {
+    uint64_t w;     /* paragraph pairs missed */
+    uint32_t g, h;  /* the groups */
+} ev_worst;
+
+static void ev_print_text(FILE *f, const char *label, const ev_corpus *c,
+                          uint32_t g, const uint32_t *g_para,
+                          const uint32_t *g_clu, const uint8_t *kind,
+                          const uint32_t *g_canon_group)
+{
+    uint32_t p = g_para[g];
+    fprintf(f, "    %s %s#%u, %zu shingles, %u copies, ", label,
+            ev_art_id(c, c->p_art[p]), p - c->art_first[c->p_art[p]],
+            ev_gsize(c, g), c->g_count[g]);
+    if (g_clu[g] == EV_NONE)
+        fprintf(f, "in no cluster\n");
+    else
+        fprintf(f, "cluster %u (%s, canonical text %u%s)\n", g_clu[g],
+                kind[g_clu[g]] == ND_KIND_BOILERPLATE ? "boilerplate"
+                                                      : "shared",
+                g_canon_group[g], g_canon_group[g] == g ? ": itself" : "");
+}
+
+static void ev_diagnose(FILE *f, const ev_corpus *c, const ev_truth *tr,
+                        const ev_score *sc, const ev_params *ep,
+                        char **inputs, size_t ninputs)
+{
+    double t0 = ev_now();
+    size_t G = c->ngroups;
+    nd_options opts = ND_OPTIONS_INIT;
+    nd_scan *s = NULL;
+
+    opts.threshold = ep->t.jaccard;
+    opts.containment = ep->t.containment;
+    opts.min_contain = (unsigned)ep->t.min_contain;
+    opts.ngram = ep->ngram;
+    opts.seed = ep->seed;
+    opts.id_field = ep->id_field;
+    opts.text_field = ep->text_field;
+    opts.threads = 1;
+    if (nd_scan_new(&s, &opts)) {
+        fprintf(stderr, "nd_eval: %s\n", s ? nd_scan_errmsg(s) : "scan");
+        exit(1);
+    }
+    for (size_t i = 0; i < ninputs; i++)
+        if (nd_scan_add_input(s, inputs[i])) {
+            fprintf(stderr, "nd_eval: %s\n", nd_scan_errmsg(s));
+            exit(1);
+        }
+    if (nd_scan_run(s)) {
+        fprintf(stderr, "nd_eval: %s\n", nd_scan_errmsg(s));
+        exit(1);
+    }
+    if (s->n_paras != c->npara) {
+        fprintf(stderr, "nd_eval: the scan has %zu paragraphs, the truth "
+                        "%zu: no diagnosis\n", s->n_paras, c->npara);
+        nd_scan_free(s);
+        return;
+    }
+
+    /* Each text's cluster (that of its first paragraph), and whether its
+     * copies agree. */
+    uint32_t *g_para = ev_xmalloc((G ? G : 1) * sizeof *g_para);
+    uint32_t *g_clu = ev_xmalloc((G ? G : 1) * sizeof *g_clu);
+    uint32_t *g_canon_group = ev_xmalloc((G ? G : 1) * sizeof *g_canon_group);
+    uint64_t split_groups = 0, same_missed = 0;
+    for (size_t g = 0; g < G; g++)
+        g_para[g] = EV_NONE;
+    for (size_t p = 0; p < c->npara; p++) {
+        uint32_t g = c->p_group[p];
+        uint32_t canon = s->paras[p].canon;
+        uint32_t cl = s->cluster_of[canon];
+        if (g == EV_NONE)
+            continue;
+        if (g_para[g] == EV_NONE) {
+            g_para[g] = (uint32_t)p;
+            g_clu[g] = cl;
+            g_canon_group[g] = c->p_group[canon];
+        } else if (g_clu[g] != cl) {
+            if (g_clu[g] != EV_NONE - 1)
+                split_groups++;
+            g_clu[g] = EV_NONE - 1; /* marked: split */
+        }
+    }
+    for (size_t g = 0; g < G; g++)
+        if (g_clu[g] == EV_NONE - 1) {
+            same_missed++;
+            g_clu[g] = s->cluster_of[s->paras[g_para[g]].canon];
+        }
+
+    /* Verified pairs as text pairs, and their components. */
+    size_t nv = s->verified.n;
+    uint64_t *vkey = ev_xmalloc((nv ? nv : 1) * sizeof *vkey);
+    uint32_t *parent = ev_xmalloc((G ? G : 1) * sizeof *parent);
+    for (size_t g = 0; g < G; g++)
+        parent[g] = (uint32_t)g;
+    for (size_t i = 0; i < nv; i++) {
+        uint32_t a = c->p_group[s->verified.v[i].a];
+        uint32_t b = c->p_group[s->verified.v[i].b];
+        uint32_t lo = a < b ? a : b, hi = a < b ? b : a;
+        vkey[i] = (uint64_t)lo << 32 | hi;
+        lo = ev_uf_find(parent, lo);
+        hi = ev_uf_find(parent, hi);
+        if (lo != hi)
+            parent[lo > hi ? lo : hi] = lo < hi ? lo : hi;
+    }
+    qsort(vkey, nv, sizeof *vkey, ev_cmp_u64);
+
+    /* Adjacency of the true pairs, with who holds whom. */
+    size_t *aoff = ev_xcalloc(G + 1, sizeof *aoff);
+    for (size_t k = 0; k < tr->npairs; k++) {
+        aoff[tr->pairs[k].a + 1]++;
+        aoff[tr->pairs[k].b + 1]++;
+    }
+    for (size_t g = 0; g < G; g++)
+        aoff[g + 1] += aoff[g];
+    ev_adj *adj = ev_xmalloc((aoff[G] ? aoff[G] : 1) * sizeof *adj);
+    size_t *afill = ev_xmalloc((G + 1) * sizeof *afill);
+    memcpy(afill, aoff, (G + 1) * sizeof *afill);
+
+    ev_tally all = {0}, place[EV_PL_N] = {{0}}, rule[EV_RU_N] = {{0}},
+             cand[EV_CA_N] = {{0}}, cross[EV_CA_N][EV_PL_N] = {{{0}}},
+             boiler = {0}, glued = {0}, movable = {0}, hit = {0};
+    size_t nworst = 0, maxworst = 12;
+    ev_worst worst[12];
+    uint64_t inverted = 0;
+
+    uint8_t *pair_flags = ev_xmalloc((tr->npairs ? tr->npairs : 1) *
+                                     sizeof *pair_flags);
+    for (size_t k = 0; k < tr->npairs; k++) {
+        uint32_t g = tr->pairs[k].a, h = tr->pairs[k].b;
+        nd_sim sm;
+        ev_sim(&sm, c, g, h);
+        int g_holds_h = nd_verify_covers(&sm, ev_gsize(c, h), &ep->t);
+        nd_sim rv = {sm.jaccard, sm.b_in_a, sm.a_in_b};
+        int h_holds_g = nd_verify_covers(&rv, ev_gsize(c, g), &ep->t);
+        pair_flags[k] = (uint8_t)((g_holds_h ? EV_HOLDS : 0) |
+                                  (h_holds_g ? EV_HELD : 0));
+        adj[afill[g]].y = h;
+        adj[afill[g]++].flags = pair_flags[k];
+        adj[afill[h]].y = g;
+        adj[afill[h]++].flags = (uint8_t)((h_holds_g ? EV_HOLDS : 0) |
+                                          (g_holds_h ? EV_HELD : 0));
+    }
+    /* A text held by two texts that are no true pair (a footer glued to
+     * two stories) can share a cluster with at most one of them. */
+    uint8_t *multi = ev_xcalloc(G ? G : 1, 1);
+    uint32_t *mark = ev_xmalloc((G ? G : 1) * sizeof *mark);
+    for (size_t g = 0; g < G; g++)
+        mark[g] = EV_NONE;
+    for (size_t x = 0; x < G; x++) {
+        for (size_t i = aoff[x]; i < aoff[x + 1] && !multi[x]; i++) {
+            uint32_t y1 = adj[i].y;
+            if (!(adj[i].flags & EV_HELD))
+                continue;
+            for (size_t j = aoff[y1]; j < aoff[y1 + 1]; j++)
+                mark[adj[j].y] = y1;
+            for (size_t j = aoff[x]; j < aoff[x + 1]; j++)
+                if ((adj[j].flags & EV_HELD) && adj[j].y != y1 &&
+                    mark[adj[j].y] != y1) {
+                    multi[x] = 1;
+                    break;
+                }
+            for (size_t j = aoff[y1]; j < aoff[y1 + 1]; j++)
+                mark[adj[j].y] = EV_NONE;
+        }
+    }
+    ev_tally multi_held = {0};
+
+    for (size_t k = 0; k < tr->npairs; k++) {
+        uint32_t g = tr->pairs[k].a, h = tr->pairs[k].b;
+        uint64_t w = (uint64_t)c->g_count[g] * c->g_count[h];
+        nd_sim sm;
+        ev_sim(&sm, c, g, h);
+        size_t ng = ev_gsize(c, g), nh = ev_gsize(c, h);
+        int g_holds_h = pair_flags[k] & EV_HOLDS;
+        int h_holds_g = pair_flags[k] & EV_HELD;
+
+        uint32_t cg = g_clu[g], ch = g_clu[h];
+        if (cg != EV_NONE && cg == ch) {
+            ev_tally_add(&hit, w);
+            continue;
+        }
+        ev_tally_add(&all, w);
+        int pl = cg != EV_NONE && ch != EV_NONE ? EV_PL_SPLIT
+                 : cg == EV_NONE && ch == EV_NONE ? EV_PL_BOTH_OUT
+                                                  : EV_PL_ONE_OUT;
+        int jac = sm.jaccard >= ep->t.jaccard;
+        int cont = (ng >= ep->t.min_contain && sm.a_in_b >= ep->t.containment)
+                   || (nh >= ep->t.min_contain &&
+                       sm.b_in_a >= ep->t.containment);
+        int ru = jac && cont ? EV_RU_BOTH : jac ? EV_RU_JAC : EV_RU_CONT;
+        uint64_t key = (uint64_t)g << 32 | h;
+        int ca = bsearch(&key, vkey, nv, sizeof *vkey, ev_cmp_u64)
+                     ? EV_CA_VERIFIED
+                 : ev_uf_find(parent, g) == ev_uf_find(parent, h)
+                     ? EV_CA_COMPONENT
+                     : EV_CA_NEVER;
+        ev_tally_add(&place[pl], w);
+        ev_tally_add(&rule[ru], w);
+        ev_tally_add(&cand[ca], w);
+        ev_tally_add(&cross[ca][pl], w);
+        int bg = cg != EV_NONE && s->kind[cg] == ND_KIND_BOILERPLATE;
+        int bh = ch != EV_NONE && s->kind[ch] == ND_KIND_BOILERPLATE;
+        if (bg || bh)
+            ev_tally_add(&boiler, w);
+        /* Glued footer: the contained side is boilerplate, the other
+         * holds it and is elsewhere. */
+        if ((bg && h_holds_g && !g_holds_h) || (bh && g_holds_h && !h_holds_g))
+            ev_tally_add(&glued, w);
+        /* Could one side join the other's cluster, its canonical holding
+         * it? */
+        if ((ch != EV_NONE && ev_holds(c, ep, g_canon_group[h], g)) ||
+            (cg != EV_NONE && ev_holds(c, ep, g_canon_group[g], h)))
+            ev_tally_add(&movable, w);
+        if ((h_holds_g && multi[g]) || (g_holds_h && multi[h]))
+            ev_tally_add(&multi_held, w);
+        /* A missed pair where the smaller-set side is the canonical of
+         * its cluster though it is held by the other side. */
+        if ((h_holds_g && !g_holds_h && cg != EV_NONE &&
+             g_canon_group[g] == g) ||
+            (g_holds_h && !h_holds_g && ch != EV_NONE &&
+             g_canon_group[h] == h))
+            inverted += w;
+        /* The heaviest missed pairs. */
+        size_t at;
+        if (nworst < maxworst)
+            at = nworst++;
+        else if (worst[maxworst - 1].w < w)
+            at = maxworst - 1;
+        else
+            continue;
+        worst[at].w = w;
+        worst[at].g = g;
+        worst[at].h = h;
+        for (; at > 0 && worst[at - 1].w < worst[at].w; at--) {
+            ev_worst t = worst[at];
+            worst[at] = worst[at - 1];
+            worst[at - 1] = t;
+        }
+    }
+
+    /* Charge each pair to its end with more true neighbours. */
+    for (size_t g = 0; g < G; g++)
+        for (size_t i = aoff[g]; i < aoff[g + 1]; i++) {
+            uint32_t y = adj[i].y;
+            size_t dg = aoff[g + 1] - aoff[g], dy = aoff[y + 1] - aoff[y];
+            if (dg > dy || (dg == dy && g < y))
+                adj[i].flags |= EV_CHARGED;
+        }
+    /* The bound, with mark[y] = c for the neighbours c holds; and where
+     * the scan falls short of it. */
+    ev_worst gap[12];
+    size_t ngap = 0;
+    double gap_pairs = 0, gap_texts = 0;
+    double ub_pairs = (double)tr->same_pairs, ub_texts = 0;
+    for (size_t x = 0; x < G; x++) {
+        uint64_t best_p = 0, best_t = 0, sum_p = 0, sum_t = 0;
+        if (aoff[x] == aoff[x + 1])
+            continue;
+        /* c = x */
+        for (size_t i = aoff[x]; i < aoff[x + 1]; i++)
+            if ((adj[i].flags & EV_CHARGED) && (adj[i].flags & EV_HOLDS)) {
+                sum_p += c->g_count[adj[i].y];
+                sum_t++;
+            }
+        best_p = sum_p;
+        best_t = sum_t;
+        for (size_t i = aoff[x]; i < aoff[x + 1]; i++) {
+            uint32_t cc = adj[i].y;
+            if (!(adj[i].flags & EV_HELD))
+                continue; /* cc does not hold x */
+            mark[cc] = cc;
+            for (size_t j = aoff[cc]; j < aoff[cc + 1]; j++)
+                if (adj[j].flags & EV_HOLDS)
+                    mark[adj[j].y] = cc;
+            sum_p = sum_t = 0;
+            for (size_t j = aoff[x]; j < aoff[x + 1]; j++)
+                if ((adj[j].flags & EV_CHARGED) && mark[adj[j].y] == cc) {
+                    sum_p += c->g_count[adj[j].y];
+                    sum_t++;
+                }
+            if (sum_p > best_p)
+                best_p = sum_p;
+            if (sum_t > best_t)
+                best_t = sum_t;
+            /* Unmark, so that a later cc never sees these marks. */
+            mark[cc] = EV_NONE;
+            for (size_t j = aoff[cc]; j < aoff[cc + 1]; j++)
+                mark[adj[j].y] = EV_NONE;
+        }
+        ub_pairs += (double)c->g_count[x] * (double)best_p;
+        ub_texts += (double)best_t;
+        uint64_t got_p = 0, got_t = 0;
+        for (size_t i = aoff[x]; i < aoff[x + 1]; i++)
+            if ((adj[i].flags & EV_CHARGED) && g_clu[x] != EV_NONE &&
+                g_clu[adj[i].y] == g_clu[x]) {
+                got_p += c->g_count[adj[i].y];
+                got_t++;
+            }
+        uint64_t w = c->g_count[x] * (best_p - got_p);
+        if (got_p > best_p || got_t > best_t)
+            ev_die("diagnosis: the scan beats the bound");
+        gap_pairs += (double)w;
+        gap_texts += (double)(best_t - got_t);
+        if (!w)
+            continue;
+        size_t at;
+        if (ngap < 12)
+            at = ngap++;
+        else if (gap[11].w < w)
+            at = 11;
+        else
+            continue;
+        gap[at].w = w;
+        gap[at].g = (uint32_t)x;
+        gap[at].h = (uint32_t)best_t - (uint32_t)got_t;
+        for (; at > 0 && gap[at - 1].w < gap[at].w; at--) {
+            ev_worst t = gap[at];
+            gap[at] = gap[at - 1];
+            gap[at - 1] = t;
+        }
+    }
+    size_t self_terms = 0;
+    for (size_t g = 0; g < G; g++)
+        self_terms += c->g_count[g] >= 2;
+
+    fprintf(f, "\ndiagnosis (scan re-run in-process, %.1f s): %llu true "
+               "pairs of distinct texts, %llu verified pairs\n",
+            ev_now() - t0, (unsigned long long)tr->npairs,
+            (unsigned long long)nv);
+    fprintf(f, "  texts whose copies are in different clusters: %llu\n",
+            (unsigned long long)split_groups);
+    fprintf(f, "  pair recall of the in-process scan: %llu / %llu (the "
+               "clusters file: %llu)\n",
+            (unsigned long long)(hit.pairs + tr->same_pairs),
+            (unsigned long long)tr->para_pairs,
+            (unsigned long long)sc->pairs_hit);
+    fprintf(f, "  %-44s %11s  %8s %7s\n", "missed pairs of distinct texts",
+            "para pairs", "", "texts");
+    ev_tally_print(f, "all missed", &all, &all);
+    ev_tally_print(f, "place: both in clusters, different ones",
+                   &place[EV_PL_SPLIT], &all);
+    ev_tally_print(f, "place: one in no cluster", &place[EV_PL_ONE_OUT],
+                   &all);
+    ev_tally_print(f, "place: both in no cluster", &place[EV_PL_BOTH_OUT],
+                   &all);
+    ev_tally_print(f, "rule: Jaccard only", &rule[EV_RU_JAC], &all);
+    ev_tally_print(f, "rule: containment only", &rule[EV_RU_CONT], &all);
+    ev_tally_print(f, "rule: both", &rule[EV_RU_BOTH], &all);
+    ev_tally_print(f, "candidate: verified pair", &cand[EV_CA_VERIFIED],
+                   &all);
+    ev_tally_print(f, "candidate: no, but same component",
+                   &cand[EV_CA_COMPONENT], &all);
+    ev_tally_print(f, "candidate: no, different components",
+                   &cand[EV_CA_NEVER], &all);
+    static const char *const ca_name[] = {"verified", "same comp.",
+                                          "never"};
+    static const char *const pl_name[] = {"split", "one out", "both out"};
+    for (int a = 0; a < EV_CA_N; a++)
+        for (int b = 0; b < EV_PL_N; b++) {
+            char name[64];
+            if (!cross[a][b].texts)
+                continue;
+            snprintf(name, sizeof name, "  %s x %s", ca_name[a], pl_name[b]);
+            ev_tally_print(f, name, &cross[a][b], &all);
+        }
+    ev_tally_print(f, "either side in a boilerplate cluster", &boiler, &all);
+    ev_tally_print(f, "glued footer (boilerplate side held by other)",
+                   &glued, &all);
+    ev_tally_print(f, "movable: one canonical holds the other side",
+                   &movable, &all);
+    ev_tally_print(f, "held side held by two unrelated texts",
+                   &multi_held, &all);
+    fprintf(f, "  %-44s %11llu\n", "held side is its cluster's canonical",
+            (unsigned long long)inverted);
+    fprintf(f, "  upper bound, pair recall: %.6f (%.0f / %llu pairs); "
+               "scan %.6f\n", ub_pairs / (double)tr->para_pairs, ub_pairs,
+            (unsigned long long)tr->para_pairs,
+            (double)sc->pairs_hit / (double)tr->para_pairs);
+    fprintf(f, "  upper bound, distinct-text recall: %.4f (%zu + %.0f of "
+               "%llu terms)\n",
+            (self_terms + ub_texts) / (double)sc->drec_n, self_terms,
+            ub_texts, (unsigned long long)sc->drec_n);
+    fprintf(f, "  short of the bound: %.0f pairs, at most %.0f text pairs;"
+               " largest shortfalls:\n", gap_pairs, gap_texts);
+    for (size_t i = 0; i < ngap; i++) {
+        fprintf(f, "  %llu pairs, %u text pairs:\n",
+                (unsigned long long)gap[i].w, gap[i].h);
+        ev_print_text(f, "x", c, gap[i].g, g_para, g_clu, s->kind,
+                      g_canon_group);
+    }
+    fprintf(f, "  heaviest missed pairs:\n");
+    for (size_t i = 0; i < nworst; i++) {
+        nd_sim sm;
+        ev_sim(&sm, c, worst[i].g, worst[i].h);
+        fprintf(f, "  %llu pairs: jaccard %.3f, a_in_b %.3f, b_in_a %.3f\n",
+                (unsigned long long)worst[i].w, sm.jaccard, sm.a_in_b,
+                sm.b_in_a);
+        ev_print_text(f, "a", c, worst[i].g, g_para, g_clu, s->kind,
+                      g_canon_group);
+        ev_print_text(f, "b", c, worst[i].h, g_para, g_clu, s->kind,
+                      g_canon_group);
+    }
+    (void)same_missed;
+    free(pair_flags);
+    free(multi);
+    free(mark);
+    free(adj);
+    free(afill);
+    free(aoff);
+    free(vkey);
+    free(parent);
+    free(g_para);
+    free(g_clu);
+    free(g_canon_group);
+    nd_scan_free(s);
+}
+
+/* ------------------------------------------------------------------ */
 
 static void ev_usage(FILE *f)
 {
@@ -1255,6 +1761,9 @@ static void ev_usage(FILE *f)
         "  --id-field F, --text-field F   JSONL fields\n"
         "  --missed N            print up to N true pairs of distinct texts\n"
         "                        that the cleaned corpus still holds both of\n"
+        "  --diagnose            run the scan again in-process and sort\n"
+        "                        the missed true pairs into classes, with\n"
+        "                        an upper bound on pair recall\n"
         "  --max-postings N      skip posting lists longer than N in the\n"
         "                        ground truth (reports what may be missed)\n"
         "  --json FILE           also write the figures as JSON ('-' for\n"
@@ -1293,6 +1802,7 @@ int main(int argc, char **argv)
                *articles = NULL;
     char **inputs = ev_xmalloc((size_t)argc * sizeof *inputs);
     size_t ninputs = 0;
+    int diagnose = 0;
 
     ep.t.jaccard = def.threshold;
     ep.t.containment = def.containment;
@@ -1312,6 +1822,10 @@ int main(int argc, char **argv)
         }
         if (!strcmp(a, "--brute-check")) {
             ep.brute = 1;
+            continue;
+        }
+        if (!strcmp(a, "--diagnose")) {
+            diagnose = 1;
             continue;
         }
         if (a[0] != '-' || !strcmp(a, "-")) {
@@ -1406,6 +1920,9 @@ int main(int argc, char **argv)
              total_s);
     if (json)
         ev_write_json(json, &c, &tr, &sc, &ep, total_s);
+    if (diagnose && clusters)
+        ev_diagnose(json_stdout ? stderr : stdout, &c, &tr, &sc, &ep, inputs,
+                    ninputs);
 
     free(p_cluster);
     free(p_member);
