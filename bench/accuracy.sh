@@ -4,8 +4,10 @@
 # truth and the planted truth.
 #
 #   bench/accuracy.sh [--build DIR] [--work DIR] [--size 20M] [--seed N]
-#                     [--json FILE] [-- NEARDUP-SCAN-OPTIONS...]
+#                     [--json FILE] [--diagnose] [-- NEARDUP-SCAN-OPTIONS...]
 #
+# --diagnose has nd_eval sort the missed true pairs into classes and bound
+# the pair recall any clustering could reach (nd_eval --help).
 # Options after -- go to `neardup scan`; --threshold, --containment,
 # --min-contain, --ngram and --seed among them are passed to nd_eval too,
 # so both apply the same rule. Exit status: nd_eval's (3 when a removed
@@ -19,11 +21,12 @@ work=${ND_BENCH_DIR:-/tmp/nd-accuracy}
 size=20M
 seed=1
 json=
+diagnose=
 scan_opts=()
 eval_opts=()
 
 usage() {
-    head -n 13 "${BASH_SOURCE[0]}" | tail -n +2 | cut -c3-
+    head -n 15 "${BASH_SOURCE[0]}" | tail -n +2 | cut -c3-
 }
 
 while [ $# -gt 0 ]; do
@@ -33,6 +36,7 @@ while [ $# -gt 0 ]; do
     --size) size=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
     --json) json=$2; shift 2 ;;
+    --diagnose) diagnose=1; shift ;;
     -h|--help) usage; exit 0 ;;
     --) shift; scan_opts=("$@"); break ;;
     *) echo "accuracy.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
@@ -69,6 +73,7 @@ out=$work/out-$size-s$seed
 echo
 args=(-c "$out/clusters.jsonl" -t "$truth" -a "$out/articles.jsonl")
 [ -z "$json" ] || args+=(--json "$json")
+[ -z "$diagnose" ] || args+=(--diagnose)
 rc=0
 "$evaluate" ${eval_opts[@]+"${eval_opts[@]}"} "${args[@]}" "$corpus" || rc=$?
 exit $rc

@@ -678,6 +678,16 @@ typedef struct ev_score {
                                   in the cleaned corpus (neither a member) */
     double drec_sum;           /* distinct-text recall: sum of shares */
     uint64_t drec_n;           /* and the number of terms */
+    /* With --diagnose. */
+    int have_bound;            /* the diagnosis ran */
+    double bound_pairs;        /* no clustering whose members are held by
+                                  their canonical puts more true pairs
+                                  together */
+    double bound_terms;        /* the same for distinct-text recall */
+    uint64_t missed_multi;     /* missed pairs whose held side is held by
+                                  two texts that are no true pair */
+    uint64_t missed_never;     /* missed pairs never verified, in
+                                  different components */
     /* Article level, with a truth file. */
     int have_truth;            /* a truth file was read */
     const char *article_rule;  /* how an article counts as flagged */
@@ -1207,6 +1217,16 @@ static void ev_write_json(const char *path, const ev_corpus *c,
         ev_json_int(o, "unresolved", sc->unresolved);
         ev_json_int(o, "span_mismatches", sc->span_mismatch);
         ev_json_int(o, "paragraphs_in_two_clusters", sc->multi);
+        if (sc->have_bound) {
+            ev_json_num(o, "pair_recall_bound",
+                        sc->bound_pairs / (double)tr->para_pairs);
+            ev_json_num(o, "distinct_text_recall_bound",
+                        sc->drec_n ? sc->bound_terms / (double)sc->drec_n
+                                   : NAN);
+            ev_json_int(o, "missed_pairs_multi_held", sc->missed_multi);
+            ev_json_int(o, "missed_pairs_never_candidates",
+                        sc->missed_never);
+        }
     }
     if (sc->have_truth && sc->have) {
         ev_json_num(o, "article_precision", ev_ratio(sc->tp, sc->tp + sc->fp));
@@ -1345,7 +1365,7 @@ static void ev_print_text(FILE *f, const char *label, const ev_corpus *c,
 }
 
 static void ev_diagnose(FILE *f, const ev_corpus *c, const ev_truth *tr,
-                        const ev_score *sc, const ev_params *ep,
+                        ev_score *sc, const ev_params *ep,
                         char **inputs, size_t ninputs)
 {
     double t0 = ev_now();
@@ -1386,7 +1406,7 @@ static void ev_diagnose(FILE *f, const ev_corpus *c, const ev_truth *tr,
     uint32_t *g_para = ev_xmalloc((G ? G : 1) * sizeof *g_para);
     uint32_t *g_clu = ev_xmalloc((G ? G : 1) * sizeof *g_clu);
     uint32_t *g_canon_group = ev_xmalloc((G ? G : 1) * sizeof *g_canon_group);
-    uint64_t split_groups = 0, same_missed = 0;
+    uint64_t split_groups = 0;
     for (size_t g = 0; g < G; g++)
         g_para[g] = EV_NONE;
     for (size_t p = 0; p < c->npara; p++) {
@@ -1407,7 +1427,6 @@ static void ev_diagnose(FILE *f, const ev_corpus *c, const ev_truth *tr,
     }
     for (size_t g = 0; g < G; g++)
         if (g_clu[g] == EV_NONE - 1) {
-            same_missed++;
             g_clu[g] = s->cluster_of[s->paras[g_para[g]].canon];
         }
 
@@ -1489,6 +1508,9 @@ static void ev_diagnose(FILE *f, const ev_corpus *c, const ev_truth *tr,
         }
     }
     ev_tally multi_held = {0};
+    ev_tally other_cand[EV_CA_N] = {{0}}, other_movable = {0};
+    ev_worst other[8]; /* the first missed pairs of another kind */
+    size_t nother = 0;
 
     for (size_t k = 0; k < tr->npairs; k++) {
         uint32_t g = tr->pairs[k].a, h = tr->pairs[k].b;
@@ -1536,8 +1558,21 @@ static void ev_diagnose(FILE *f, const ev_corpus *c, const ev_truth *tr,
         if ((ch != EV_NONE && ev_holds(c, ep, g_canon_group[h], g)) ||
             (cg != EV_NONE && ev_holds(c, ep, g_canon_group[g], h)))
             ev_tally_add(&movable, w);
-        if ((h_holds_g && multi[g]) || (g_holds_h && multi[h]))
+        if ((h_holds_g && multi[g]) || (g_holds_h && multi[h])) {
             ev_tally_add(&multi_held, w);
+        } else {
+            ev_tally_add(&other_cand[ca], w);
+            if (ch != EV_NONE && ev_holds(c, ep, g_canon_group[h], g))
+                ev_tally_add(&other_movable, w);
+            else if (cg != EV_NONE && ev_holds(c, ep, g_canon_group[g], h))
+                ev_tally_add(&other_movable, w);
+        }
+        if (!((h_holds_g && multi[g]) || (g_holds_h && multi[h])) &&
+            nother < 8) {
+            other[nother].w = w;
+            other[nother].g = g;
+            other[nother++].h = h;
+        }
         /* A missed pair where the smaller-set side is the canonical of
          * its cluster though it is held by the other side. */
         if ((h_holds_g && !g_holds_h && cg != EV_NONE &&
@@ -1647,6 +1682,11 @@ static void ev_diagnose(FILE *f, const ev_corpus *c, const ev_truth *tr,
     size_t self_terms = 0;
     for (size_t g = 0; g < G; g++)
         self_terms += c->g_count[g] >= 2;
+    sc->have_bound = 1;
+    sc->bound_pairs = ub_pairs;
+    sc->bound_terms = (double)self_terms + ub_texts;
+    sc->missed_multi = multi_held.pairs;
+    sc->missed_never = cand[EV_CA_NEVER].pairs;
 
     fprintf(f, "\ndiagnosis (scan re-run in-process, %.1f s): %llu true "
                "pairs of distinct texts, %llu verified pairs\n",
@@ -1695,6 +1735,13 @@ static void ev_diagnose(FILE *f, const ev_corpus *c, const ev_truth *tr,
                    &movable, &all);
     ev_tally_print(f, "held side held by two unrelated texts",
                    &multi_held, &all);
+    ev_tally_print(f, "  the others: verified", &other_cand[EV_CA_VERIFIED],
+                   &all);
+    ev_tally_print(f, "  the others: same component",
+                   &other_cand[EV_CA_COMPONENT], &all);
+    ev_tally_print(f, "  the others: never a candidate",
+                   &other_cand[EV_CA_NEVER], &all);
+    ev_tally_print(f, "  the others: movable", &other_movable, &all);
     fprintf(f, "  %-44s %11llu\n", "held side is its cluster's canonical",
             (unsigned long long)inverted);
     fprintf(f, "  upper bound, pair recall: %.6f (%.0f / %llu pairs); "
@@ -1713,19 +1760,24 @@ static void ev_diagnose(FILE *f, const ev_corpus *c, const ev_truth *tr,
         ev_print_text(f, "x", c, gap[i].g, g_para, g_clu, s->kind,
                       g_canon_group);
     }
-    fprintf(f, "  heaviest missed pairs:\n");
-    for (size_t i = 0; i < nworst; i++) {
-        nd_sim sm;
-        ev_sim(&sm, c, worst[i].g, worst[i].h);
-        fprintf(f, "  %llu pairs: jaccard %.3f, a_in_b %.3f, b_in_a %.3f\n",
-                (unsigned long long)worst[i].w, sm.jaccard, sm.a_in_b,
-                sm.b_in_a);
-        ev_print_text(f, "a", c, worst[i].g, g_para, g_clu, s->kind,
-                      g_canon_group);
-        ev_print_text(f, "b", c, worst[i].h, g_para, g_clu, s->kind,
-                      g_canon_group);
+    for (size_t k = 0; k < 2; k++) {
+        const ev_worst *list = k ? other : worst;
+        size_t n = k ? nother : nworst;
+        fprintf(f, "  %s:\n", k ? "missed pairs not held by two unrelated "
+                                  "texts (the first)"
+                                : "heaviest missed pairs");
+        for (size_t i = 0; i < n; i++) {
+            nd_sim sm;
+            ev_sim(&sm, c, list[i].g, list[i].h);
+            fprintf(f, "  %llu pairs: jaccard %.3f, a_in_b %.3f, b_in_a %.3f\n",
+                    (unsigned long long)list[i].w, sm.jaccard, sm.a_in_b,
+                    sm.b_in_a);
+            ev_print_text(f, "a", c, list[i].g, g_para, g_clu, s->kind,
+                          g_canon_group);
+            ev_print_text(f, "b", c, list[i].h, g_para, g_clu, s->kind,
+                          g_canon_group);
+        }
     }
-    (void)same_missed;
     free(pair_flags);
     free(multi);
     free(mark);
@@ -1918,11 +1970,11 @@ int main(int argc, char **argv)
     int json_stdout = json && !strcmp(json, "-");
     ev_print(json_stdout ? stderr : stdout, &c, &tr, &sc, &ep, read_s,
              total_s);
-    if (json)
-        ev_write_json(json, &c, &tr, &sc, &ep, total_s);
     if (diagnose && clusters)
         ev_diagnose(json_stdout ? stderr : stdout, &c, &tr, &sc, &ep, inputs,
                     ninputs);
+    if (json)
+        ev_write_json(json, &c, &tr, &sc, &ep, total_s);
 
     free(p_cluster);
     free(p_member);
