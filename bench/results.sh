@@ -250,7 +250,7 @@ speed() {
 }
 step speed speed
 step accuracy "$here/accuracy.sh" --build "$build" --work "$work/accuracy" \
-    --size "$acc_size" --seed "$seed" --json "$tmp/accuracy.json" >&2
+    --size "$acc_size" --seed "$seed" --diagnose --json "$tmp/accuracy.json" >&2
 step sweep "$here/sweep.sh" --build "$build" --work "$work/sweep" \
     --seed "$seed" ${sweep_opts[@]+"${sweep_opts[@]}"} --out "$tmp/sweep" >&2
 
@@ -372,7 +372,7 @@ END {
            "clustered_pair_precision pairs_clustered removal_precision members " \
            "members_within_thresholds unkept_bytes article_precision article_recall " \
            "article_tp article_fp article_fn article_fp_original article_fp_update " \
-           "article_fp_template"
+           "article_fp_template pair_recall_bound"
     n = split(need, key, " ")
     for (i = 1; i <= n; i++)
         if (!(key[i] in v) || v[key[i]] == "null") {
@@ -393,6 +393,7 @@ END {
     put("CONTAINMENT", sprintf("%g", v["containment"]))
     put("MIN_CONTAIN", v["min_contain"])
     put("PAIRS_LEFT", commas(v["pairs_left"]))
+    put("PAIR_BOUND", num("pair_recall_bound", 6))
     put("TRUE_PAIRS", many(v["true_pairs"]))
     tp = v["true_pairs"]
     fp = ""
@@ -413,6 +414,8 @@ END {
         num("pair_recall", 4), commas(v["pairs_hit"]), commas(tp))
     t = t sprintf("| distinct-text recall | %s | the same, each pair of distinct texts weighing 1 |\n", \
         num("distinct_text_recall", 4))
+    t = t sprintf("| pair recall bound | %s | the most any clustering can reach whose removed paragraphs are all held by their canonical (the scan: %.5f of it) |\n", \
+        num("pair_recall_bound", 6), v["pair_recall"] / v["pair_recall_bound"])
     t = t sprintf("| clustered-pair precision | %s | %s / %s pairs inside a cluster are true pairs |\n", \
         num("clustered_pair_precision", 4), commas(v["pairs_hit"]), commas(v["pairs_clustered"]))
     t = t sprintf("| removal precision | %s | %s / %s removed paragraphs are within the thresholds of their canonical |\n", \
