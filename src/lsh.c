@@ -282,6 +282,35 @@ static void lsh_sort_bucket(nd_key *v, nd_key *tmp, size_t n,
         memcpy(v, src, n * sizeof *v);
 }
 
+/* One thread's share of the bucket sorts: buckets first, first + step, ... */
+typedef struct lsh_sort_job {
+    nd_key *v;            /* the entries */
+    const size_t *start;  /* bucket b is v[start[b]..start[b+1]) */
+    size_t biggest;       /* entries of the largest bucket */
+    unsigned first, step; /* the buckets of this job */
+    int err;              /* 0 or ND_ENOMEM */
+} lsh_sort_job;
+
+static void *lsh_sort_run(void *arg)
+{
+    lsh_sort_job *j = arg;
+    nd_key *tmp = malloc(j->biggest * sizeof *tmp);
+    size_t *count = malloc(4096 * sizeof *count);
+    unsigned b;
+
+    if (!tmp || !count) {
+        j->err = ND_ENOMEM;
+    } else {
+        for (b = j->first; b < 256; b += j->step)
+            if (j->start[b + 1] - j->start[b] > 1)
+                lsh_sort_bucket(j->v + j->start[b], tmp,
+                                j->start[b + 1] - j->start[b], count);
+    }
+    free(tmp);
+    free(count);
+    return NULL;
+}
+
 /*
  * Sorts entries by (key, item). The key arrays are the largest of a scan,
  * so the sort must not double them: an in-place pass (American flag sort)
@@ -289,13 +318,16 @@ static void lsh_sort_bucket(nd_key *v, nd_key *tmp, size_t n,
  * each bucket is radix-sorted through scratch space the size of the
  * largest bucket, about 1/256 of the whole. qsort with a callback was the
  * largest cost of candidate generation; a plain LSD radix sort needed a
- * second copy of the array.
+ * second copy of the array. The buckets are independent, so threads share
+ * them out (every threads-th bucket each: keys are hashes, so the buckets
+ * are of about one size); the result is the same for any thread count.
  */
-static int lsh_sort_keys(nd_keyvec *keys)
+static int lsh_sort_keys(nd_keyvec *keys, unsigned threads)
 {
-    nd_key *v = keys->v, *tmp;
+    lsh_sort_job jobs[ND_MAX_JOBS];
+    nd_key *v = keys->v;
     size_t n = keys->n, start[257], next[256], biggest = 0, b, i;
-    size_t *count;
+    unsigned t;
 
     if (n < 2)
         return 0;
@@ -325,19 +357,24 @@ static int lsh_sort_keys(nd_keyvec *keys)
             }
             v[next[b]++] = e;
         }
-    tmp = malloc(biggest * sizeof *tmp);
-    count = malloc(4096 * sizeof *count);
-    if (!tmp || !count) {
-        free(tmp);
-        free(count);
-        return ND_ENOMEM;
+    if (threads < 1)
+        threads = 1;
+    if (threads > ND_MAX_JOBS)
+        threads = ND_MAX_JOBS;
+    if (n < 65536)
+        threads = 1; /* not worth a thread */
+    for (t = 0; t < threads; t++) {
+        jobs[t].v = v;
+        jobs[t].start = start;
+        jobs[t].biggest = biggest;
+        jobs[t].first = t;
+        jobs[t].step = threads;
+        jobs[t].err = 0;
     }
-    for (b = 0; b < 256; b++)
-        if (start[b + 1] - start[b] > 1)
-            lsh_sort_bucket(v + start[b], tmp, start[b + 1] - start[b],
-                            count);
-    free(tmp);
-    free(count);
+    nd_run_jobs(lsh_sort_run, jobs, sizeof jobs[0], threads);
+    for (t = 0; t < threads; t++)
+        if (jobs[t].err)
+            return jobs[t].err;
     return 0;
 }
 
@@ -351,13 +388,14 @@ static size_t lsh_run_end(const nd_key *v, size_t n, size_t i)
     return e;
 }
 
-int nd_lsh_pairs(nd_pairvec *out, nd_keyvec *keys, size_t cap)
+int nd_lsh_pairs(nd_pairvec *out, nd_keyvec *keys, size_t cap,
+                 unsigned threads)
 {
     const nd_key *v;
     size_t s, e, i, j, taken;
     int err;
 
-    err = lsh_sort_keys(keys);
+    err = lsh_sort_keys(keys, threads);
     if (err)
         return err;
     v = keys->v;
@@ -386,15 +424,15 @@ int nd_lsh_pairs(nd_pairvec *out, nd_keyvec *keys, size_t cap)
 }
 
 int nd_lsh_join(nd_pairvec *out, nd_keyvec *index, nd_keyvec *queries,
-                size_t cap)
+                size_t cap, unsigned threads)
 {
     const nd_key *x, *q;
     size_t xi = 0, qi = 0;
     int err;
 
-    err = lsh_sort_keys(index);
+    err = lsh_sort_keys(index, threads);
     if (!err)
-        err = lsh_sort_keys(queries);
+        err = lsh_sort_keys(queries, threads);
     if (err)
         return err;
     x = index->v;

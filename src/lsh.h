@@ -114,14 +114,16 @@ size_t nd_lsh_queries(uint64_t q[2], const uint64_t *h, size_t n,
                       unsigned w);
 
 /*
- * Sorts keys and appends to out every pair of distinct items sharing a key
- * (capped as above). Pairs may repeat; see nd_lsh_pairs_unique.
+ * Sorts keys (on up to `threads` threads) and appends to out every pair of
+ * distinct items sharing a key (capped as above). Pairs may repeat; see
+ * nd_lsh_pairs_unique. The result does not depend on threads.
  * Returns 0 or ND_ENOMEM.
  */
-int nd_lsh_pairs(nd_pairvec *out, nd_keyvec *keys, size_t cap);
+int nd_lsh_pairs(nd_pairvec *out, nd_keyvec *keys, size_t cap,
+                 unsigned threads);
 
 /*
- * Sorts index and queries, and appends to out a pair for every query entry
+ * Sorts index and queries (on up to `threads` threads), and appends to out a pair for every query entry
  * and index entry that share a key and name different items. A key that
  * more than cap distinct items are indexed under is skipped: it is a stock
  * phrase ("said in a statement on"), and pairing on it would cost many
@@ -129,7 +131,7 @@ int nd_lsh_pairs(nd_pairvec *out, nd_keyvec *keys, size_t cap);
  * Returns 0 or ND_ENOMEM.
  */
 int nd_lsh_join(nd_pairvec *out, nd_keyvec *index, nd_keyvec *queries,
-                size_t cap);
+                size_t cap, unsigned threads);
 
 /* Sorts pairs by (a, b) and removes repeats. Returns 0 or ND_ENOMEM. */
 int nd_lsh_pairs_unique(nd_pairvec *pairs);

@@ -452,10 +452,11 @@ int nd_scan_run(nd_scan *s)
 
     /* Candidates from both generators, each pair once. */
     scan_stage(s, &rs, "pairing");
-    err = nd_lsh_pairs(&pairs, &k.bands, ND_BUCKET_CAP);
+    err = nd_lsh_pairs(&pairs, &k.bands, ND_BUCKET_CAP, s->threads);
     nd_keyvec_free(&k.bands);
     if (!err)
-        err = nd_lsh_join(&pairs, &k.index, &k.queries, ND_BUCKET_CAP);
+        err = nd_lsh_join(&pairs, &k.index, &k.queries, ND_BUCKET_CAP,
+                          s->threads);
     nd_keyvec_free(&k.index);
     nd_keyvec_free(&k.queries);
     if (!err)

@@ -364,7 +364,7 @@ static void test_lsh__pairs(void **state)
     assert_int_equal(nd_keyvec_push(&keys, 4, 8), 0);
     assert_int_equal(nd_keyvec_push(&keys, 4, 6), 0);
     assert_int_equal(nd_keyvec_push(&keys, 4, 8), 0); /* repeated item */
-    assert_int_equal(nd_lsh_pairs(&out, &keys, 100), 0);
+    assert_int_equal(nd_lsh_pairs(&out, &keys, 100, 1), 0);
     assert_int_equal(out.n, 4);
     assert_true(t_has_pair(&out, 1, 2));
     assert_true(t_has_pair(&out, 1, 3));
@@ -376,7 +376,7 @@ static void test_lsh__pairs(void **state)
     nd_pairvec_free(NULL);
 
     /* Nothing in, nothing out. */
-    assert_int_equal(nd_lsh_pairs(&out, &keys, 10), 0);
+    assert_int_equal(nd_lsh_pairs(&out, &keys, 10, 1), 0);
     assert_int_equal(out.n, 0);
 }
 
@@ -394,7 +394,7 @@ static void test_lsh__pairs_cap(void **state)
                          0);
     assert_int_equal(nd_keyvec_push(&keys, 77, 4), 0);
 
-    assert_int_equal(nd_lsh_pairs(&out, &keys, 3), 0);
+    assert_int_equal(nd_lsh_pairs(&out, &keys, 3, 1), 0);
     /* Items 0,1,2 pair with everything after them; the rest only with
      * them: 9 + 8 + 7 pairs. */
     assert_int_equal(out.n, 24);
@@ -405,17 +405,17 @@ static void test_lsh__pairs_cap(void **state)
     assert_int_equal(out.n, 24);
 
     out.n = 0;
-    assert_int_equal(nd_lsh_pairs(&out, &keys, 10), 0); /* m == cap */
+    assert_int_equal(nd_lsh_pairs(&out, &keys, 10, 1), 0); /* m == cap */
     assert_int_equal(out.n, 45);
     out.n = 0;
-    assert_int_equal(nd_lsh_pairs(&out, &keys, 9), 0); /* m == cap + 1 */
+    assert_int_equal(nd_lsh_pairs(&out, &keys, 9, 1), 0); /* m == cap + 1 */
     assert_int_equal(out.n, 45);
     assert_true(!t_has_pair(&out, 9, 9));
     out.n = 0;
-    assert_int_equal(nd_lsh_pairs(&out, &keys, 1), 0);
+    assert_int_equal(nd_lsh_pairs(&out, &keys, 1, 1), 0);
     assert_int_equal(out.n, 9);
     out.n = 0;
-    assert_int_equal(nd_lsh_pairs(&out, &keys, 0), 0);
+    assert_int_equal(nd_lsh_pairs(&out, &keys, 0, 1), 0);
     assert_int_equal(out.n, 0);
     nd_keyvec_free(&keys);
     nd_pairvec_free(&out);
@@ -440,20 +440,20 @@ static void test_lsh__join(void **state)
     assert_int_equal(nd_keyvec_push(&queries, 20, 0), 0);
 
     /* cap 2: key 10 indexes three items, a stock phrase, and is skipped. */
-    assert_int_equal(nd_lsh_join(&out, &index, &queries, 2), 0);
+    assert_int_equal(nd_lsh_join(&out, &index, &queries, 2, 1), 0);
     assert_int_equal(out.n, 1);
     assert_true(t_has_pair(&out, 0, 4));
 
     /* cap 3: key 10 is used with all its items. */
     out.n = 0;
-    assert_int_equal(nd_lsh_join(&out, &index, &queries, 3), 0);
+    assert_int_equal(nd_lsh_join(&out, &index, &queries, 3, 1), 0);
     assert_int_equal(out.n, 6);
     assert_true(t_has_pair(&out, 1, 2));
     assert_true(t_has_pair(&out, 1, 9));
     assert_true(t_has_pair(&out, 2, 9));
 
     out.n = 0;
-    assert_int_equal(nd_lsh_join(&out, &index, &queries, 100), 0);
+    assert_int_equal(nd_lsh_join(&out, &index, &queries, 100, 1), 0);
     assert_int_equal(out.n, 6);
     assert_true(t_has_pair(&out, 2, 3));
     assert_true(t_has_pair(&out, 3, 9));
@@ -487,7 +487,7 @@ static void test_lsh__pairs_random_keys(void **state)
         key_of[item] = (uint32_t)(k ^ (k >> 32));
         assert_int_equal(nd_keyvec_push(&keys, k, (uint32_t)item), 0);
     }
-    assert_int_equal(nd_lsh_pairs(&out, &keys, SIZE_MAX), 0);
+    assert_int_equal(nd_lsh_pairs(&out, &keys, SIZE_MAX, 1), 0);
     assert_int_equal(nd_lsh_pairs_unique(&out), 0);
     for (i = 1; i < keys.n; i++) /* sorted by (key, item) */
         assert_true(keys.v[i - 1].key < keys.v[i].key ||
@@ -501,6 +501,47 @@ static void test_lsh__pairs_random_keys(void **state)
         assert_true(key_of[out.v[i].a] == key_of[out.v[i].b]);
     nd_keyvec_free(&keys);
     nd_pairvec_free(&out);
+}
+
+/* Enough entries for the bucket sorts to go to threads: the sorted keys
+ * and the pairs are the same for 1, 2 and 3 threads. */
+static void test_lsh__pairs_any_threads(void **state)
+{
+    enum { N = 200000, KEYS = 60000 };
+    nd_keyvec keys[3] = {{0}};
+    nd_pairvec out[3] = {{0}};
+    uint64_t seed = 5;
+    size_t i, t;
+
+    (void)state;
+    for (i = 0; i < N; i++) {
+        uint64_t k;
+
+        seed += 0x9e3779b97f4a7c15ULL;
+        k = ((seed ^ (seed >> 31)) * 0xbf58476d1ce4e5b9ULL) % KEYS;
+        k = (k + 1) * 0x94d049bb133111ebULL;
+        for (t = 0; t < 3; t++)
+            assert_int_equal(nd_keyvec_push(&keys[t], k,
+                                             (uint32_t)((i * 7919u) % N)),
+                             0);
+    }
+    for (t = 0; t < 3; t++) {
+        assert_int_equal(nd_lsh_pairs(&out[t], &keys[t], 50,
+                                      (unsigned)t + 1), 0);
+        assert_int_equal(nd_lsh_pairs_unique(&out[t]), 0);
+    }
+    assert_true(out[0].n > N / 2);
+    for (t = 1; t < 3; t++) {
+        assert_int_equal(keys[t].n, keys[0].n);
+        assert_memory_equal(keys[t].v, keys[0].v,
+                            keys[0].n * sizeof *keys[0].v);
+        assert_int_equal(out[t].n, out[0].n);
+        assert_memory_equal(out[t].v, out[0].v, out[0].n * sizeof *out[0].v);
+    }
+    for (t = 0; t < 3; t++) {
+        nd_keyvec_free(&keys[t]);
+        nd_pairvec_free(&out[t]);
+    }
 }
 
 static void test_lsh__pairs_unique(void **state)
@@ -546,6 +587,7 @@ int main(void)
         cmocka_unit_test(test_lsh__pairs_cap),
         cmocka_unit_test(test_lsh__join),
         cmocka_unit_test(test_lsh__pairs_random_keys),
+        cmocka_unit_test(test_lsh__pairs_any_threads),
         cmocka_unit_test(test_lsh__pairs_unique),
     };
 
