@@ -242,29 +242,26 @@ size_t nd_lsh_queries(uint64_t q[2], const uint64_t *h, size_t n,
 
 /* ---- pairing items that share a key ----------------------------------- */
 
-/* The bits below a key's top byte, then the item: the order within a
- * top-byte bucket. */
-static uint64_t lsh_low(const nd_key *e)
-{
-    return (uint64_t)(e->key & 0xffffffu) << 32 | e->item;
-}
-
-/* Sorts v[0..n) by lsh_low with LSD radix passes of 12 bits through tmp
- * (room for n entries); a pass whose digit is the same throughout is
- * skipped. */
+/*
+ * Sorts v[0..n), entries of one top-byte bucket, by (key, item): two LSD
+ * radix passes of 12 bits through tmp (room for n entries) order the low
+ * 24 bits of the keys, then each run of equal keys, short but for stock
+ * text, has its items put in order. Sorting the 32 item bits by radix
+ * too would take three more passes over the whole bucket.
+ */
 static void lsh_sort_bucket(nd_key *v, nd_key *tmp, size_t n,
-                            size_t count[4096])
+                            size_t count[4096], nd_u32vec *items)
 {
     nd_key *src = v, *dst = tmp;
     unsigned shift;
-    size_t i;
+    size_t i, s, e;
 
-    for (shift = 0; shift < 56; shift += 12) {
-        size_t sum = 0, d, first = (size_t)(lsh_low(&src[0]) >> shift) & 0xfff;
+    for (shift = 0; shift < 24; shift += 12) {
+        size_t sum = 0, d, first = (src[0].key >> shift) & 0xfff;
 
         memset(count, 0, 4096 * sizeof *count);
         for (i = 0; i < n; i++)
-            count[(lsh_low(&src[i]) >> shift) & 0xfff]++;
+            count[(src[i].key >> shift) & 0xfff]++;
         if (count[first] == n)
             continue;
         for (d = 0; d < 4096; d++) {
@@ -274,12 +271,34 @@ static void lsh_sort_bucket(nd_key *v, nd_key *tmp, size_t n,
             sum += c;
         }
         for (i = 0; i < n; i++)
-            dst[count[(lsh_low(&src[i]) >> shift) & 0xfff]++] = src[i];
+            dst[count[(src[i].key >> shift) & 0xfff]++] = src[i];
         dst = src;
         src = dst == v ? tmp : v;
     }
     if (src != v)
         memcpy(v, src, n * sizeof *v);
+    for (s = 0; s < n; s = e) {
+        for (e = s + 1; e < n && v[e].key == v[s].key; e++)
+            ;
+        if (e - s > 32 && nd_u32vec_reserve(items, e - s) == 0) {
+            for (i = s; i < e; i++)
+                items->v[i - s] = v[i].item;
+            nd_u32_sort(items->v, e - s);
+            for (i = s; i < e; i++)
+                v[i].item = items->v[i - s];
+            continue;
+        }
+        /* Insertion sort: runs are mostly 1-3 long (and a failed
+         * reserve of scratch space ends up here too). */
+        for (i = s + 1; i < e; i++) {
+            uint32_t it = v[i].item;
+            size_t j = i;
+
+            for (; j > s && v[j - 1].item > it; j--)
+                v[j].item = v[j - 1].item;
+            v[j].item = it;
+        }
+    }
 }
 
 /* One thread's share of the bucket sorts: buckets first, first + step, ... */
@@ -296,6 +315,7 @@ static void *lsh_sort_run(void *arg)
     lsh_sort_job *j = arg;
     nd_key *tmp = malloc(j->biggest * sizeof *tmp);
     size_t *count = malloc(4096 * sizeof *count);
+    nd_u32vec items = {0};
     unsigned b;
 
     if (!tmp || !count) {
@@ -304,10 +324,12 @@ static void *lsh_sort_run(void *arg)
         for (b = j->first; b < 256; b += j->step)
             if (j->start[b + 1] - j->start[b] > 1)
                 lsh_sort_bucket(j->v + j->start[b], tmp,
-                                j->start[b + 1] - j->start[b], count);
+                                j->start[b + 1] - j->start[b], count,
+                                &items);
     }
     free(tmp);
     free(count);
+    nd_u32vec_free(&items);
     return NULL;
 }
 

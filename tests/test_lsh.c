@@ -503,8 +503,9 @@ static void test_lsh__pairs_random_keys(void **state)
     nd_pairvec_free(&out);
 }
 
-/* Enough entries for the bucket sorts to go to threads: the sorted keys
- * and the pairs are the same for 1, 2 and 3 threads. */
+/* Enough entries for the bucket sorts to go to threads, and keys with
+ * long runs: the keys come sorted by (key, item), and the sorted keys and
+ * the pairs are the same for 1, 2 and 3 threads. */
 static void test_lsh__pairs_any_threads(void **state)
 {
     enum { N = 200000, KEYS = 60000 };
@@ -519,6 +520,8 @@ static void test_lsh__pairs_any_threads(void **state)
 
         seed += 0x9e3779b97f4a7c15ULL;
         k = ((seed ^ (seed >> 31)) * 0xbf58476d1ce4e5b9ULL) % KEYS;
+        if (i % 10 == 0)
+            k = i % 7; /* seven keys of thousands of entries each */
         k = (k + 1) * 0x94d049bb133111ebULL;
         for (t = 0; t < 3; t++)
             assert_int_equal(nd_keyvec_push(&keys[t], k,
@@ -531,6 +534,10 @@ static void test_lsh__pairs_any_threads(void **state)
         assert_int_equal(nd_lsh_pairs_unique(&out[t]), 0);
     }
     assert_true(out[0].n > N / 2);
+    for (i = 1; i < keys[0].n; i++) /* sorted by (key, item) */
+        assert_true(keys[0].v[i - 1].key < keys[0].v[i].key ||
+                    (keys[0].v[i - 1].key == keys[0].v[i].key &&
+                     keys[0].v[i - 1].item < keys[0].v[i].item));
     for (t = 1; t < 3; t++) {
         assert_int_equal(keys[t].n, keys[0].n);
         assert_memory_equal(keys[t].v, keys[0].v,
