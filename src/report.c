@@ -150,15 +150,8 @@ static int report_printf(nd_buf *b, const char *fmt, ...)
     return nd_buf_append(b, small, (size_t)n);
 }
 
-/*
- * Where the value of the top-level key `key` lies in the JSON object line
- * raw[0..len), which the reader has already parsed: [*start, *end).
- * Returns 1 when the key occurs exactly once, with no escape in any key
- * before it is found, in standard JSON; 0 for anything else (a duplicate
- * key, an escaped key, json-c's comments or single quotes), and the caller
- * then writes the record through json-c instead. The scan only has to
- * skip values, never to check them: the line is known to be valid.
- */
+/* JSON spans (nd_report_json_value): the line is valid JSON, so the scan
+ * only has to skip values, never to check them. */
 static size_t report_skip_ws(const char *s, size_t i, size_t len)
 {
     while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
@@ -211,8 +204,8 @@ static size_t report_skip_value(const char *s, size_t i, size_t len)
     return len;
 }
 
-static int report_find_value(const char *raw, size_t len, const char *key,
-                             size_t *start, size_t *end)
+int nd_report_json_value(const char *raw, size_t len, const char *key,
+                         size_t *start, size_t *end)
 {
     size_t klen = strlen(key), i = report_skip_ws(raw, 0, len);
     int found = 0;
@@ -677,8 +670,8 @@ static int report_add(report *rp, report_batch *b, const nd_record *rec,
         err = nd_buf_append(&b->data, rec->raw, rec->raw_len);
     }
     if (!err && rec->kind != ND_FILE_TEXT && it->removes &&
-        !report_find_value(rec->raw, rec->raw_len, text_field, &it->vs,
-                           &it->ve)) {
+        !nd_report_json_value(rec->raw, rec->raw_len, text_field, &it->vs,
+                              &it->ve)) {
         /* The reader lends its parsed object until its next record, so
          * json-c writes the rare line the splice cannot read here. */
         json_object *t;

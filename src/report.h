@@ -34,6 +34,17 @@ int nd_report_write(const nd_result *res, const nd_input *inputs,
 int nd_report_json_string(nd_buf *out, const char *s, size_t len);
 
 /*
+ * Where the value of the top-level key `key` lies in raw[0..len), a JSON
+ * object line that json-c has already parsed: [*start, *end). Returns 1
+ * when the key occurs exactly once and every key up to the last is free of
+ * escapes, in standard JSON; 0 for anything else (a duplicate key, an
+ * escaped key, json-c's comments or single quotes), where the caller falls
+ * back to json-c.
+ */
+int nd_report_json_value(const char *raw, size_t len, const char *key,
+                         size_t *start, size_t *end);
+
+/*
  * Appends to out the article text without its removed paragraphs: the text
  * before the first paragraph, then each kept paragraph preceded by the
  * separator that followed the previous kept one, then the text after the

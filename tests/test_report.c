@@ -1,5 +1,6 @@
 /*
- * test_report.c - JSON strings and the cleaned text of an article.
+ * test_report.c - JSON strings, the value spans of the JSONL splice, and
+ * the cleaned text of an article.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -44,6 +45,47 @@ static void test_report__json_keeps_utf8_replaces_invalid(void **state)
     expect_json("a\xe2\x80", 3, "\"a\\ufffd\\ufffd\"");
     expect_json("\xc0\xaf", 2, "\"\\ufffd\\ufffd\"");
     expect_json("\xed\xa0\x80", 3, "\"\\ufffd\\ufffd\\ufffd\"");
+}
+
+/* The span of key's value in line, or "" when the splice declines. */
+static void expect_span(const char *line, const char *key, const char *want)
+{
+    size_t vs = 0, ve = 0;
+    int got = nd_report_json_value(line, strlen(line), key, &vs, &ve);
+
+    if (!*want) {
+        assert_int_equal(got, 0);
+        return;
+    }
+    assert_int_equal(got, 1);
+    assert_int_equal(ve - vs, strlen(want));
+    assert_memory_equal(line + vs, want, ve - vs);
+}
+
+static void test_report__json_value(void **state)
+{
+    (void)state;
+    expect_span("{\"text\":\"a\"}", "text", "\"a\"");
+    expect_span(" { \"id\" : 7 , \"text\"\t:\t\"a \\\" } b\" } ", "text",
+                 "\"a \\\" } b\"");
+    /* Nested objects, arrays, strings with brackets, keys inside values. */
+    expect_span("{\"m\":{\"text\":\"no\",\"l\":[1,\"]\",{\"x\":[]}]},"
+                 "\"text\":\"yes\"}", "text", "\"yes\"");
+    /* Values of other types; the last before the closing brace. */
+    expect_span("{\"text\":12.50e3}", "text", "12.50e3");
+    expect_span("{\"text\":null,\"b\":true}", "text", "null");
+    expect_span("{\"a\":[1,2],\"text\":{\"k\":[\"}\"]}}", "text",
+                 "{\"k\":[\"}\"]}");
+    expect_span("{\"texts\":1,\"tex\":2,\"text\":3}", "text", "3");
+    /* Declined: missing, twice, an escaped key, json-c's extensions,
+     * not an object. */
+    expect_span("{\"id\":1}", "text", "");
+    expect_span("{\"text\":\"a\",\"text\":\"b\"}", "text", "");
+    expect_span("{\"te\\u0078t\":\"a\"}", "text", "");
+    expect_span("{\"a\":1 /* c */,\"text\":\"a\"}", "text", "");
+    expect_span("{\"a\":'x',\"text\":\"a\"}", "text", "");
+    expect_span("[{\"text\":\"a\"}]", "text", "");
+    expect_span("{}", "text", "");
 }
 
 /* Builds paragraph records for text with the given spans; removed[i] makes
@@ -94,6 +136,7 @@ int main(void)
         cmocka_unit_test(test_report__json_escapes),
         cmocka_unit_test(test_report__json_keeps_utf8_replaces_invalid),
         cmocka_unit_test(test_report__clean_text),
+        cmocka_unit_test(test_report__json_value),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
