@@ -93,7 +93,7 @@ void nd_batch_free(nd_batch *b)
     free(b->arts);
     free(b->paras);
     nd_u32vec_free(&b->sets);
-    nd_u64vec_free(&b->anchors);
+    nd_u32vec_free(&b->anchors);
     nd_u64vec_free(&b->bands);
     memset(b, 0, sizeof *b);
 }

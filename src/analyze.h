@@ -61,7 +61,7 @@ typedef struct nd_batch {
     nd_batch_para *paras;     /* paragraphs of all articles, in order */
     size_t n_paras, cap_paras;
     nd_u32vec sets;           /* shingle sets, hashes folded to 32 bits */
-    nd_u64vec anchors;        /* anchors */
+    nd_u32vec anchors;        /* anchors, folded to 32 bits */
     nd_u64vec bands;          /* band keys */
     int err;                  /* 0, or the error that stopped the batch */
     int done;                 /* set by the analyzer when finished */

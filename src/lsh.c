@@ -185,7 +185,7 @@ static size_t lsh_window_min(const uint64_t *h, size_t lo, size_t hi)
     return m;
 }
 
-int nd_lsh_anchors(nd_u64vec *out, const uint64_t *h, size_t n, unsigned w)
+int nd_lsh_anchors(nd_u32vec *out, const uint64_t *h, size_t n, unsigned w)
 {
     size_t start = out->n, j, m;
     int err;
@@ -194,11 +194,13 @@ int nd_lsh_anchors(nd_u64vec *out, const uint64_t *h, size_t n, unsigned w)
         w = 1; /* a window of one: every hash is its own pick */
     if (n == 0)
         return 0;
-    if (n <= w)
-        return nd_u64vec_push(out, h[lsh_window_min(h, 0, n - 1)]);
-    err = nd_u64vec_reserve(out, n - w + 1);
+    err = nd_u32vec_reserve(out, n <= w ? 1 : n - w + 1);
     if (err)
         return err;
+    if (n <= w) {
+        out->v[out->n++] = nd_fold32(h[lsh_window_min(h, 0, n - 1)]);
+        return 0;
+    }
     /*
      * The pick of each window, recorded when it changes. The previous
      * pick stays the pick of the next window unless it slid out (then the
@@ -208,7 +210,7 @@ int nd_lsh_anchors(nd_u64vec *out, const uint64_t *h, size_t n, unsigned w)
      * at worst, with no memory beyond out.
      */
     m = lsh_window_min(h, 0, w - 1);
-    out->v[out->n++] = h[m];
+    out->v[out->n++] = nd_fold32(h[m]);
     for (j = w; j < n; j++) {
         size_t lo = j - w + 1;
 
@@ -218,9 +220,9 @@ int nd_lsh_anchors(nd_u64vec *out, const uint64_t *h, size_t n, unsigned w)
             m = j;
         else
             continue;
-        out->v[out->n++] = h[m];
+        out->v[out->n++] = nd_fold32(h[m]);
     }
-    out->n = start + nd_u64_sort_unique(out->v + start, out->n - start);
+    out->n = start + nd_u32_sort_unique(out->v + start, out->n - start);
     return 0;
 }
 

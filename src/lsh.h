@@ -101,10 +101,11 @@ uint64_t nd_lsh_band_key(const uint32_t *sig, unsigned band, unsigned rows,
 
 /*
  * Appends to out the winnowing anchors of h[0..n) (text-order shingle
- * hashes) for window w >= 1, sorted and without repeats. With n < w the
- * only anchor is the smallest hash. Returns 0 or ND_ENOMEM.
+ * hashes) for window w >= 1, folded to 32 bits as keys are (nd_fold32),
+ * sorted and without repeats. With n < w the only anchor is the smallest
+ * hash. Returns 0 or ND_ENOMEM.
  */
-int nd_lsh_anchors(nd_u64vec *out, const uint64_t *h, size_t n, unsigned w);
+int nd_lsh_anchors(nd_u32vec *out, const uint64_t *h, size_t n, unsigned w);
 
 /*
  * Stores the queries of h[0..n) in q[0..2) and returns how many there are:

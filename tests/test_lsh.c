@@ -240,7 +240,7 @@ static size_t t_naive_anchors(uint64_t *out, const uint64_t *h, size_t n,
     return cnt;
 }
 
-static int t_contains(const uint64_t *v, size_t n, uint64_t x)
+static int t_contains(const uint32_t *v, size_t n, uint32_t x)
 {
     size_t i;
 
@@ -253,7 +253,7 @@ static int t_contains(const uint64_t *v, size_t n, uint64_t x)
 static void test_lsh__anchors_small(void **state)
 {
     static const uint64_t h[] = {9, 4, 7, 4, 8, 6, 2, 5, 5, 3};
-    nd_u64vec out = {0};
+    nd_u32vec out = {0};
     uint64_t q[2];
 
     (void)state;
@@ -271,7 +271,7 @@ static void test_lsh__anchors_small(void **state)
     /* w = 1: every hash. */
     assert_int_equal(nd_lsh_anchors(&out, h, 10, 1), 0);
     assert_int_equal(out.n, 8);
-    nd_u64vec_free(&out);
+    nd_u32vec_free(&out);
 
     assert_int_equal(nd_lsh_queries(q, h, 0, 3), 0);
     assert_int_equal(nd_lsh_queries(q, h, 2, 3), 1);
@@ -300,7 +300,7 @@ static void test_lsh__anchors_property(void **state)
     uint64_t *big = malloc(MAXN * sizeof *big);
     uint64_t *naive = malloc(MAXN * sizeof *naive);
     uint64_t rng = 0xa11c0de5ULL;
-    nd_u64vec anchors = {0};
+    nd_u32vec anchors = {0};
     int t;
 
     (void)state;
@@ -325,14 +325,14 @@ static void test_lsh__anchors_property(void **state)
         nn = t_naive_anchors(naive, big, n, w);
         assert_int_equal(anchors.n, nn);
         for (i = 0; i < nn; i++)
-            assert_true(t_contains(anchors.v, anchors.n, naive[i]));
+            assert_true(t_contains(anchors.v, anchors.n, nd_fold32(naive[i])));
 
         nq = nd_lsh_queries(q, big + off, len, w);
         assert_true(nq == 1 || nq == 2);
         for (i = 0; i < nq; i++)
-            assert_true(t_contains(anchors.v, anchors.n, q[i]));
+            assert_true(t_contains(anchors.v, anchors.n, nd_fold32(q[i])));
     }
-    nd_u64vec_free(&anchors);
+    nd_u32vec_free(&anchors);
     free(big);
     free(naive);
 }
