@@ -96,6 +96,7 @@ static char *path_in(const char *dir, const char *name)
 }
 
 static json_object *load_jsonl(const char *path);
+static int count_in(const char *path, const char *needle);
 
 /* Loads OUTDIR/clusters.jsonl as an array of objects. */
 static json_object *load_clusters(const char *outdir)
@@ -567,6 +568,37 @@ static void test_cli__jsonl_with_bad_lines(void **state)
                      0);
 }
 
+/* More warnings than are printed: the summary says how many reached
+ * stderr instead of claiming all of them did. */
+static void test_cli__warnings_beyond_the_printed(void **state)
+{
+    char *out;
+    FILE *f = fopen(path_in(tmpdir, "w.jsonl"), "wb");
+    int i;
+
+    (void)state;
+    assert_non_null(f);
+    for (i = 0; i < 120; i++)
+        fputs("not json line\n", f);
+    fclose(f);
+    assert_int_equal(run("%s scan %s/w.jsonl -o %s/w 2>%s/w.err >%s/w.out",
+                         ND_CLI, tmpdir, tmpdir, tmpdir, tmpdir),
+                     0);
+    assert_int_equal(count_in(path_in(tmpdir, "w.err"), "w.jsonl:"), 50);
+    assert_int_equal(count_in(path_in(tmpdir, "w.err"), "only counted"), 1);
+    out = slurp(path_in(tmpdir, "w.out"), NULL);
+    assert_non_null(strstr(out, "skipped      120 records or files (120 "
+                                "warnings, the first 50 on stderr)"));
+    free(out);
+    /* At most 50, all of them are there. */
+    assert_int_equal(run("head -n 3 %s/w.jsonl > %s/w3.jsonl && %s scan "
+                         "%s/w3.jsonl -o %s/w3 2>/dev/null | grep -q "
+                         "'skipped      3 records or files (3 warnings on "
+                         "stderr)'",
+                         tmpdir, tmpdir, ND_CLI, tmpdir, tmpdir),
+                     0);
+}
+
 /* A record with nothing removed is written back byte for byte, however
  * its JSON was spelled; one with a removal keeps its other fields. */
 static void test_cli__jsonl_untouched_lines_verbatim(void **state)
@@ -994,6 +1026,7 @@ int main(void)
         cmocka_unit_test(test_cli__deterministic_across_runs_and_threads),
         cmocka_unit_test(test_cli__deterministic_generated),
         cmocka_unit_test(test_cli__jsonl_with_bad_lines),
+        cmocka_unit_test(test_cli__warnings_beyond_the_printed),
         cmocka_unit_test(test_cli__jsonl_untouched_lines_verbatim),
         cmocka_unit_test(test_cli__jsonl_removal_keeps_other_bytes),
         cmocka_unit_test(test_cli__strict_fails_and_keeps_previous_output),

@@ -386,13 +386,20 @@ static void print_summary(const nd_stats *st, const char *outdir,
            "(LSH %u bands x %u rows)\n",
            (unsigned long long)st->candidate_pairs,
            (unsigned long long)st->verified_pairs, st->bands, st->rows);
-    if (st->records_skipped || warnings)
-        printf("  skipped      %llu record%s or file%s (%llu warning%s on "
-               "stderr)\n",
+    if (st->records_skipped || warnings) {
+        printf("  skipped      %llu record%s or file%s (",
                (unsigned long long)st->records_skipped,
                st->records_skipped == 1 ? "" : "s",
-               st->records_skipped == 1 ? "" : "s", warnings,
-               warnings == 1 ? "" : "s");
+               st->records_skipped == 1 ? "" : "s");
+        /* Only the first CLI_MAX_WARNINGS reached stderr: say so, rather
+         * than claim all of them are there. */
+        if (warnings > CLI_MAX_WARNINGS)
+            printf("%llu warnings, the first %d on stderr)\n", warnings,
+                   CLI_MAX_WARNINGS);
+        else
+            printf("%llu warning%s on stderr)\n", warnings,
+                   warnings == 1 ? "" : "s");
+    }
     if (st->files_ignored)
         printf("  ignored      %llu file%s neither article (.txt) nor "
                "JSONL\n",
