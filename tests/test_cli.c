@@ -800,6 +800,50 @@ static void test_cli__bad_files_in_a_directory(void **state)
     free(err);
 }
 
+/* Runs neardup with args (before the corpus and -o); checks that it is bad
+ * usage and that stderr holds want. */
+static void usage_says(const char *args, const char *want)
+{
+    char *err;
+
+    assert_int_equal(run("%s %s %s -o %s/u 2>%s/u.err >/dev/null", ND_CLI,
+                         args, CORPUS, tmpdir, tmpdir),
+                     2);
+    err = slurp(path_in(tmpdir, "u.err"), NULL);
+    assert_non_null(err);
+    if (!strstr(err, want))
+        fail_msg("'%s' says '%s', not '%s'", args, err, want);
+    free(err);
+}
+
+/* A whole number out of range and no number at all get one message,
+ * naming the option and its real range. */
+static void test_cli__whole_number_ranges(void **state)
+{
+    (void)state;
+    usage_says("scan --threads -1",
+               "--threads takes a whole number from 0 to 256, not '-1'");
+    usage_says("scan --threads 300",
+               "--threads takes a whole number from 0 to 256, not '300'");
+    usage_says("scan --threads=x",
+               "--threads takes a whole number from 0 to 256, not 'x'");
+    usage_says("scan --ngram 0",
+               "--ngram takes a whole number from 1 to 16, not '0'");
+    usage_says("scan --perm 2000",
+               "--perm takes a whole number from 8 to 1024, not '2000'");
+    usage_says("scan --min-contain 0",
+               "--min-contain takes a whole number from 1 to 1000, not '0'");
+    usage_says("scan --boilerplate-articles 0",
+               "--boilerplate-articles takes a whole number from 1 to "
+               "4294967295, not '0'");
+    usage_says("scan --seed -5", "--seed takes a whole number, not '-5'");
+    /* The ends of the ranges are taken. */
+    assert_int_equal(run("%s scan --threads 256 --perm 8 --ngram 16 %s -o "
+                         "%s/u -q",
+                         ND_CLI, CORPUS, tmpdir),
+                     0);
+}
+
 static void test_cli__usage_and_fatal_errors(void **state)
 {
     char *err;
@@ -1034,6 +1078,7 @@ int main(void)
         cmocka_unit_test(test_cli__several_inputs),
         cmocka_unit_test(test_cli__bad_files_in_a_directory),
         cmocka_unit_test(test_cli__usage_and_fatal_errors),
+        cmocka_unit_test(test_cli__whole_number_ranges),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

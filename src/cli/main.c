@@ -200,6 +200,35 @@ static int parse_uint(unsigned long long *out, const char *s)
     return errno == 0 && *end == '\0' ? 0 : -1;
 }
 
+/* A whole-number option and the values it takes. The ranges are the ones
+ * nd_scan_new checks (scan_check_options); checking them here too lets the
+ * message name the option as typed, and a value that is no number gets
+ * the same message as one out of range. */
+typedef struct cli_uint_opt {
+    const char *name;       /* as typed, "--threads" */
+    unsigned long long min; /* smallest value taken */
+    unsigned long long max; /* largest value taken */
+} cli_uint_opt;
+
+static const cli_uint_opt cli_uint_opts[] = {
+    {"--ngram", 1, 16},
+    {"--perm", 8, 1024},
+    {"--seed", 0, ULLONG_MAX},
+    {"--threads", 0, 256},
+    {"--min-contain", 1, 1000},
+    {"--boilerplate-articles", 1, UINT_MAX},
+};
+
+static const cli_uint_opt *cli_uint_find(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof cli_uint_opts / sizeof cli_uint_opts[0]; i++)
+        if (strcmp(name, cli_uint_opts[i].name) == 0)
+            return &cli_uint_opts[i];
+    return NULL;
+}
+
 /* The lines of a --source-priority file. */
 typedef struct cli_lines {
     char **lines; /* pointers into text */
@@ -436,6 +465,7 @@ static int cmd_scan(int argc, char **argv)
     for (k = 0; k < argc; k++) {
         const char *a = argv[k], *val = NULL;
         const char *eq;
+        const cli_uint_opt *uo;
         char name[32];
         unsigned long long u;
         double d;
@@ -538,19 +568,15 @@ static int cmd_scan(int argc, char **argv)
                 opts.containment = d;
             else
                 opts.copy = d;
-        } else if (strcmp(name, "--ngram") == 0 ||
-                   strcmp(name, "--perm") == 0 ||
-                   strcmp(name, "--seed") == 0 ||
-                   strcmp(name, "--threads") == 0 ||
-                   strcmp(name, "--min-contain") == 0 ||
-                   strcmp(name, "--boilerplate-articles") == 0) {
-            if (parse_uint(&u, val) != 0 ||
-                (strcmp(name, "--seed") != 0 && u > UINT_MAX)) {
-                usage_error("%s takes a whole number%s, not '%s'", name,
-                            strcmp(name, "--seed") == 0
-                                ? ""
-                                : " from 0 to 4294967295",
-                            val);
+        } else if ((uo = cli_uint_find(name)) != NULL) {
+            if (parse_uint(&u, val) != 0 || u < uo->min || u > uo->max) {
+                if (uo->max == ULLONG_MAX)
+                    usage_error("%s takes a whole number, not '%s'", name,
+                                val);
+                else
+                    usage_error("%s takes a whole number from %llu to %llu, "
+                                "not '%s'",
+                                name, uo->min, uo->max, val);
                 rc = 2;
                 goto done;
             }
