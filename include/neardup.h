@@ -109,7 +109,8 @@ typedef enum nd_boilerplate {
  */
 typedef struct nd_options {
     unsigned version;           /* ND_OPTIONS_VERSION */
-    double threshold;           /* Jaccard threshold of a duplicate, (0,1) */
+    double threshold;           /* Jaccard threshold of a duplicate, (0,1];
+                                   1: equal shingle sets only */
     double containment;         /* containment threshold, (0,1] */
     unsigned ngram;             /* words per shingle, 1..16 */
     unsigned perm;              /* MinHash permutations, 8..1024 */
@@ -195,7 +196,7 @@ ND_API const char *nd_strerror(int err);
  * check, a false negative is a copy never found. The scan uses the same.
  * @param out_bands, out_rows  receive the choice
  * @param out_fp, out_fn  receive the expected rates (may be NULL)
- * @return 0, or ND_EINVAL for a threshold outside (0,1) or perm < 1
+ * @return 0, or ND_EINVAL for a threshold outside (0,1] or perm < 1
  */
 ND_API int nd_lsh_params(unsigned *out_bands, unsigned *out_rows,
                          double *out_fp, double *out_fn, double threshold,

@@ -112,7 +112,7 @@ int nd_lsh_choose(unsigned *bands, unsigned *rows, double *fp, double *fn,
     unsigned b, r, best_b = 0, best_r = 0;
     int i;
 
-    if (!bands || !rows || !(t > 0.0 && t < 1.0) || k < 1)
+    if (!bands || !rows || !(t > 0.0 && t <= 1.0) || k < 1)
         return ND_EINVAL;
     if (!(w_fp >= 0.0 && w_fn >= 0.0) || isinf(w_fp) || isinf(w_fn) ||
         w_fp + w_fn <= 0.0)
@@ -147,7 +147,9 @@ int nd_lsh_choose(unsigned *bands, unsigned *rows, double *fp, double *fn,
                 best_b = b;
                 best_r = r;
                 best_fp = a_fp / t;
-                best_fn = a_fn / (1.0 - t);
+                /* At t = 1 there is nothing above t to miss (and a_fn,
+                 * over an empty interval, is 0). */
+                best_fn = t < 1.0 ? a_fn / (1.0 - t) : 0.0;
             }
         }
     }

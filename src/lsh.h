@@ -12,6 +12,9 @@
  *    over all b*r <= k; the rates it reports are those areas divided by the
  *    widths of their intervals (t and 1-t), i.e. the average chance that a
  *    pair below t becomes a candidate, and that a pair above t does not.
+ *    At t = 1 the second interval is empty: a pair of Jaccard 1 has equal
+ *    signatures and meets in every band, so nothing above t is missed and
+ *    the choice only keeps candidates below t few (one band of k rows).
  *
  * 2. Anchors (containment). A sentence that stands alone in one article and
  *    is joined to the next one in another has a Jaccard far below t, but it
@@ -80,7 +83,7 @@ int nd_pairvec_push(nd_pairvec *vec, uint32_t a, uint32_t b);
 void nd_pairvec_free(nd_pairvec *vec);
 
 /*
- * Chooses bands and rows (b*r <= k) for threshold t in (0,1), minimising
+ * Chooses bands and rows (b*r <= k) for threshold t in (0,1], minimising
  * the weighted areas described above; ties go to the smaller b*r, then to
  * the smaller r. *fp and *fn (may be NULL) receive the rates.
  * Returns 0 or ND_EINVAL.

@@ -112,9 +112,9 @@ static int scan_check_options(nd_scan *s)
     if (o->version != ND_OPTIONS_VERSION)
         return nd_scan_fail(s, ND_EINVAL, "options version %u, expected %u",
                          o->version, ND_OPTIONS_VERSION);
-    if (!(o->threshold > 0.0 && o->threshold < 1.0))
+    if (!(o->threshold > 0.0 && o->threshold <= 1.0))
         return nd_scan_fail(s, ND_EINVAL,
-                         "threshold must be in (0, 1), got %g", o->threshold);
+                         "threshold must be in (0, 1], got %g", o->threshold);
     if (!(o->containment > 0.0 && o->containment <= 1.0))
         return nd_scan_fail(s, ND_EINVAL,
                          "containment must be in (0, 1], got %g",

@@ -800,6 +800,48 @@ static void test_cli__bad_files_in_a_directory(void **state)
     free(err);
 }
 
+/* Thresholds of 1: a copy is removed only when its shingle set equals the
+ * canonical's or is held in it whole; stats.json stays valid JSON with no
+ * miss rate (a pair of Jaccard 1 always meets in a band). */
+static void test_cli__thresholds_of_one(void **state)
+{
+    json_object *cl, *st, *lsh, *params;
+    char *stats;
+    size_t i, j, whole = 0;
+
+    (void)state;
+    assert_int_equal(run("%s scan %s -o %s/one -q --threshold 1 "
+                         "--containment 1 --copy 1",
+                         ND_CLI, CORPUS, tmpdir),
+                     0);
+    cl = load_clusters(path_in(tmpdir, "one"));
+    assert_true(json_object_array_length(cl) > 0);
+    for (i = 0; i < json_object_array_length(cl); i++) {
+        json_object *members;
+
+        assert_true(json_object_object_get_ex(
+            json_object_array_get_idx(cl, i), "members", &members));
+        for (j = 0; j < json_object_array_length(members); j++) {
+            json_object *m = json_object_array_get_idx(members, j);
+
+            assert_true(dbl_of(m, "jaccard") == 1.0 ||
+                        dbl_of(m, "containment") == 1.0);
+            whole += dbl_of(m, "jaccard") == 1.0;
+        }
+    }
+    assert_true(whole > 0); /* "So far, the offensives ..." in 001 and 002 */
+    json_object_put(cl);
+    stats = slurp(path_in(tmpdir, "one/stats.json"), NULL);
+    st = json_tokener_parse(stats);
+    assert_non_null(st);
+    assert_true(json_object_object_get_ex(st, "parameters", &params));
+    assert_true(dbl_of(params, "threshold") == 1.0);
+    assert_true(json_object_object_get_ex(st, "lsh", &lsh));
+    assert_true(dbl_of(lsh, "expected_false_negative_rate") == 0.0);
+    json_object_put(st);
+    free(stats);
+}
+
 /* Runs neardup with args (before the corpus and -o); checks that it is bad
  * usage and that stderr holds want. */
 static void usage_says(const char *args, const char *want)
@@ -1079,6 +1121,7 @@ int main(void)
         cmocka_unit_test(test_cli__bad_files_in_a_directory),
         cmocka_unit_test(test_cli__usage_and_fatal_errors),
         cmocka_unit_test(test_cli__whole_number_ranges),
+        cmocka_unit_test(test_cli__thresholds_of_one),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

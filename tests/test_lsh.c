@@ -140,6 +140,23 @@ static void test_lsh__choose_weights(void **state)
     assert_int_equal(r0, 1);
 }
 
+/* Threshold 1 (equal shingle sets only): a pair of Jaccard 1 meets in
+ * every band, so nothing is missed, and the fewest candidates below come
+ * from one band of all the rows. The rates are numbers, not 0/0. */
+static void test_lsh__choose_threshold_one(void **state)
+{
+    unsigned b, r;
+    double fp = -1.0, fn = -1.0;
+
+    (void)state;
+    assert_int_equal(nd_lsh_choose(&b, &r, &fp, &fn, 1.0, 128, 0.1, 0.9), 0);
+    assert_int_equal(b, 1);
+    assert_int_equal(r, 128);
+    assert_true(fn == 0.0);
+    assert_true(fabs(fp - 1.0 / 129.0) < 1e-6); /* integral of s^128 */
+    assert_true(nd_lsh_prob(1.0, b, r) == 1.0);
+}
+
 static void test_lsh__choose_errors(void **state)
 {
     unsigned b, r;
@@ -147,7 +164,8 @@ static void test_lsh__choose_errors(void **state)
     (void)state;
     assert_int_equal(nd_lsh_choose(&b, &r, NULL, NULL, 0.0, 128, 0.5, 0.5),
                      ND_EINVAL);
-    assert_int_equal(nd_lsh_choose(&b, &r, NULL, NULL, 1.0, 128, 0.5, 0.5),
+    assert_int_equal(nd_lsh_choose(&b, &r, NULL, NULL, 1.0001, 128, 0.5,
+                                   0.5),
                      ND_EINVAL);
     assert_int_equal(nd_lsh_choose(&b, &r, NULL, NULL, NAN, 128, 0.5, 0.5),
                      ND_EINVAL);
@@ -585,6 +603,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lsh__choose),
         cmocka_unit_test(test_lsh__choose_weights),
+        cmocka_unit_test(test_lsh__choose_threshold_one),
         cmocka_unit_test(test_lsh__choose_errors),
         cmocka_unit_test(test_lsh__prob),
         cmocka_unit_test(test_lsh__band_key),

@@ -29,6 +29,10 @@ static void test_scan__options_checked(void **state)
     assert_non_null(strstr(nd_scan_errmsg(s), "threshold"));
     nd_scan_free(s);
 
+    o.threshold = 1.0; /* equal shingle sets only: allowed */
+    assert_int_equal(nd_scan_new(&s, &o), 0);
+    nd_scan_free(s);
+
     o.threshold = 0.8;
     o.keep = (nd_keep)7;
     assert_int_equal(nd_scan_new(&s, &o), ND_EINVAL);

@@ -187,15 +187,14 @@ static size_t fill_set(uint32_t *out, size_t n, uint32_t seed, uint32_t keep)
     return m;
 }
 
-/* nd_verify_dup agrees with nd_verify + nd_verify_is_dup on thousands of
- * pairs spanning every overlap, including the thresholds' edges. */
-static void test_verify__dup_matches_full_check(void **state)
+/* Pairs of the seeded property check that nd_verify_dup finds duplicates
+ * under t; asserts on every pair that it agrees with nd_verify +
+ * nd_verify_is_dup. */
+static unsigned dup_agreement(const nd_thresholds *t)
 {
     static uint32_t a[400], b[400];
-    const nd_thresholds t = {0.8, 0.9, 4};
     unsigned trial, agree_dup = 0;
 
-    (void)state;
     for (trial = 0; trial < 4000; trial++) {
         size_t n = 4 + trial % 397;
         size_t na = fill_set(a, n, trial * 7u, 60 + trial % 41);
@@ -207,8 +206,8 @@ static void test_verify__dup_matches_full_check(void **state)
         int expect, got;
 
         nd_verify(&full, a, na, b, nb);
-        expect = nd_verify_is_dup(&full, na, nb, &t);
-        got = nd_verify_dup(&quick, a, na, b, nb, &t);
+        expect = nd_verify_is_dup(&full, na, nb, t);
+        got = nd_verify_dup(&quick, a, na, b, nb, t);
         assert_int_equal(got, expect);
         if (got) {
             assert_true(quick.jaccard == full.jaccard);
@@ -217,8 +216,43 @@ static void test_verify__dup_matches_full_check(void **state)
             agree_dup++;
         }
     }
+    return agree_dup;
+}
+
+/* nd_verify_dup agrees with nd_verify + nd_verify_is_dup on thousands of
+ * pairs spanning every overlap, including the thresholds' edges. */
+static void test_verify__dup_matches_full_check(void **state)
+{
+    const nd_thresholds t = {0.8, 0.9, 4};
+    unsigned agree_dup = dup_agreement(&t);
+
+    (void)state;
     /* Both outcomes were exercised. */
     assert_true(agree_dup > 100 && agree_dup < 3900);
+}
+
+/* Thresholds of 1 take equal sets (Jaccard) and sets held whole
+ * (containment) and nothing short of that, and the early exit of
+ * nd_verify_dup agrees at that edge too. */
+static void test_verify__thresholds_of_one(void **state)
+{
+    static const uint32_t a[] = {1, 2, 3, 4, 5};
+    static const uint32_t sub[] = {1, 2, 3, 4};
+    static const uint32_t near[] = {1, 2, 3, 4, 6};
+    const nd_thresholds t = {1.0, 1.0, 4};
+    unsigned agree_dup;
+    nd_sim s;
+
+    (void)state;
+    assert_true(nd_verify_dup(&s, a, 5, a, 5, &t));
+    assert_true(s.jaccard == 1.0);
+    assert_true(nd_verify_dup(&s, a, 5, sub, 4, &t)); /* held whole */
+    assert_true(s.jaccard < 1.0 && s.b_in_a == 1.0);
+    assert_false(nd_verify_dup(&s, a, 5, near, 5, &t));
+    nd_verify(&s, a, 5, near, 5);
+    assert_false(nd_verify_is_dup(&s, 5, 5, &t));
+    agree_dup = dup_agreement(&t);
+    assert_true(agree_dup > 10 && agree_dup < 3900);
 }
 
 int main(void)
@@ -234,6 +268,7 @@ int main(void)
         cmocka_unit_test(test_verify__min_contain_boundary),
         cmocka_unit_test(test_verify__containment_threshold),
         cmocka_unit_test(test_verify__dup_matches_full_check),
+        cmocka_unit_test(test_verify__thresholds_of_one),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -412,9 +412,10 @@ static void print_summary(const nd_stats *st, const char *outdir,
                "undated)\n",
                (unsigned long long)st->dates_unparsed);
     printf("  candidates   %llu pairs verified, %llu within thresholds "
-           "(LSH %u bands x %u rows)\n",
+           "(LSH %u band%s x %u row%s)\n",
            (unsigned long long)st->candidate_pairs,
-           (unsigned long long)st->verified_pairs, st->bands, st->rows);
+           (unsigned long long)st->verified_pairs, st->bands,
+           st->bands == 1 ? "" : "s", st->rows, st->rows == 1 ? "" : "s");
     if (st->records_skipped || warnings) {
         printf("  skipped      %llu record%s or file%s (",
                (unsigned long long)st->records_skipped,
