@@ -95,6 +95,22 @@ static char *path_in(const char *dir, const char *name)
     return buf[k];
 }
 
+/* Runs neardup with args (before the corpus and -o); checks that it is bad
+ * usage and that stderr holds want. */
+static void usage_says(const char *args, const char *want)
+{
+    char *err;
+
+    assert_int_equal(run("%s %s %s -o %s/u 2>%s/u.err >/dev/null", ND_CLI,
+                         args, CORPUS, tmpdir, tmpdir),
+                     2);
+    err = slurp(path_in(tmpdir, "u.err"), NULL);
+    assert_non_null(err);
+    if (!strstr(err, want))
+        fail_msg("'%s' says '%s', not '%s'", args, err, want);
+    free(err);
+}
+
 static json_object *load_jsonl(const char *path);
 static int count_in(const char *path, const char *needle);
 
@@ -800,6 +816,27 @@ static void test_cli__bad_files_in_a_directory(void **state)
     free(err);
 }
 
+/* Every option error names the option as typed, a value out of range as
+ * well as one that is no number. */
+static void test_cli__option_errors_name_the_option(void **state)
+{
+    (void)state;
+    usage_says("scan --threshold 2",
+               "neardup: --threshold takes a number above 0 and at most 1, "
+               "not '2'");
+    usage_says("scan --threshold=0",
+               "--threshold takes a number above 0 and at most 1, not '0'");
+    usage_says("scan --containment abc",
+               "--containment takes a number above 0 and at most 1, not "
+               "'abc'");
+    usage_says("scan --copy 1.01",
+               "--copy takes a number above 0 and at most 1, not '1.01'");
+    usage_says("scan --copy nan",
+               "--copy takes a number above 0 and at most 1, not 'nan'");
+    usage_says("scan --text-field ''", "--text-field needs a field name");
+    usage_says("scan --id-field=", "--id-field needs a field name");
+}
+
 /* Thresholds of 1: a copy is removed only when its shingle set equals the
  * canonical's or is held in it whole; stats.json stays valid JSON with no
  * miss rate (a pair of Jaccard 1 always meets in a band). */
@@ -840,22 +877,6 @@ static void test_cli__thresholds_of_one(void **state)
     assert_true(dbl_of(lsh, "expected_false_negative_rate") == 0.0);
     json_object_put(st);
     free(stats);
-}
-
-/* Runs neardup with args (before the corpus and -o); checks that it is bad
- * usage and that stderr holds want. */
-static void usage_says(const char *args, const char *want)
-{
-    char *err;
-
-    assert_int_equal(run("%s %s %s -o %s/u 2>%s/u.err >/dev/null", ND_CLI,
-                         args, CORPUS, tmpdir, tmpdir),
-                     2);
-    err = slurp(path_in(tmpdir, "u.err"), NULL);
-    assert_non_null(err);
-    if (!strstr(err, want))
-        fail_msg("'%s' says '%s', not '%s'", args, err, want);
-    free(err);
 }
 
 /* A whole number out of range and no number at all get one message,
@@ -1121,6 +1142,7 @@ int main(void)
         cmocka_unit_test(test_cli__bad_files_in_a_directory),
         cmocka_unit_test(test_cli__usage_and_fatal_errors),
         cmocka_unit_test(test_cli__whole_number_ranges),
+        cmocka_unit_test(test_cli__option_errors_name_the_option),
         cmocka_unit_test(test_cli__thresholds_of_one),
     };
 

@@ -527,6 +527,12 @@ static int cmd_scan(int argc, char **argv)
         }
         if (strcmp(name, "-o") == 0 || strcmp(name, "--output") == 0) {
             outdir = val;
+        } else if ((strcmp(name, "--id-field") == 0 ||
+                    strcmp(name, "--text-field") == 0) &&
+                   *val == '\0') {
+            usage_error("%s needs a field name, not ''", name);
+            rc = 2;
+            goto done;
         } else if (strcmp(name, "--id-field") == 0) {
             opts.id_field = val;
         } else if (strcmp(name, "--text-field") == 0) {
@@ -558,8 +564,12 @@ static int cmd_scan(int argc, char **argv)
         } else if (strcmp(name, "--threshold") == 0 ||
                    strcmp(name, "--containment") == 0 ||
                    strcmp(name, "--copy") == 0) {
-            if (parse_double(&d, val) != 0) {
-                usage_error("%s: '%s' is not a number", name, val);
+            /* The three shares take (0, 1], as nd_scan_new checks; here
+             * the message can name the option as typed. */
+            if (parse_double(&d, val) != 0 || !(d > 0.0 && d <= 1.0)) {
+                usage_error("%s takes a number above 0 and at most 1, not "
+                            "'%s'",
+                            name, val);
                 rc = 2;
                 goto done;
             }
