@@ -291,6 +291,110 @@ static int read_blank(const char *p, size_t n)
     return 1;
 }
 
+/* A byte as a message shows it: 'c' when printable ASCII, else its
+ * value, so that no control byte or half a UTF-8 character reaches the
+ * terminal. */
+static void read_show_byte(char *buf, size_t n, unsigned char c)
+{
+    if (c > ' ' && c < 0x7f && c != '\'')
+        snprintf(buf, n, "'%c'", c);
+    else
+        snprintf(buf, n, "byte 0x%02X", c);
+}
+
+/* json-c names the token it was reading when it failed: after an 'n' it
+ * says "null expected", after a 't' or 'f' "boolean expected", which reads
+ * as if the record ought to be null. What happened is that a word there is
+ * no JSON value. */
+static const char *read_json_why(enum json_tokener_error jerr)
+{
+    switch (jerr) {
+    case json_tokener_error_parse_null:
+        return "not a JSON value (the parser expected null)";
+    case json_tokener_error_parse_boolean:
+        return "not a JSON value (the parser expected true or false)";
+    case json_tokener_error_parse_number:
+        return "not a JSON value (the parser expected a number)";
+    case json_tokener_error_parse_unexpected:
+        return "a character JSON does not allow there";
+    case json_tokener_error_parse_object_key_name:
+        return "a field name in double quotes expected";
+    case json_tokener_error_parse_object_key_sep:
+        return "':' expected after the field name";
+    case json_tokener_error_parse_object_value_sep:
+        return "',' or '}' expected after the value";
+    case json_tokener_error_parse_array:
+        return "',' or ']' expected after the value";
+    case json_tokener_error_parse_string:
+        return "a bad escape sequence in a string";
+    case json_tokener_error_depth:
+        return "values nested too deep";
+    default:
+        return json_tokener_error_desc(jerr);
+    }
+}
+
+/*
+ * The message for a JSONL line or a sidecar file (unit: "line" or "file")
+ * of len bytes at p that json-c failed on with jerr, end bytes in; byte
+ * numbers count the at bytes before p too (a sidecar's BOM); jerr is
+ * json_tokener_success when a value parsed but more follows it. Said in
+ * order of what a user would fix first: a text that is no JSON object at
+ * all, a raw NUL, a cut-off value, then json-c's own complaint.
+ */
+static void read_json_error(char *msg, size_t n, const char *p, size_t len,
+                            size_t at, size_t end,
+                            enum json_tokener_error jerr, const char *unit)
+{
+    const char *nul = memchr(p, '\0', len);
+    char b[16];
+    size_t i = 0;
+
+    while (i < len && read_isspace((unsigned char)p[i]))
+        i++;
+    if (i == len) {
+        snprintf(msg, n, "malformed JSON: the %s is empty", unit);
+    } else if (p[i] != '{' && p[i] != '\0') {
+        read_show_byte(b, sizeof b, (unsigned char)p[i]);
+        snprintf(msg, n, "not a JSON object: the %s starts with %s", unit, b);
+    } else if (nul) {
+        /* The parser stops at a NUL byte as if the data ended there. */
+        snprintf(msg, n,
+                 "malformed JSON at byte %zu: a raw NUL byte (JSON writes "
+                 "it as \\u0000)",
+                 at + (size_t)(nul - p) + 1);
+    } else if (jerr == json_tokener_continue) {
+        snprintf(msg, n, "malformed JSON: the %s ends inside a value", unit);
+    } else if (jerr == json_tokener_success) {
+        while (end < len && read_isspace((unsigned char)p[end]))
+            end++; /* point at the data, not at the space before it */
+        snprintf(msg, n, "malformed JSON at byte %zu: data after the value",
+                 at + end + 1);
+    } else if (end < len) {
+        read_show_byte(b, sizeof b, (unsigned char)p[end]);
+        snprintf(msg, n, "malformed JSON at byte %zu (%s): %s",
+                 at + end + 1, b, read_json_why(jerr));
+    } else {
+        snprintf(msg, n, "malformed JSON at byte %zu: %s", at + end + 1,
+                 read_json_why(jerr));
+    }
+}
+
+/* A JSON type as a message names it ("the text field is a number"). */
+static const char *read_json_kind(json_type t)
+{
+    switch (t) {
+    case json_type_null: return "null";
+    case json_type_boolean: return "a boolean";
+    case json_type_int:
+    case json_type_double: return "a number";
+    case json_type_string: return "a string";
+    case json_type_array: return "an array";
+    case json_type_object: return "an object";
+    default: return "no JSON value";
+    }
+}
+
 static read_class read_classify(const char *name)
 {
     static const char *const jsonl[] = {".jsonl", ".jsonl.gz", ".jsonl.zst",
@@ -735,6 +839,7 @@ static int read_side_of(nd_buf *b, const char *s)
    source and date already set. Returns 0 (also after a warning) or < 0. */
 static int read_sidecar(nd_reader *r)
 {
+    char msg[READ_MSGMAX];
     enum json_tokener_error jerr;
     json_object *obj;
     nd_buf *b = &r->side_bytes;
@@ -791,25 +896,22 @@ static int read_sidecar(nd_reader *r)
     obj = json_tokener_parse_ex(r->tok, p + bom, (int)(len - bom));
     jerr = json_tokener_get_error(r->tok);
     end = bom + json_tokener_get_parse_end(r->tok);
-    if (jerr == json_tokener_continue)
-        return read_side_fault(r, ND_EFORMAT,
-                               "malformed JSON: the file is empty or ends "
-                               "inside a value");
-    if (jerr != json_tokener_success)
-        return read_side_fault(r, ND_EFORMAT,
-                               "malformed JSON at byte %zu: %s", end + 1,
-                               json_tokener_error_desc(jerr));
+    if (jerr != json_tokener_success) {
+        read_json_error(msg, sizeof msg, p + bom, len - bom, bom, end - bom,
+                        jerr, "file");
+        return read_side_fault(r, ND_EFORMAT, "%s", msg);
+    }
     if (!read_blank(p + end, len - end)) {
         json_object_put(obj);
-        return read_side_fault(r, ND_EFORMAT,
-                               "malformed JSON at byte %zu: data after "
-                               "the value", end + 1);
+        read_json_error(msg, sizeof msg, p + bom, len - bom, bom, end - bom,
+                        jerr, "file");
+        return read_side_fault(r, ND_EFORMAT, "%s", msg);
     }
     if (!json_object_is_type(obj, json_type_object)) {
         t = json_object_get_type(obj);
         json_object_put(obj);
         return read_side_fault(r, ND_EFORMAT, "not a JSON object but %s",
-                               json_type_to_name(t));
+                               read_json_kind(t));
     }
     err = read_field(obj, r->source_field, &r->source, &r->has_source, 1);
     if (!err)
@@ -894,6 +996,7 @@ static int read_text_next(nd_reader *r, nd_record *rec, const char *id)
 static int read_parse(nd_reader *r, nd_record *rec, const char *p,
                       size_t len)
 {
+    char msg[READ_MSGMAX];
     enum json_tokener_error jerr;
     json_object *obj, *tv, *iv;
     json_type t;
@@ -910,30 +1013,22 @@ static int read_parse(nd_reader *r, nd_record *rec, const char *p,
     obj = json_tokener_parse_ex(r->tok, p, (int)len);
     jerr = json_tokener_get_error(r->tok);
     end = json_tokener_get_parse_end(r->tok);
-    /* The parser stops at a NUL byte as if the data ended there. */
-    if (jerr != json_tokener_success && (s = memchr(p, '\0', len)) != NULL)
-        return read_fault(r, ND_EFORMAT, r->line_no, "record skipped",
-                          "malformed JSON at byte %zu: a raw NUL byte "
-                          "(JSON writes it as \\u0000)",
-                          (size_t)(s - p) + 1);
-    if (jerr == json_tokener_continue)
-        return read_fault(r, ND_EFORMAT, r->line_no, "record skipped",
-                          "malformed JSON: the line ends inside a value");
-    if (jerr != json_tokener_success)
-        return read_fault(r, ND_EFORMAT, r->line_no, "record skipped",
-                          "malformed JSON at byte %zu: %s", end + 1,
-                          json_tokener_error_desc(jerr));
+    if (jerr != json_tokener_success) {
+        read_json_error(msg, sizeof msg, p, len, 0, end, jerr, "line");
+        return read_fault(r, ND_EFORMAT, r->line_no, "record skipped", "%s",
+                          msg);
+    }
     if (!read_blank(p + end, len - end)) {
         json_object_put(obj);
-        return read_fault(r, ND_EFORMAT, r->line_no, "record skipped",
-                          "malformed JSON at byte %zu: data after the "
-                          "value", end + 1);
+        read_json_error(msg, sizeof msg, p, len, 0, end, jerr, "line");
+        return read_fault(r, ND_EFORMAT, r->line_no, "record skipped", "%s",
+                          msg);
     }
     if (!json_object_is_type(obj, json_type_object)) {
         t = json_object_get_type(obj);
         json_object_put(obj);
         return read_fault(r, ND_EFORMAT, r->line_no, "record skipped",
-                          "not a JSON object but %s", json_type_to_name(t));
+                          "not a JSON object but %s", read_json_kind(t));
     }
     if (!json_object_object_get_ex(obj, r->text_field, &tv)) {
         json_object_put(obj);
@@ -945,7 +1040,7 @@ static int read_parse(nd_reader *r, nd_record *rec, const char *p,
         json_object_put(obj);
         return read_fault(r, ND_EFORMAT, r->line_no, "record skipped",
                           "the \"%s\" field is %s, not a string",
-                          r->text_field, json_type_to_name(t));
+                          r->text_field, read_json_kind(t));
     }
 
     /* Numbers keep their spelling: json-c keeps a double's source text and

@@ -561,6 +561,10 @@ static void test_cli__jsonl_with_bad_lines(void **state)
     assert_non_null(strstr(err, "c.jsonl:4:"));
     assert_non_null(strstr(err, "c.jsonl:5:"));
     assert_null(strstr(err, "c.jsonl:6:")); /* a blank line is no fault */
+    assert_non_null(strstr(err, "c.jsonl:3: malformed JSON: the line ends "
+                                "inside a value; record skipped"));
+    assert_non_null(strstr(err, "c.jsonl:5: not a JSON object but an array; "
+                                "record skipped"));
     free(err);
     /* The cleaned JSONL keeps the good records with all their fields. */
     clean = slurp(path_in(tmpdir, "j/clean/c.jsonl"), NULL);
@@ -602,6 +606,12 @@ static void test_cli__warnings_beyond_the_printed(void **state)
                      0);
     assert_int_equal(count_in(path_in(tmpdir, "w.err"), "w.jsonl:"), 50);
     assert_int_equal(count_in(path_in(tmpdir, "w.err"), "only counted"), 1);
+    /* Plain text in a .jsonl is said to be no JSON object, with file and
+     * line, not in json-c's words ("null expected"). */
+    assert_int_equal(count_in(path_in(tmpdir, "w.err"),
+                              "w.jsonl:7: not a JSON object: the line starts "
+                              "with 'n'; record skipped\n"),
+                     1);
     out = slurp(path_in(tmpdir, "w.out"), NULL);
     assert_non_null(strstr(out, "skipped      120 records or files (120 "
                                 "warnings, the first 50 on stderr)"));

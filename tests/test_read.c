@@ -467,16 +467,63 @@ static void test_read__jsonl_faults(void **state)
         assert_int_equal(w.warns[i].line, lines[i]);
         assert_non_null(strstr(w.warns[i].msg, "record skipped"));
     }
-    assert_non_null(strstr(w.warns[0].msg, "malformed JSON"));
+    assert_non_null(strstr(w.warns[0].msg, "malformed JSON at byte 2 ('b'): "
+                                           "a field name in double quotes "
+                                           "expected"));
     assert_non_null(strstr(w.warns[1].msg, "no \"text\" field"));
-    assert_non_null(strstr(w.warns[2].msg, "not a string"));
-    assert_non_null(strstr(w.warns[3].msg, "not a JSON object"));
-    assert_non_null(strstr(w.warns[4].msg, "after the value"));
-    assert_non_null(strstr(w.warns[5].msg, "null"));
+    assert_non_null(strstr(w.warns[2].msg, "is a number, not a string"));
+    assert_non_null(strstr(w.warns[3].msg, "not a JSON object but an "
+                                           "array"));
+    assert_non_null(strstr(w.warns[4].msg, "byte 23: data after the value"));
+    assert_non_null(strstr(w.warns[5].msg, "is null, not a string"));
     assert_non_null(strstr(w.warns[6].msg, "byte 20: a raw NUL byte"));
     assert_non_null(strstr(w.warns[7].msg, "ends inside a value"));
     assert_int_equal(w.stats.skipped, 8);
     assert_int_equal(w.stats.records, 2);
+    run_free(&w);
+}
+
+/* What json-c calls "null expected" or "boolean expected" is said in a
+ * user's words: a line of plain text is no JSON object, and a bare word
+ * inside an object is no JSON value; file and line stay in the warning. */
+static void test_read__jsonl_fault_words(void **state)
+{
+    static const char data[] =
+        "{\"id\":\"a\",\"text\":\"x\"}\n" /* 1 */
+        "not json line\n"                  /* 2 */
+        "  The tryout said this\n"         /* 3 */
+        "true story\n"                     /* 4 */
+        "{\"id\": nope}\n"                 /* 5 */
+        "{\"id\": \"b\", \"text\": tru}\n"  /* 6 */
+        "\xc3\x84rger\n"                    /* 7 */
+        "\"a string\"\n";                  /* 8 */
+    static const char *const want[] = {
+        "not a JSON object: the line starts with 'n'",
+        "not a JSON object: the line starts with 'T'",
+        "not a JSON object: the line starts with 't'",
+        "malformed JSON at byte 9 ('o'): not a JSON value (the parser "
+        "expected null)",
+        "malformed JSON at byte 24 ('}'): not a JSON value (the parser "
+        "expected true or false)",
+        "not a JSON object: the line starts with byte 0xC3",
+        "not a JSON object but a string",
+    };
+    size_t i;
+    run w;
+
+    (void)state;
+    write_bytes("words.jsonl", data, sizeof data - 1);
+    read_one(&w, "words.jsonl", 0);
+    assert_int_equal(w.rc, 0);
+    assert_int_equal(w.n, 1);
+    assert_int_equal(w.n_warns, 7);
+    for (i = 0; i < 7; i++) {
+        assert_int_equal(w.warns[i].line, i + 2);
+        if (!strstr(w.warns[i].msg, want[i]))
+            fail_msg("line %zu: '%s', not '%s'", i + 2, w.warns[i].msg,
+                     want[i]);
+        assert_null(strstr(w.warns[i].msg, " expected;"));
+    }
     run_free(&w);
 }
 
@@ -920,7 +967,8 @@ static void test_read__named_kind(void **state)
     assert_int_equal(w.n_warns, 1);
     assert_string_equal(w.warns[0].file, tpath("g.jsonl"));
     assert_int_equal(w.warns[0].line, 1);
-    assert_non_null(strstr(w.warns[0].msg, "malformed JSON"));
+    assert_non_null(strstr(w.warns[0].msg, "not a JSON object: the line "
+                                           "starts with 'N'"));
     assert_int_equal(w.stats.skipped, 1);
     run_free(&w);
 
@@ -1477,7 +1525,8 @@ static void test_read__sidecar_malformed(void **state)
     assert_non_null(strstr(w.warns[0].msg, "malformed JSON"));
     assert_non_null(strstr(w.warns[0].msg, "article read without it"));
     assert_string_equal(w.warns[1].file, "dump/s/b.meta.json");
-    assert_non_null(strstr(w.warns[1].msg, "not a JSON object but array"));
+    assert_non_null(strstr(w.warns[1].msg, "not a JSON object but an "
+                                           "array"));
     assert_string_equal(w.warns[2].file, "dump/s/c.meta.json");
     assert_non_null(strstr(w.warns[2].msg, "empty"));
     assert_string_equal(w.warns[3].file, "dump/s/d.meta.json");
@@ -1519,6 +1568,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_read__jsonl_ids, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_read__jsonl_faults, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_read__jsonl_fault_words, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_read__strict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read__long_line, setup,
