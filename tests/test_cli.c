@@ -845,6 +845,12 @@ static void test_cli__option_errors_name_the_option(void **state)
                "--copy takes a number above 0 and at most 1, not 'nan'");
     usage_says("scan --text-field ''", "--text-field needs a field name");
     usage_says("scan --id-field=", "--id-field needs a field name");
+    usage_says("scan --bogus", "neardup: unknown option '--bogus'\n");
+    /* Before the command: an option, not a command. */
+    usage_says("--bogus", "neardup: unknown option '--bogus' (the command "
+                          "comes first: neardup scan");
+    usage_says("--threads 2", "unknown option '--threads'");
+    usage_says("sacn", "neardup: unknown command 'sacn'");
 }
 
 /* Thresholds of 1: a copy is removed only when its shingle set equals the

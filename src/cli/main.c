@@ -697,6 +697,13 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "scan") == 0)
         return cmd_scan(argc - 2, argv + 2);
-    usage_error("unknown command '%s'", argv[1]);
+    /* "neardup --threads 2 dir" forgot the command; say so rather than
+     * call an option a command. */
+    if (argv[1][0] == '-' && argv[1][1] != '\0')
+        usage_error("unknown option '%s' (the command comes first: "
+                    "neardup scan [OPTIONS] INPUT... -o OUTDIR)",
+                    argv[1]);
+    else
+        usage_error("unknown command '%s' (the command is scan)", argv[1]);
     return 2;
 }
