@@ -152,7 +152,9 @@ typedef struct nd_stats {
     uint64_t articles;           /* articles read */
     uint64_t records_skipped;    /* records skipped with a warning */
     uint64_t paragraphs;         /* paragraphs found */
-    uint64_t bytes;              /* bytes of article text */
+    uint64_t bytes;              /* bytes of article text read: a JSONL
+                                    record's decoded text field, a text
+                                    article's whole file (decompressed) */
     uint64_t clusters;           /* clusters of two or more paragraphs */
     uint64_t paragraphs_removed; /* paragraphs removed from the corpus */
     uint64_t bytes_removed;      /* bytes of those paragraphs */

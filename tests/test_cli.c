@@ -615,6 +615,9 @@ static void test_cli__warnings_beyond_the_printed(void **state)
     out = slurp(path_in(tmpdir, "w.out"), NULL);
     assert_non_null(strstr(out, "skipped      120 records or files (120 "
                                 "warnings, the first 50 on stderr)"));
+    /* No article text was read, so no rate of it is claimed. */
+    assert_non_null(strstr(out, "0 articles (0 bytes) in 1 file, "));
+    assert_null(strstr(out, "MB/s"));
     free(out);
     /* At most 50, all of them are there. */
     assert_int_equal(run("head -n 3 %s/w.jsonl > %s/w3.jsonl && %s scan "

@@ -396,7 +396,9 @@ static void print_summary(const nd_stats *st, const char *outdir,
            nd_version(), (unsigned long long)st->articles,
            st->articles == 1 ? "" : "s", in, (unsigned long long)st->files,
            st->files == 1 ? "" : "s", secs);
-    if (secs > 0.0)
+    /* The rate of article text, so plain and compressed input compare;
+     * with no text read (every record skipped) there is no rate to give. */
+    if (secs > 0.0 && st->bytes)
         printf(", %.1f MB/s", st->bytes / 1e6 / secs);
     printf("\n");
     printf("  paragraphs   %llu\n", (unsigned long long)st->paragraphs);
