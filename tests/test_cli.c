@@ -569,6 +569,7 @@ static void test_cli__jsonl_with_bad_lines(void **state)
     /* The cleaned JSONL keeps the good records with all their fields. */
     clean = slurp(path_in(tmpdir, "j/clean/c.jsonl"), NULL);
     assert_non_null(clean);
+    assert_null(strstr(clean, "\n\n")); /* the blank line is left out */
     for (line = strtok_r(clean, "\n", &save); line;
          line = strtok_r(NULL, "\n", &save)) {
         json_object *o = json_tokener_parse(line);
