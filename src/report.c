@@ -4,7 +4,10 @@
  * clusters.jsonl is written during the second read of the inputs: clusters
  * are numbered in the order of their canonicals, which is input order, so
  * each cluster's line can be written when its canonical's article comes by
- * and no paragraph text is ever held beyond the current article.
+ * and no paragraph text is held beyond the batch of articles in hand (see
+ * "Pass 2 runs as two stages" below: reading and writing overlap on two
+ * threads). A JSONL record that loses paragraphs is written as its own
+ * line with only the text field's value replaced (nd_report_json_value).
  */
 #define _XOPEN_SOURCE 700
 
