@@ -465,8 +465,8 @@ static int report_cluster(report *rp, uint32_t p, const char *text)
  * everything written is the order of the records, so the output is the
  * same with or without the writer thread.
  */
-#define REPORT_BATCH_BYTES (8u << 20) /* a batch's text before it is sent */
-#define REPORT_BATCH_ITEMS 4096       /* or its records */
+#define REPORT_BATCH_BYTES (1u << 20) /* a batch's text before it is sent */
+#define REPORT_BATCH_ITEMS 1024       /* or its records */
 
 /* What writing one record needs; offsets index the batch's data. */
 typedef struct report_item {

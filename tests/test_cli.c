@@ -480,7 +480,8 @@ static void test_cli__deterministic_across_runs_and_threads(void **state)
                      0);
 }
 
-/* A generated corpus of 6 MB passes through several batches and all the
+/* A generated corpus of 6 MB passes through several batches of both
+ * passes (pass 2's reader and writer threads overlap on them) and all the
  * threads: outputs must not depend on how many there are. */
 static void test_cli__deterministic_generated(void **state)
 {

@@ -145,7 +145,7 @@ static void test_scan__corpus(void **state)
 /*
  * An input that changes between the two passes: pass 2 refuses to write,
  * with one or two threads, also when the change comes after the first
- * batches (4096 records each) have gone to the writer thread, and nothing
+ * batches (1024 records each) have gone to the writer thread, and nothing
  * of the run is left in the output directory.
  */
 static void test_scan__input_changed_between_passes(void **state)
