@@ -175,12 +175,27 @@ static int normalize_word_flush(normalize_word *w, nd_buf *out)
     return 0;
 }
 
-int nd_normalize(nd_buf *out, size_t *out_words, const char *text,
-                 size_t len)
+/* Appends one word's byte offset to spans (NULL: none wanted). */
+static int normalize_mark(nd_u32vec *spans, size_t at)
+{
+    int err;
+
+    if (!spans)
+        return 0;
+    err = nd_u32vec_reserve(spans, 1);
+    if (!err)
+        spans->v[spans->n++] = (uint32_t)at;
+    return err;
+}
+
+/* nd_normalize and nd_normalize_spans: spans, when given, gets the start
+ * and end byte of every word as it goes. */
+static int normalize_run(nd_buf *out, size_t *out_words, nd_u32vec *spans,
+                         const char *text, size_t len)
 {
     const unsigned char *t = (const unsigned char *)text;
     normalize_word w;
-    size_t i = 0, words = 0, word_start = 0;
+    size_t i = 0, words = 0, word_start = 0, at;
     int in_word = 0, slow = 0, err = 0;
 
     w.cp = w.stack;
@@ -194,6 +209,8 @@ int nd_normalize(nd_buf *out, size_t *out_words, const char *text,
      * write without checks. The slow path restores it after every word.
      */
     out->len = 0;
+    if (spans)
+        spans->n = 0;
     err = nd_buf_reserve(out, len + 1);
     if (err)
         goto done;
@@ -204,6 +221,7 @@ int nd_normalize(nd_buf *out, size_t *out_words, const char *text,
         utf8proc_int32_t cp = m;
         int is_word = m != 0;
 
+        at = i;
         if (c >= 0x80) {
             utf8proc_ssize_t got =
                 utf8proc_iterate(t + i, (utf8proc_ssize_t)(len - i), &cp);
@@ -220,6 +238,8 @@ int nd_normalize(nd_buf *out, size_t *out_words, const char *text,
         }
 
         if (!is_word) { /* a break: the word, if any, is complete */
+            if (in_word && (err = normalize_mark(spans, at)) != 0)
+                goto done;
             if (in_word && slow) {
                 err = normalize_word_flush(&w, out);
                 if (!err)
@@ -231,6 +251,8 @@ int nd_normalize(nd_buf *out, size_t *out_words, const char *text,
             continue;
         }
         if (!in_word) {
+            if ((err = normalize_mark(spans, at)) != 0)
+                goto done;
             if (words)
                 out->data[out->len++] = ' ';
             words++;
@@ -273,6 +295,8 @@ int nd_normalize(nd_buf *out, size_t *out_words, const char *text,
     }
     if (in_word && slow)
         err = normalize_word_flush(&w, out);
+    if (!err && in_word)
+        err = normalize_mark(spans, len);
 
 done:
     free(w.heap);
@@ -281,10 +305,24 @@ done:
         if (out->data)
             out->data[0] = '\0';
         words = 0;
+        if (spans)
+            spans->n = 0;
     }
     else {
         out->data[out->len] = '\0';
     }
     *out_words = words;
     return err;
+}
+
+int nd_normalize(nd_buf *out, size_t *out_words, const char *text,
+                 size_t len)
+{
+    return normalize_run(out, out_words, NULL, text, len);
+}
+
+int nd_normalize_spans(nd_buf *out, size_t *out_words, nd_u32vec *spans,
+                       const char *text, size_t len)
+{
+    return normalize_run(out, out_words, spans, text, len);
 }

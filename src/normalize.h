@@ -33,4 +33,14 @@
 int nd_normalize(nd_buf *out, size_t *out_words, const char *text,
                  size_t len);
 
+/*
+ * nd_normalize that also tells where each word came from: spans is
+ * replaced by 2 * *out_words offsets, word i being text[spans[2i] ..
+ * spans[2i+1]) (the bytes of its word characters; the breaks around it
+ * are outside). Report.c needs them to cut a glued part out at a word
+ * boundary. text is at most 4 GiB. Returns 0 or ND_ENOMEM.
+ */
+int nd_normalize_spans(nd_buf *out, size_t *out_words, nd_u32vec *spans,
+                       const char *text, size_t len);
+
 #endif /* ND_NORMALIZE_H */

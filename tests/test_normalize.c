@@ -43,6 +43,52 @@ static void expect(const char *text, const char *want, size_t want_words)
     expect_n(text, strlen(text), want, want_words);
 }
 
+/* nd_normalize_spans: the same output, and each word's bytes in the text,
+ * for ASCII, the slow path (a composed mark, a fold that grows), invalid
+ * bytes and a word that runs to the end. */
+static void expect_spans(const char *text, const char *want,
+                         const unsigned *want_spans, size_t want_words)
+{
+    nd_buf out = {0}, plain = {0};
+    nd_u32vec spans = {0};
+    size_t words = 99, plain_words = 0, i;
+
+    assert_int_equal(nd_normalize_spans(&out, &words, &spans, text,
+                                        strlen(text)), 0);
+    assert_int_equal(nd_normalize(&plain, &plain_words, text, strlen(text)),
+                     0);
+    assert_string_equal(out.data, want);
+    assert_string_equal(plain.data, want);
+    assert_int_equal(words, want_words);
+    assert_int_equal(plain_words, want_words);
+    assert_int_equal(spans.n, 2 * want_words);
+    for (i = 0; i < 2 * want_words; i++)
+        assert_int_equal(spans.v[i], want_spans[i]);
+    nd_buf_free(&out);
+    nd_buf_free(&plain);
+    nd_u32vec_free(&spans);
+}
+
+static void test_normalize__spans(void **state)
+{
+    static const unsigned ascii[] = {0, 5, 8, 13};
+    static const unsigned lead[] = {2, 4, 6, 8};
+    static const unsigned slow[] = {0, 7, 8, 11};       /* ß folds to ss */
+    static const unsigned marks[] = {1, 5, 7, 10};      /* e + U+0301 */
+    static const unsigned bad[] = {0, 3, 4, 5};
+    static const unsigned quote[] = {3, 9, 13, 15, 16, 20};
+    (void)state;
+    expect_spans("Hello,  World!", "hello world", ascii, 2);
+    expect_spans("  ab, cd", "ab cd", lead, 2);
+    expect_spans("Stra\xC3\x9F""e ABC", "strasse abc", slow, 2);
+    expect_spans("(e\xCC\x81" "e) abc", "\xC3\xA9" "e abc", marks, 2);
+    expect_spans("a\xFF" "b x", "a\xEF\xBF\xBD" "b x", bad, 2);
+    expect_spans("\xE2\x80\x9CQuoted\xE2\x80\x9D he said", "quoted he said",
+                 quote, 3);
+    expect_spans("", "", NULL, 0);
+    expect_spans("?!", "", NULL, 0);
+}
+
 static void test_normalize__basic(void **state)
 {
     (void)state;
@@ -368,6 +414,7 @@ int main(void)
         cmocka_unit_test(test_normalize__long_words),
         cmocka_unit_test(test_normalize__matches_reference),
         cmocka_unit_test(test_normalize__random_bytes),
+        cmocka_unit_test(test_normalize__spans),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
