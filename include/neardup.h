@@ -157,9 +157,11 @@ typedef struct nd_stats {
                                     article's whole file (decompressed) */
     uint64_t clusters;           /* clusters of two or more paragraphs */
     uint64_t paragraphs_removed; /* paragraphs removed from the corpus */
-    uint64_t bytes_removed;      /* bytes of those paragraphs */
+    uint64_t bytes_removed;      /* bytes of those paragraphs and of the
+                                    glued parts removed */
     uint64_t boilerplate_clusters; /* clusters of site furniture */
-    uint64_t boilerplate_bytes_removed; /* removed bytes in them */
+    uint64_t boilerplate_bytes_removed; /* removed bytes in them, glued
+                                    parts included */
     uint64_t shared_bytes_removed; /* removed bytes in the other clusters */
     uint64_t articles_sharing;   /* articles sharing text with another */
     uint64_t articles_syndicated; /* articles flagged as copies */
@@ -179,6 +181,11 @@ typedef struct nd_stats {
                                     threshold that become candidates */
     double fn_rate;              /* expected share of pairs above the
                                     threshold that LSH misses */
+    uint64_t parts_removed;      /* boilerplate parts cut from the start
+                                    or end of kept paragraphs (counted in
+                                    pass 2, nd_scan_write) */
+    uint64_t part_bytes_removed; /* their bytes, also in bytes_removed
+                                    and boilerplate_bytes_removed */
 } nd_stats;
 
 typedef struct nd_scan nd_scan;

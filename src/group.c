@@ -460,3 +460,173 @@ int nd_group_index(nd_scan *s)
     s->stats.clusters = k;
     return 0;
 }
+
+/*
+ * Boilerplate glued to a paragraph: which kept paragraphs may hold a
+ * header or footer of their source at their start or end. For every
+ * source with boilerplate clusters, the canonicals' shingles are indexed
+ * (a sorted array of (shingle, source, canonical), behind a bitmap of
+ * shingle hashes that turns almost every other shingle away with one
+ * probe), and every kept paragraph of such a source counts the shingles
+ * of each canonical it holds. At least min_contain of them make a
+ * candidate; whether they lie at the start or end, pass 2 decides with the
+ * text (report.c). Candidate pairs cannot serve: the anchors skip stock
+ * phrases, which is what a footer is.
+ */
+#define GROUP_PART_BITS 20 /* bitmap of 2^20 bits: 128 KiB, stays cached */
+
+typedef struct group_bp {
+    uint32_t shingle; /* a shingle of the canonical */
+    uint32_t source;  /* its source */
+    uint32_t canon;   /* the boilerplate canonical */
+} group_bp;
+
+static int group_cmp_bp(const void *pa, const void *pb)
+{
+    const group_bp *a = pa, *b = pb;
+
+    if (a->shingle != b->shingle)
+        return a->shingle < b->shingle ? -1 : 1;
+    if (a->source != b->source)
+        return a->source < b->source ? -1 : 1;
+    return (a->canon > b->canon) - (a->canon < b->canon);
+}
+
+/* May paragraph p lose a glued part? It is kept, not itself site
+ * furniture (a boilerplate canonical), and its source has some. */
+static int group_part_ok(const nd_scan *s, uint32_t p, const uint8_t *has_bp)
+{
+    const nd_para *pa = &s->paras[p];
+
+    if (pa->removed || pa->boiler || !has_bp[s->articles[pa->doc].source])
+        return 0;
+    return 1;
+}
+
+int nd_group_parts(nd_scan *s)
+{
+    group_bp *bp = NULL;
+    uint64_t *bits = NULL;
+    uint8_t *has_bp = NULL;
+    size_t n_bp = 0, i, j, c;
+    struct { uint32_t canon, count; } hit[16];
+    int err = 0;
+
+    s->parts = NULL;
+    s->n_parts = 0;
+    if (s->opts.boilerplate == ND_BOILERPLATE_KEEP)
+        return 0;
+    for (c = 0; c < s->n_clusters; c++)
+        if (s->kind[c] == ND_KIND_BOILERPLATE)
+            break;
+    if (c == s->n_clusters)
+        return 0;
+    has_bp = calloc(s->n_sources ? s->n_sources : 1, 1);
+    bits = calloc((size_t)1 << (GROUP_PART_BITS - 6), sizeof *bits);
+    if (!has_bp || !bits) {
+        err = ND_ENOMEM;
+        goto done;
+    }
+    for (i = 0; i < s->n_paras; i++) {
+        uint32_t k = s->cluster_of[i];
+
+        if (k != ND_NONE && s->kind[k] == ND_KIND_BOILERPLATE &&
+            s->set_n[i] >= s->opts.min_contain)
+            n_bp += s->set_n[i];
+    }
+    bp = malloc((n_bp ? n_bp : 1) * sizeof *bp);
+    if (!bp) {
+        err = ND_ENOMEM;
+        goto done;
+    }
+    n_bp = 0;
+    for (i = 0; i < s->n_paras; i++) {
+        uint32_t k = s->cluster_of[i], src = s->articles[s->paras[i].doc].source;
+        const uint32_t *set = group_set(s, (uint32_t)i);
+
+        /* A canonical of fewer than min_contain shingles cannot hold a
+         * part of min_contain. */
+        if (k == ND_NONE || s->kind[k] != ND_KIND_BOILERPLATE ||
+            s->set_n[i] < s->opts.min_contain)
+            continue;
+        has_bp[src] = 1;
+        for (j = 0; j < s->set_n[i]; j++) {
+            uint32_t h = set[j] >> (32 - GROUP_PART_BITS);
+
+            bp[n_bp].shingle = set[j];
+            bp[n_bp].source = src;
+            bp[n_bp].canon = (uint32_t)i;
+            n_bp++;
+            bits[h >> 6] |= (uint64_t)1 << (h & 63);
+        }
+    }
+    qsort(bp, n_bp, sizeof *bp, group_cmp_bp);
+
+    for (i = 0; i < s->n_paras; i++) {
+        const uint32_t *set = group_set(s, (uint32_t)i);
+        uint32_t src = s->articles[s->paras[i].doc].source;
+        size_t n_hit = 0, k;
+
+        if (!group_part_ok(s, (uint32_t)i, has_bp))
+            continue;
+        for (j = 0; j < s->set_n[i]; j++) {
+            uint32_t h = set[j] >> (32 - GROUP_PART_BITS);
+            size_t lo = 0, hi = n_bp;
+
+            if (!(bits[h >> 6] >> (h & 63) & 1))
+                continue;
+            while (lo < hi) { /* first entry >= (shingle, source) */
+                size_t mid = lo + (hi - lo) / 2;
+
+                if (bp[mid].shingle < set[j] ||
+                    (bp[mid].shingle == set[j] && bp[mid].source < src))
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            for (; lo < n_bp && bp[lo].shingle == set[j] &&
+                   bp[lo].source == src;
+                 lo++) {
+                for (k = 0; k < n_hit && hit[k].canon != bp[lo].canon; k++)
+                    ;
+                if (k == n_hit) {
+                    if (n_hit == sizeof hit / sizeof *hit)
+                        continue; /* more furniture than any page has */
+                    hit[n_hit].canon = bp[lo].canon;
+                    hit[n_hit++].count = 0;
+                }
+                hit[k].count++;
+            }
+        }
+        for (k = 0; k < n_hit; k++) {
+            nd_part *pt;
+
+            if (hit[k].count < s->opts.min_contain ||
+                hit[k].canon == (uint32_t)i)
+                continue;
+            err = nd_grow((void **)&s->parts, &s->cap_parts, s->n_parts + 1,
+                          sizeof *s->parts);
+            if (err)
+                goto done;
+            pt = &s->parts[s->n_parts++];
+            memset(pt, 0, sizeof *pt);
+            pt->para = (uint32_t)i;
+            pt->canon = hit[k].canon;
+        }
+        /* Same paragraph: by canonical, for a fixed order. */
+        for (k = s->n_parts; k > 1 && s->parts[k - 1].para == i &&
+                             s->parts[k - 2].para == i &&
+                             s->parts[k - 2].canon > s->parts[k - 1].canon;
+             k--) {
+            nd_part t = s->parts[k - 1];
+
+            s->parts[k - 1] = s->parts[k - 2];
+            s->parts[k - 2] = t;
+        }
+    }
+done:
+    free(bp);
+    free(bits);
+    free(has_bp);
+    return err;
+}

@@ -27,6 +27,8 @@
 #include <unistd.h>
 
 #include "hash.h"
+#include "normalize.h"
+#include "shingle.h"
 #include "util.h"
 
 /* State of one write. */
@@ -43,7 +45,24 @@ typedef struct report {
     uint64_t clean_file;   /* file_no of that file */
     char *err;             /* message buffer */
     size_t errlen;         /* its size */
+    nd_locate_scratch loc; /* scratch of nd_report_locate (reading side) */
+    nd_u32vec keep;        /* kept spans of the current article (writer) */
+    nd_u32vec pass_keep;   /* the same for the reading side */
+    uint8_t *has_parts;    /* per cluster: candidate glued parts */
+    struct report_later *later; /* cluster lines held back, in order */
+    size_t n_later, cap_later;
+    nd_buf later_text;     /* their canonicals' texts */
+    uint32_t *part_by_canon; /* located parts by (cluster, paragraph) */
+    size_t n_located;      /* parts located */
 } report;
+
+/* A cluster line held back until every part of it is located: it goes
+ * where the line would have been, at byte pos of clusters.jsonl. */
+typedef struct report_later {
+    uint32_t para;         /* its canonical */
+    long long pos;         /* where it belongs */
+    size_t text_off;       /* the canonical's text in later_text */
+} report_later;
 
 static int report_fail(report *rp, int err, const char *fmt, ...)
 {
@@ -358,8 +377,9 @@ static int report_open_clean(report *rp, const char *out_name,
 
 /* ---- the parts ------------------------------------------------------------ */
 
-int nd_report_clean_text(nd_buf *out, const char *text, size_t len,
-                         const nd_para *paras, size_t n, uint32_t first)
+int nd_report_clean_cut(nd_buf *out, const char *text, size_t len,
+                        const nd_para *paras, size_t n,
+                        const uint32_t *keep)
 {
     size_t i, prev = (size_t)-1;
     int err;
@@ -368,22 +388,180 @@ int nd_report_clean_text(nd_buf *out, const char *text, size_t len,
     if (n == 0)
         return nd_buf_append(out, text, len);
     err = nd_buf_append(out, text, paras[0].start);
-    (void)first;
     for (i = 0; !err && i < n; i++) {
+        size_t lo = keep ? keep[2 * i] : paras[i].start;
+        size_t hi = keep ? keep[2 * i + 1] : paras[i].end;
+
         if (paras[i].removed)
             continue;
         if (prev != (size_t)-1)
             err = nd_buf_append(out, text + paras[prev].end,
                                 paras[prev + 1].start - paras[prev].end);
         if (!err)
-            err = nd_buf_append(out, text + paras[i].start,
-                                paras[i].end - paras[i].start);
+            err = nd_buf_append(out, text + lo, hi - lo);
         prev = i;
     }
     if (!err)
         err = nd_buf_append(out, text + paras[n - 1].end,
                             len - paras[n - 1].end);
     return err;
+}
+
+int nd_report_clean_text(nd_buf *out, const char *text, size_t len,
+                         const nd_para *paras, size_t n, uint32_t first)
+{
+    (void)first;
+    return nd_report_clean_cut(out, text, len, paras, n, NULL);
+}
+
+/* ---- glued parts ---------------------------------------------------------- */
+
+void nd_locate_scratch_free(nd_locate_scratch *sc)
+{
+    nd_buf_free(&sc->norm);
+    nd_u32vec_free(&sc->spans);
+    nd_u64vec_free(&sc->seq);
+    nd_u32vec_free(&sc->h);
+    nd_u32vec_free(&sc->tmp);
+}
+
+/* White space between tokens: ASCII's, and U+00A0 (c2 a0) ending at
+ * p[i], as the segmenter trims it. */
+static int report_ws_at(const char *p, size_t i, size_t lo)
+{
+    unsigned char c = (unsigned char)p[i];
+
+    if (c == ' ' || (c >= '\t' && c <= '\r'))
+        return 1;
+    return c == 0xa0 && i > lo && (unsigned char)p[i - 1] == 0xc2;
+}
+
+static int report_in_set(const uint32_t *set, size_t n, uint32_t x)
+{
+    size_t lo = 0, hi = n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (set[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && set[lo] == x;
+}
+
+/*
+ * Checks the part made of shingles h[lo..hi) against F: fills loc when it
+ * has min_contain distinct shingles and holds the containment. The
+ * shingles are copied and sorted into sc->tmp.
+ */
+static int report_part_check(nd_part_loc *loc, nd_locate_scratch *sc,
+                             size_t lo, size_t hi, const uint32_t *fset,
+                             size_t fn, const nd_part_rule *rule)
+{
+    size_t i, d, inside = 0;
+    int err;
+
+    sc->tmp.n = 0;
+    err = nd_u32vec_reserve(&sc->tmp, hi - lo);
+    if (err)
+        return err;
+    memcpy(sc->tmp.v, sc->h.v + lo, (hi - lo) * sizeof *sc->tmp.v);
+    d = nd_u32_sort_unique(sc->tmp.v, hi - lo);
+    for (i = 0; i < d; i++)
+        inside += report_in_set(fset, fn, sc->tmp.v[i]);
+    if (d < rule->min_contain || (double)inside < rule->containment * (double)d)
+        return 0;
+    loc->found = 1;
+    loc->contain = (double)inside / (double)d;
+    loc->jaccard = (double)inside / (double)(d + fn - inside);
+    return 0;
+}
+
+int nd_report_locate(nd_part_loc *pre, nd_part_loc *suf,
+                     nd_locate_scratch *sc, const char *para, size_t len,
+                     const uint32_t *fset, size_t fn,
+                     const nd_part_rule *rule)
+{
+    size_t words, w, n = rule->ngram, k, i;
+    const uint32_t *sp;
+    int err;
+
+    memset(pre, 0, sizeof *pre);
+    memset(suf, 0, sizeof *suf);
+    err = nd_normalize_spans(&sc->norm, &words, &sc->spans, para, len);
+    if (!err)
+        err = nd_shingle(&sc->seq, sc->norm.data, sc->norm.len, rule->ngram,
+                         rule->seed);
+    if (err)
+        return err;
+    w = words;
+    /* A part of k >= n words, and at least one word left over. */
+    if (n < 1 || w < n + 1 || sc->seq.n != w - n + 1)
+        return 0;
+    sc->h.n = 0;
+    err = nd_u32vec_reserve(&sc->h, sc->seq.n);
+    if (err)
+        return err;
+    for (i = 0; i < sc->seq.n; i++)
+        sc->h.v[i] = nd_fold32(sc->seq.v[i]);
+    sc->h.n = sc->seq.n;
+    sp = sc->spans.v;
+
+    /* Prefix: words [0, k), shingles 0..k-n, the one at k-n on the cut;
+     * the one at k-n+1, which reaches into the rest, is not F's (else
+     * the cut would not be where F's text ends). */
+    for (k = w - 1; k >= n && !pre->found; k--) {
+        if (!report_in_set(fset, fn, sc->h.v[k - n]) ||
+            report_in_set(fset, fn, sc->h.v[k - n + 1]))
+            continue;
+        err = report_part_check(pre, sc, 0, k - n + 1, fset, fn, rule);
+        if (err)
+            return err;
+        if (pre->found) {
+            size_t cut = sp[2 * k];
+
+            /* Back to the start of the rest's first token. */
+            while (cut > sp[2 * (k - 1) + 1] && !report_ws_at(para, cut - 1, 0))
+                cut--;
+            pre->start = 0;
+            pre->end = cut;
+            pre->words = k;
+        }
+    }
+    /* Suffix: words [w-k, w), shingles w-k..w-n, the one at w-k on the
+     * cut, the one before it not F's. */
+    for (k = w - 1; k >= n && !suf->found; k--) {
+        size_t first = w - k;
+
+        if (!report_in_set(fset, fn, sc->h.v[first]) ||
+            report_in_set(fset, fn, sc->h.v[first - 1]))
+            continue;
+        err = report_part_check(suf, sc, first, w - n + 1, fset, fn, rule);
+        if (err)
+            return err;
+        if (suf->found) {
+            size_t cut = sp[2 * (first - 1) + 1];
+
+            /* On to the end of the rest's last token. */
+            while (cut < sp[2 * first] && !report_ws_at(para, cut, 0) &&
+                   !((unsigned char)para[cut] == 0xc2 &&
+                     cut + 1 < sp[2 * first] &&
+                     (unsigned char)para[cut + 1] == 0xa0))
+                cut++;
+            suf->start = cut;
+            suf->end = len;
+            suf->words = k;
+        }
+    }
+    if (pre->found && suf->found && pre->words + suf->words > w - 1) {
+        if (suf->words > pre->words)
+            memset(pre, 0, sizeof *pre);
+        else
+            memset(suf, 0, sizeof *suf);
+    }
+    return 0;
 }
 
 static int report_span(nd_buf *b, const nd_result *res, uint32_t p)
@@ -401,21 +579,43 @@ static int report_span(nd_buf *b, const nd_result *res, uint32_t p)
     return err;
 }
 
-/* One line of clusters.jsonl, for the canonical paragraph p. */
-static int report_cluster(report *rp, uint32_t p, const char *text)
+/* Cluster number of a part's canonical. */
+static uint32_t report_part_cluster(const nd_result *res, uint32_t k)
+{
+    return res->cluster_of[res->parts[k].canon];
+}
+
+/*
+ * One line of clusters.jsonl, for the canonical paragraph p whose bytes
+ * are ptext; parts[0..n_parts) are the indices of the glued parts located
+ * in its cluster, by paragraph. They are members like the others, merged
+ * in paragraph order, with their removed span and "part":true; size and
+ * articles count them.
+ */
+static int report_cluster(report *rp, FILE *f, uint32_t p, const char *ptext,
+                          const uint32_t *parts, size_t n_parts)
 {
     const nd_result *res = rp->res;
     const nd_para *pa = &res->paras[p];
     uint32_t c = res->cluster_of[p];
     uint32_t lo = res->member_off[c], hi = res->member_off[c + 1], i;
     uint32_t articles = 1, prev_doc = ND_NONE;
+    size_t j = 0, k;
     nd_buf *b = &rp->line;
     int err;
 
-    /* Members come in paragraph order, so their articles come sorted. */
-    for (i = lo; i < hi; i++) {
-        uint32_t d = res->paras[res->members[i]].doc;
+    /* Members and parts come in paragraph order, so their articles come
+     * sorted. */
+    for (i = lo; i < hi || j < n_parts;) {
+        uint32_t q;
+        uint32_t d;
 
+        if (j < n_parts && (i == hi || res->parts[parts[j]].para <
+                                           res->members[i]))
+            q = res->parts[parts[j++]].para;
+        else
+            q = res->members[i++];
+        d = res->paras[q].doc;
         if (d != prev_doc && d != pa->doc)
             articles++;
         prev_doc = d;
@@ -423,7 +623,7 @@ static int report_cluster(report *rp, uint32_t p, const char *text)
     b->len = 0;
     err = report_printf(b, "{\"cluster\":%u,\"size\":%u,\"articles\":%u,"
                            "\"kind\":\"%s\",\"canonical\":",
-                        c, hi - lo + 1, articles,
+                        c, hi - lo + 1 + (uint32_t)n_parts, articles,
                         res->kind[c] == ND_KIND_BOILERPLATE ? "boilerplate"
                                                             : "shared");
     if (!err)
@@ -431,27 +631,221 @@ static int report_cluster(report *rp, uint32_t p, const char *text)
     if (!err)
         err = nd_buf_append(b, ",\"text\":", 8);
     if (!err)
-        err = nd_report_json_string(b, text + pa->start, pa->end - pa->start);
+        err = nd_report_json_string(b, ptext, pa->end - pa->start);
     if (!err)
         err = nd_buf_append(b, "},\"members\":[", 13);
-    for (i = lo; !err && i < hi; i++) {
-        const nd_para *m = &res->paras[res->members[i]];
-
-        if (i > lo)
+    for (i = lo, j = 0, k = 0; !err && (i < hi || j < n_parts); k++) {
+        if (k)
             err = nd_buf_putc(b, ',');
-        if (!err)
-            err = report_span(b, res, res->members[i]);
-        if (!err)
-            err = report_printf(b, ",\"jaccard\":%.4f,\"containment\":%.4f}",
-                                m->jaccard, m->contain);
+        if (err)
+            break;
+        if (j < n_parts && (i == hi || res->parts[parts[j]].para <
+                                           res->members[i])) {
+            const nd_part *pt = &res->parts[parts[j++]];
+            const nd_para *g = &res->paras[pt->para];
+            const char *id = res->ids + res->articles[g->doc].id_off;
+
+            err = nd_buf_append(b, "{\"doc\":", 7);
+            if (!err)
+                err = nd_report_json_string(b, id, strlen(id));
+            if (!err)
+                err = report_printf(b, ",\"para\":%u,\"start\":%llu,"
+                                       "\"end\":%llu",
+                                    g->idx, (unsigned long long)pt->start,
+                                    (unsigned long long)pt->end);
+            if (!err)
+                err = report_printf(b, ",\"jaccard\":%.4f,\"containment\":"
+                                       "%.4f,\"part\":true}",
+                                    pt->jaccard, pt->contain);
+        } else {
+            const nd_para *m = &res->paras[res->members[i]];
+
+            err = report_span(b, res, res->members[i++]);
+            if (!err)
+                err = report_printf(b, ",\"jaccard\":%.4f,\"containment\":"
+                                       "%.4f}",
+                                    m->jaccard, m->contain);
+        }
     }
     if (!err)
         err = nd_buf_append(b, "]}\n", 3);
     if (err)
         return report_fail(rp, err, "out of memory");
-    if (fwrite(b->data, 1, b->len, rp->clusters) != b->len)
+    if (fwrite(b->data, 1, b->len, f) != b->len)
         return report_fail(rp, ND_EIO, "cannot write clusters.jsonl: %s",
                            strerror(errno));
+    return 0;
+}
+
+/* Holds back the line of canonical p (text ptext) until the end of pass
+ * 2: parts of its cluster may still come. */
+static int report_hold(report *rp, uint32_t p, const char *ptext)
+{
+    const nd_para *pa = &rp->res->paras[p];
+    report_later *l;
+    long long pos = ftello(rp->clusters);
+    int err;
+
+    if (pos < 0)
+        return report_fail(rp, ND_EIO, "cannot write clusters.jsonl: %s",
+                           strerror(errno));
+    err = nd_grow((void **)&rp->later, &rp->cap_later, rp->n_later + 1,
+                  sizeof *rp->later);
+    if (err)
+        return report_fail(rp, err, "out of memory");
+    l = &rp->later[rp->n_later];
+    l->para = p;
+    l->pos = pos;
+    l->text_off = rp->later_text.len;
+    if (nd_buf_append(&rp->later_text, ptext, pa->end - pa->start))
+        return report_fail(rp, ND_ENOMEM, "out of memory");
+    rp->n_later++;
+    return 0;
+}
+
+/* First part index of paragraph p (parts are sorted by paragraph). */
+static size_t report_parts_from(const nd_result *res, uint32_t p)
+{
+    size_t lo = 0, hi = res->n_parts;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (res->parts[mid].para < p)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/*
+ * Locates the glued parts of article art (text in hand) among its
+ * candidates: for each paragraph, the longest prefix and the longest
+ * suffix over its candidate canonicals (the first canonical on a tie), as
+ * long as something of the paragraph stays between them. Runs on the
+ * reading side, in input order; the writer reads the result for the same
+ * article after the hand-over.
+ */
+static int report_locate_article(report *rp, size_t art, const char *text)
+{
+    const nd_result *res = rp->res;
+    const nd_article *a = &res->articles[art];
+    nd_part_rule rule;
+    size_t k = report_parts_from(res, a->first);
+
+    rule.ngram = res->opts->ngram;
+    rule.seed = res->opts->seed;
+    rule.containment = res->opts->containment;
+    rule.min_contain = res->opts->min_contain;
+    while (k < res->n_parts && res->parts[k].para < a->first + a->n) {
+        uint32_t g = res->parts[k].para;
+        const nd_para *pa = &res->paras[g];
+        size_t best_pre = (size_t)-1, best_suf = (size_t)-1;
+        size_t pre_words = 0, suf_words = 0, words = 0, i;
+        nd_part_loc pre_loc, suf_loc;
+
+        memset(&pre_loc, 0, sizeof pre_loc);
+        memset(&suf_loc, 0, sizeof suf_loc);
+        for (i = k; i < res->n_parts && res->parts[i].para == g; i++) {
+            nd_part *pt = &res->parts[i];
+            nd_part_loc pl, sl;
+            int err;
+
+            pt->side = ND_PART_NONE;
+            pt->start = pt->end = 0;
+            err = nd_report_locate(&pl, &sl, &rp->loc, text + pa->start,
+                                   pa->end - pa->start,
+                                   res->sets + res->set_off[pt->canon],
+                                   res->set_n[pt->canon], &rule);
+            if (err)
+                return err;
+            words = rp->loc.spans.n / 2;
+            if (pl.found && pl.words > pre_words) {
+                best_pre = i;
+                pre_words = pl.words;
+                pre_loc = pl;
+            }
+            if (sl.found && sl.words > suf_words) {
+                best_suf = i;
+                suf_words = sl.words;
+                suf_loc = sl;
+            }
+        }
+        /* Two canonicals may claim overlapping ends: the longer stays. */
+        if (best_pre != (size_t)-1 && best_suf != (size_t)-1 &&
+            pre_words + suf_words > words - 1) {
+            if (suf_words > pre_words)
+                best_pre = (size_t)-1;
+            else
+                best_suf = (size_t)-1;
+        }
+        if (best_pre != (size_t)-1 && best_pre == best_suf)
+            best_suf = (size_t)-1; /* one canonical, one member line */
+        if (best_pre != (size_t)-1) {
+            nd_part *pt = &res->parts[best_pre];
+
+            pt->side = ND_PART_PREFIX;
+            pt->start = pa->start + (uint32_t)pre_loc.start;
+            pt->end = pa->start + (uint32_t)pre_loc.end;
+            pt->jaccard = (float)pre_loc.jaccard;
+            pt->contain = (float)pre_loc.contain;
+        }
+        if (best_suf != (size_t)-1) {
+            nd_part *pt = &res->parts[best_suf];
+
+            pt->side = ND_PART_SUFFIX;
+            pt->start = pa->start + (uint32_t)suf_loc.start;
+            pt->end = pa->start + (uint32_t)suf_loc.end;
+            pt->jaccard = (float)suf_loc.jaccard;
+            pt->contain = (float)suf_loc.contain;
+        }
+        k = i;
+    }
+    return 0;
+}
+
+/* Does article art lose a located part? */
+static int report_article_cut(const nd_result *res, size_t art)
+{
+    const nd_article *a = &res->articles[art];
+    size_t k;
+
+    for (k = report_parts_from(res, a->first);
+         k < res->n_parts && res->parts[k].para < a->first + a->n; k++)
+        if (res->parts[k].side != ND_PART_NONE)
+            return 1;
+    return 0;
+}
+
+/* The kept spans of article art's paragraphs into keep (2 per paragraph),
+ * for nd_report_clean_cut. */
+static int report_keep_spans(nd_u32vec *keep, const nd_result *res,
+                             size_t art)
+{
+    const nd_article *a = &res->articles[art];
+    size_t k, i;
+    int err;
+
+    keep->n = 0;
+    err = nd_u32vec_reserve(keep, 2 * (size_t)a->n);
+    if (err)
+        return err;
+    for (i = 0; i < a->n; i++) {
+        keep->v[2 * i] = res->paras[a->first + i].start;
+        keep->v[2 * i + 1] = res->paras[a->first + i].end;
+    }
+    keep->n = 2 * (size_t)a->n;
+    for (k = report_parts_from(res, a->first);
+         k < res->n_parts && res->parts[k].para < a->first + a->n; k++) {
+        const nd_part *pt = &res->parts[k];
+        size_t at = pt->para - a->first;
+
+        if (pt->side == ND_PART_PREFIX)
+            keep->v[2 * at] = pt->end;
+        else if (pt->side == ND_PART_SUFFIX)
+            keep->v[2 * at + 1] = pt->start;
+    }
     return 0;
 }
 
@@ -516,9 +910,11 @@ static int report_clean_item(report *rp, const report_batch *b,
     int err = 0;
 
     if (it->kind == ND_FILE_TEXT || (it->removes && !it->line_len)) {
-        err = nd_report_clean_text(&rp->text, text, it->text_len,
-                                   rp->res->paras + a->first, a->n,
-                                   a->first);
+        err = report_keep_spans(&rp->keep, rp->res, it->art);
+        if (!err)
+            err = nd_report_clean_cut(&rp->text, text, it->text_len,
+                                      rp->res->paras + a->first, a->n,
+                                      rp->keep.v);
         if (err)
             return report_fail(rp, err, "out of memory");
     }
@@ -563,9 +959,18 @@ static int report_write_batch(report *rp, const report_batch *b)
         const nd_article *art = &res->articles[it->art];
         uint32_t i;
 
-        for (i = art->first; !err && i < art->first + art->n; i++)
-            if (res->cluster_of[i] != ND_NONE)
-                err = report_cluster(rp, i, b->data.data + it->text_off);
+        for (i = art->first; !err && i < art->first + art->n; i++) {
+            const char *ptext = b->data.data + it->text_off +
+                                res->paras[i].start;
+            uint32_t c = res->cluster_of[i];
+
+            if (c == ND_NONE)
+                continue;
+            if (rp->has_parts[c])
+                err = report_hold(rp, i, ptext);
+            else
+                err = report_cluster(rp, rp->clusters, i, ptext, NULL, 0);
+        }
         if (!err && (!rp->clean || it->file_no != rp->clean_file))
             err = report_open_clean(rp, b->data.data + it->name_off,
                                     it->file_no);
@@ -660,6 +1065,10 @@ static int report_add(report *rp, report_batch *b, const nd_record *rec,
     it->kind = rec->kind;
     for (i = a->first; i < a->first + a->n; i++)
         it->removes |= rp->res->paras[i].removed;
+    err = report_locate_article(rp, art, rec->text);
+    if (err)
+        return err;
+    it->removes |= report_article_cut(rp->res, art);
     it->text_off = b->data.len;
     it->text_len = rec->text_len;
     err = nd_buf_append(&b->data, rec->text, rec->text_len);
@@ -681,9 +1090,12 @@ static int report_add(report *rp, report_batch *b, const nd_record *rec,
         const char *js;
         size_t jl;
 
-        err = nd_report_clean_text(&rp->pass_text, rec->text, rec->text_len,
-                                   rp->res->paras + a->first, a->n,
-                                   a->first);
+        err = report_keep_spans(&rp->pass_keep, rp->res, art);
+        if (!err)
+            err = nd_report_clean_cut(&rp->pass_text, rec->text,
+                                      rec->text_len,
+                                      rp->res->paras + a->first, a->n,
+                                      rp->pass_keep.v);
         t = err ? NULL : json_object_new_string_len(rp->pass_text.data,
                                                     (int)rp->pass_text.len);
         if (!t || json_object_object_add(rec->obj, text_field, t) != 0) {
@@ -834,6 +1246,149 @@ static int report_pass(report *rp, const nd_input *inputs, size_t n_inputs,
     return err;
 }
 
+/* A located part's place in its cluster's line. */
+typedef struct report_pk {
+    uint32_t cluster; /* its canonical's cluster */
+    uint32_t para;    /* its paragraph */
+    uint32_t idx;     /* index in res->parts */
+} report_pk;
+
+static int report_cmp_pk(const void *pa, const void *pb)
+{
+    const report_pk *a = pa, *b = pb;
+
+    if (a->cluster != b->cluster)
+        return a->cluster < b->cluster ? -1 : 1;
+    return (a->para > b->para) - (a->para < b->para);
+}
+
+/* Copies bytes [from, to) of in to out. */
+static int report_copy_range(FILE *in, FILE *out, long long from,
+                             long long to)
+{
+    char buf[1 << 16];
+
+    if (fseeko(in, (off_t)from, SEEK_SET) != 0)
+        return -1;
+    while (from < to) {
+        size_t want = to - from < (long long)sizeof buf ? (size_t)(to - from)
+                                                        : sizeof buf;
+        size_t got = fread(buf, 1, want, in);
+
+        if (got == 0 || fwrite(buf, 1, got, out) != got)
+            return -1;
+        from += (long long)got;
+    }
+    return 0;
+}
+
+/*
+ * After pass 2: counts the located parts in the stats, and writes the
+ * held-back cluster lines into clusters.jsonl where they belong (the file
+ * is copied once around them, so lines stay in cluster order).
+ */
+static int report_finish_parts(report *rp)
+{
+    const nd_result *res = rp->res;
+    nd_stats *st = res->stats;
+    report_pk *pk = NULL;
+    size_t i, n = 0, at = 0, l;
+    FILE *in = NULL, *out = NULL;
+    nd_buf final = {0};
+    long long prev = 0, end;
+    int err = 0;
+
+    for (i = 0; i < res->n_parts; i++)
+        n += res->parts[i].side != ND_PART_NONE;
+    pk = malloc((n ? n : 1) * sizeof *pk);
+    if (!pk)
+        return report_fail(rp, ND_ENOMEM, "out of memory");
+    for (i = 0; i < res->n_parts; i++) {
+        const nd_part *pt = &res->parts[i];
+
+        if (pt->side == ND_PART_NONE)
+            continue;
+        pk[at].cluster = report_part_cluster(res, (uint32_t)i);
+        pk[at].para = pt->para;
+        pk[at++].idx = (uint32_t)i;
+        st->parts_removed++;
+        st->part_bytes_removed += pt->end - pt->start;
+        st->bytes_removed += pt->end - pt->start;
+        st->boilerplate_bytes_removed += pt->end - pt->start;
+    }
+    qsort(pk, n, sizeof *pk, report_cmp_pk);
+    rp->part_by_canon = malloc((n ? n : 1) * sizeof *rp->part_by_canon);
+    if (!rp->part_by_canon) {
+        free(pk);
+        return report_fail(rp, ND_ENOMEM, "out of memory");
+    }
+    for (i = 0; i < n; i++)
+        rp->part_by_canon[i] = pk[i].idx;
+    rp->n_located = n;
+    if (!rp->n_later)
+        goto done;
+
+    end = ftello(rp->clusters);
+    if (end < 0 || fflush(rp->clusters) != 0) {
+        err = report_fail(rp, ND_EIO, "cannot write clusters.jsonl: %s",
+                          strerror(errno));
+        goto done;
+    }
+    err = report_set_path(rp, rp->tmp.data, "clusters.jsonl");
+    if (!err)
+        err = nd_buf_append(&final, rp->path.data, rp->path.len + 1);
+    if (!err)
+        err = report_set_path(rp, rp->tmp.data, "clusters.jsonl.parts");
+    if (err) {
+        err = report_fail(rp, ND_ENOMEM, "out of memory");
+        goto done;
+    }
+    in = fopen(final.data, "rb");
+    out = fopen(rp->path.data, "wb");
+    if (!in || !out) {
+        err = report_fail(rp, ND_EIO, "%s: %s", in ? rp->path.data
+                          : final.data, strerror(errno));
+        goto done;
+    }
+    for (l = 0, at = 0; !err && l < rp->n_later; l++) {
+        const report_later *h = &rp->later[l];
+        uint32_t c = res->cluster_of[h->para];
+        size_t lo = at;
+
+        while (at < n && pk[at].cluster < c)
+            lo = ++at;
+        while (at < n && pk[at].cluster == c)
+            at++;
+        if (report_copy_range(in, out, prev, h->pos) != 0) {
+            err = report_fail(rp, ND_EIO, "cannot write clusters.jsonl: %s",
+                              strerror(errno));
+            break;
+        }
+        prev = h->pos;
+        err = report_cluster(rp, out, h->para,
+                             rp->later_text.data + h->text_off,
+                             rp->part_by_canon + lo, at - lo);
+    }
+    if (!err && report_copy_range(in, out, prev, end) != 0)
+        err = report_fail(rp, ND_EIO, "cannot write clusters.jsonl: %s",
+                          strerror(errno));
+    if (!err && fclose(out) != 0)
+        err = report_fail(rp, ND_EIO, "cannot write clusters.jsonl: %s",
+                          strerror(errno));
+    out = NULL;
+    if (!err && rename(rp->path.data, final.data) != 0)
+        err = report_fail(rp, ND_EIO, "cannot move %s: %s", rp->path.data,
+                          strerror(errno));
+done:
+    if (in)
+        fclose(in);
+    if (out)
+        fclose(out);
+    nd_buf_free(&final);
+    free(pk);
+    return err;
+}
+
 /* Writes a whole buffer to tmp/name. */
 static int report_file(report *rp, const char *name, const nd_buf *b)
 {
@@ -877,6 +1432,11 @@ static int report_articles(report *rp)
         for (p = art->first; p < art->first + art->n; p++)
             if (res->paras[p].canon != p)
                 dup += res->paras[p].end - res->paras[p].start;
+        for (i = (uint32_t)report_parts_from(res, art->first);
+             i < res->n_parts && res->parts[i].para < art->first + art->n;
+             i++)
+            if (res->parts[i].side != ND_PART_NONE)
+                dup += res->parts[i].end - res->parts[i].start;
         err = nd_buf_append(&b, "{\"doc\":", 7);
         if (!err)
             err = report_id(&b, res, (uint32_t)a);
@@ -950,6 +1510,8 @@ static int report_stats(report *rp, const nd_input *inputs, size_t n_inputs)
             "  \"bytes_removed\": %llu,\n"
             "  \"boilerplate_clusters\": %llu,\n"
             "  \"boilerplate_bytes_removed\": %llu,\n"
+            "  \"parts_removed\": %llu,\n"
+            "  \"part_bytes_removed\": %llu,\n"
             "  \"shared_bytes_removed\": %llu,\n"
             "  \"articles_sharing\": %llu,\n"
             "  \"articles_syndicated\": %llu,\n"
@@ -978,6 +1540,8 @@ static int report_stats(report *rp, const nd_input *inputs, size_t n_inputs)
             (unsigned long long)st->bytes_removed,
             (unsigned long long)st->boilerplate_clusters,
             (unsigned long long)st->boilerplate_bytes_removed,
+            (unsigned long long)st->parts_removed,
+            (unsigned long long)st->part_bytes_removed,
             (unsigned long long)st->shared_bytes_removed,
             (unsigned long long)st->articles_sharing,
             (unsigned long long)st->articles_syndicated,
@@ -1088,8 +1652,24 @@ int nd_report_write(const nd_result *res, const nd_input *inputs,
     if (!err && !(rp.clusters = fopen(rp.path.data, "wb")))
         err = report_fail(&rp, ND_EIO, "%s: %s", rp.path.data,
                           strerror(errno));
+    if (!err) {
+        nd_stats *st = res->stats;
+        size_t k;
+
+        /* A second write counts the parts anew. */
+        st->bytes_removed -= st->part_bytes_removed;
+        st->boilerplate_bytes_removed -= st->part_bytes_removed;
+        st->parts_removed = st->part_bytes_removed = 0;
+        rp.has_parts = calloc(res->n_clusters ? res->n_clusters : 1, 1);
+        if (!rp.has_parts)
+            err = report_fail(&rp, ND_ENOMEM, "out of memory");
+        for (k = 0; !err && k < res->n_parts; k++)
+            rp.has_parts[res->cluster_of[res->parts[k].canon]] = 1;
+    }
     if (!err)
         err = report_pass(&rp, inputs, n_inputs, ro);
+    if (!err && rp.clusters)
+        err = report_finish_parts(&rp);
     if (rp.clean) {
         if (fclose(rp.clean) != 0 && !err)
             err = report_fail(&rp, ND_EIO, "cannot write the cleaned corpus: "
@@ -1115,5 +1695,12 @@ done:
     nd_buf_free(&rp.line);
     nd_buf_free(&rp.text);
     nd_buf_free(&rp.pass_text);
+    nd_locate_scratch_free(&rp.loc);
+    nd_u32vec_free(&rp.keep);
+    nd_u32vec_free(&rp.pass_keep);
+    free(rp.has_parts);
+    free(rp.later);
+    nd_buf_free(&rp.later_text);
+    free(rp.part_by_canon);
     return err;
 }

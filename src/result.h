@@ -60,6 +60,27 @@ typedef struct nd_copy {
     double share;          /* shared_bytes / the article's bytes */
 } nd_copy;
 
+/* Sides of a paragraph a glued part is cut from. */
+#define ND_PART_NONE 0   /* not located (the paragraph stays whole) */
+#define ND_PART_PREFIX 1 /* its start: a header glued to the lead */
+#define ND_PART_SUFFIX 2 /* its end: a footer glued to the last one */
+
+/*
+ * A paragraph that may hold boilerplate glued to its start or end: the
+ * scan lists (para, canon) when para holds at least min_contain of the
+ * shingles of canon, a boilerplate canonical of its source; pass 2, which
+ * has the text, locates the part and fills in the rest.
+ */
+typedef struct nd_part {
+    uint32_t para;     /* the paragraph (G) */
+    uint32_t canon;    /* the boilerplate canonical holding the part (F) */
+    uint32_t start;    /* removed bytes in the article text: the part and */
+    uint32_t end;      /* the white space joining it to the rest */
+    float jaccard;     /* exact Jaccard of the part's shingles with F's */
+    float contain;     /* share of the part's shingles found in F */
+    uint8_t side;      /* ND_PART_*: filled in by pass 2 */
+} nd_part;
+
 typedef struct nd_result {
     const nd_article *articles; /* articles[0..n_articles) */
     size_t n_articles;          /* articles read */
@@ -81,7 +102,14 @@ typedef struct nd_result {
     const nd_options *opts;     /* the options in force (and the
                                    progress callback) */
     uint64_t bytes_total;       /* input bytes, for progress reports */
-    const nd_stats *stats;      /* the figures of the scan */
+    nd_stats *stats;            /* the figures of the scan (pass 2 adds
+                                   the glued parts it removes) */
+    nd_part *parts;             /* parts[0..n_parts): by para, then canon;
+                                   pass 2 locates them */
+    size_t n_parts;             /* candidate parts */
+    const uint32_t *sets;       /* shingle sets (see scan.h), to locate */
+    const uint64_t *set_off;    /* parts against their canonical */
+    const uint32_t *set_n;
     unsigned threads;           /* threads in force (> 1: pass 2 writes on
                                    a thread of its own) */
 } nd_result;

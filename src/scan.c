@@ -242,6 +242,7 @@ void nd_scan_free(nd_scan *s)
     free(s->cluster_of);
     free(s->member_off);
     free(s->members);
+    free(s->parts);
     free(s);
 }
 
@@ -470,6 +471,8 @@ int nd_scan_run(nd_scan *s)
         err = nd_group_cluster(s, &pairs);
     if (!err)
         err = nd_group_index(s);
+    if (!err)
+        err = nd_group_parts(s);
     if (!err) {
         nd_articles_in ai;
 
@@ -536,6 +539,11 @@ int nd_scan_write(nd_scan *s, const char *outdir)
     res.syndicated = s->art.syndicated;
     res.opts = &s->opts;
     res.stats = &s->stats;
+    res.parts = s->parts;
+    res.n_parts = s->n_parts;
+    res.sets = s->sets.v;
+    res.set_off = s->set_off;
+    res.set_n = s->set_n;
     res.bytes_total = s->bytes_total;
     res.threads = s->threads;
     scan_read_opts(s, &ro);

@@ -62,6 +62,8 @@ struct nd_scan {
     uint32_t *members;
     size_t n_clusters;
     uint8_t *kind;
+    nd_part *parts;       /* paragraphs that may hold glued boilerplate */
+    size_t n_parts, cap_parts;
     nd_articles art;      /* the article report */
     nd_stats stats;
 };
@@ -106,5 +108,9 @@ int nd_group_cluster(nd_scan *s, nd_pairvec *pairs);
 /* Numbers the clusters, lists their members, decides their kinds and what
  * leaves the cleaned corpus, and counts it all in s->stats. */
 int nd_group_index(nd_scan *s);
+/* Lists the kept paragraphs that hold min_contain shingles or more of a
+ * boilerplate canonical of their source, in s->parts (pass 2 locates the
+ * part). */
+int nd_group_parts(nd_scan *s);
 
 #endif /* ND_SCAN_H */
