@@ -1013,6 +1013,182 @@ static void test_cli__corpus_boilerplate_modes(void **state)
                      2);
 }
 
+/* ---- boilerplate glued to a paragraph ------------------------------------ */
+
+#define GLUE_HEAD "Subscribe to the Example Daily newsletter and get the " \
+                  "top stories delivered every morning."
+#define GLUE_FOOT "All rights reserved to Example Media Group, no part of " \
+                  "this page may be copied without written permission \xC2\xA9"
+
+/* The member of cluster for (doc, para) marked "part", or NULL. */
+static json_object *part_member(json_object *cluster, const char *doc,
+                                int64_t para)
+{
+    json_object *members = json_object_object_get(cluster, "members");
+    size_t i;
+
+    for (i = 0; i < json_object_array_length(members); i++) {
+        json_object *m = json_object_array_get_idx(members, i), *flag;
+
+        if (strcmp(str_of(m, "doc"), doc) == 0 && int_of(m, "para") == para &&
+            json_object_object_get_ex(m, "part", &flag))
+            return json_object_get_boolean(flag) ? m : NULL;
+    }
+    return NULL;
+}
+
+/* The cluster whose canonical is (doc, para), or NULL. */
+static json_object *cluster_of_canon(json_object *cl, const char *doc,
+                                     int64_t para)
+{
+    size_t i;
+
+    for (i = 0; i < json_object_array_length(cl); i++) {
+        json_object *c = json_object_array_get_idx(cl, i);
+
+        if (strcmp(str_of(canonical_of(c), "doc"), doc) == 0 &&
+            int_of(canonical_of(c), "para") == para)
+            return c;
+    }
+    return NULL;
+}
+
+/*
+ * One source's header and footer stand alone in 55 articles; t1 has the
+ * header glued to its lead, t2 the footer glued to its last paragraph
+ * (each becomes its cluster's canonical: it holds the standalone copies),
+ * and t3 has both glued, a paragraph quoting the footer in its middle,
+ * and a last paragraph copied (without the footer) by an article of
+ * another source, so that it is itself a canonical with a removed member.
+ * t3 loses exactly the glued header and footer, with the white space that
+ * joined them; the quote stays; b1's removed copy stays held by what t3
+ * keeps.
+ */
+static void test_cli__glued_boilerplate(void **state)
+{
+    static const char t3[] =
+        GLUE_HEAD " The harvest festival drew record crowds this weekend "
+        "despite the cold and the early snow.\n\n"
+        "The mayor joked that all rights reserved to Example Media Group, no "
+        "part of this was her idea alone, and thanked the volunteers.\n\n"
+        "Organisers plan to add a second weekend next year to ease the "
+        "crowding at the gates.  " GLUE_FOOT "\n";
+    static const char t3_clean[] =
+        "The harvest festival drew record crowds this weekend despite the "
+        "cold and the early snow.\n\n"
+        "The mayor joked that all rights reserved to Example Media Group, no "
+        "part of this was her idea alone, and thanked the volunteers.\n\n"
+        "Organisers plan to add a second weekend next year to ease the "
+        "crowding at the gates.\n";
+    char dir[1024], path[1200], body[1024];
+    json_object *cl, *head, *foot, *m, *st;
+    char *text;
+    size_t len;
+    int i;
+
+    (void)state;
+    snprintf(dir, sizeof dir, "%s/glue", tmpdir);
+    assert_int_equal(run("mkdir -p %s/site %s/other", dir, dir), 0);
+    for (i = 10; i < 65; i++) {
+        /* A number in every 5-gram keeps the bodies apart. */
+        snprintf(body, sizeof body,
+                 GLUE_HEAD "\n\nCrew %d counted %d boxes near %d docks and %d "
+                 "cranes at %d berths.\n\nCrew %d then moved %d crates past "
+                 "%d gates to %d trucks on %d roads.\n\n" GLUE_FOOT "\n",
+                 i, i * 7 + 1, i * 13 + 2, i * 17 + 3, i * 19 + 4, i,
+                 i * 23 + 5, i * 29 + 6, i * 31 + 7, i * 37 + 8);
+        snprintf(path, sizeof path, "%s/site/s%d.txt", dir, i);
+        spit(path, body, strlen(body));
+    }
+    snprintf(body, sizeof body, GLUE_HEAD " Stall holders reported brisk "
+             "trade in hot cider, roasted chestnuts and knitted scarves.\n");
+    snprintf(path, sizeof path, "%s/site/t1.txt", dir);
+    spit(path, body, strlen(body));
+    snprintf(body, sizeof body, "Researchers unveiled a cheaper battery "
+             "design that could halve the price of home storage.\n\nThe "
+             "team expects the first units to reach shops within two "
+             "years. " GLUE_FOOT "\n");
+    snprintf(path, sizeof path, "%s/site/t2.txt", dir);
+    spit(path, body, strlen(body));
+    snprintf(path, sizeof path, "%s/site/t3.txt", dir);
+    spit(path, t3, strlen(t3));
+    snprintf(body, sizeof body, "Farmers in the valley are counting the cost "
+             "of a wet autumn that ruined much of the late crop.\n\n"
+             "Organisers plan to add a second weekend next year to ease the "
+             "crowding at the gates.\n");
+    snprintf(path, sizeof path, "%s/other/b1.txt", dir);
+    spit(path, body, strlen(body));
+
+    assert_int_equal(run("%s scan %s -o %s/glue-out -q --threads 1", ND_CLI,
+                         dir, tmpdir),
+                     0);
+    snprintf(path, sizeof path, "%s/glue-out/clean/glue/site/t3.txt", tmpdir);
+    text = slurp(path, &len);
+    assert_non_null(text);
+    assert_int_equal(len, strlen(t3_clean));
+    assert_memory_equal(text, t3_clean, len);
+    free(text);
+    /* The canonicals keep their glued furniture: it is the held copy. */
+    snprintf(path, sizeof path, "%s/glue-out/clean/glue/site/t1.txt", tmpdir);
+    assert_int_equal(count_in(path, GLUE_HEAD), 1);
+    snprintf(path, sizeof path, "%s/glue-out/clean/glue/site/s10.txt",
+             tmpdir);
+    assert_int_equal(count_in(path, "Subscribe"), 0);
+    assert_int_equal(count_in(path, "All rights"), 0);
+
+    cl = load_clusters(path_in(tmpdir, "glue-out"));
+    head = cluster_of_canon(cl, "site/t1.txt", 0);
+    foot = cluster_of_canon(cl, "site/t2.txt", 1);
+    assert_non_null(head);
+    assert_non_null(foot);
+    assert_string_equal(str_of(head, "kind"), "boilerplate");
+    assert_string_equal(str_of(foot, "kind"), "boilerplate");
+    /* 55 standalone copies, the canonical and t3's part. */
+    assert_int_equal(int_of(head, "size"), 57);
+    assert_int_equal(int_of(head, "articles"), 57);
+    assert_int_equal(int_of(foot, "size"), 57);
+    m = part_member(head, "site/t3.txt", 0);
+    assert_non_null(m);
+    assert_int_equal(int_of(m, "start"), 0);
+    assert_int_equal(int_of(m, "end"), (int64_t)strlen(GLUE_HEAD) + 1);
+    assert_true(dbl_of(m, "containment") >= 0.9999);
+    m = part_member(foot, "site/t3.txt", 2);
+    assert_non_null(m);
+    assert_int_equal(int_of(m, "end"), (int64_t)strlen(t3) - 1);
+    assert_int_equal(int_of(m, "start"),
+                     (int64_t)(strlen(t3) - 1 - strlen(GLUE_FOOT) - 2));
+    /* The quoting paragraph is no part of anything. */
+    assert_null(part_member(foot, "site/t3.txt", 1));
+    /* t3's last paragraph is the canonical of b1's copy, which stays
+     * removed: its text is in what t3 keeps. */
+    assert_non_null(cluster_of_canon(cl, "site/t3.txt", 2));
+    snprintf(path, sizeof path, "%s/glue-out/clean/glue/other/b1.txt",
+             tmpdir);
+    assert_int_equal(count_in(path, "Organisers plan"), 0);
+    json_object_put(cl);
+
+    st = json_object_from_file(path_in(tmpdir, "glue-out/stats.json"));
+    assert_non_null(st);
+    assert_int_equal(int_of(st, "parts_removed"), 2);
+    assert_int_equal(int_of(st, "part_bytes_removed"),
+                     (int64_t)(strlen(t3) - strlen(t3_clean)));
+    json_object_put(st);
+
+    /* The same with two threads (the writer thread), byte for byte. */
+    assert_int_equal(run("%s scan %s -o %s/glue-out2 -q --threads 2", ND_CLI,
+                         dir, tmpdir),
+                     0);
+    assert_int_equal(run("diff -r %s/glue-out %s/glue-out2 >/dev/null",
+                         tmpdir, tmpdir),
+                     0);
+    /* Kept furniture keeps its glued copies too. */
+    assert_int_equal(run("%s scan %s -o %s/glue-kb -q --keep-boilerplate",
+                         ND_CLI, dir, tmpdir),
+                     0);
+    snprintf(path, sizeof path, "%s/glue-kb/clean/glue/site/t3.txt", tmpdir);
+    assert_int_equal(count_in(path, GLUE_FOOT), 1);
+}
+
 static void write_record(FILE *f, const char *id, const char *source,
                          const char *date, const char *text)
 {
@@ -1148,6 +1324,7 @@ int main(void)
         cmocka_unit_test(test_cli__corpus_real_duplicates),
         cmocka_unit_test(test_cli__corpus_articles),
         cmocka_unit_test(test_cli__corpus_boilerplate_modes),
+        cmocka_unit_test(test_cli__glued_boilerplate),
         cmocka_unit_test(test_cli__jsonl_sources_dates_policies),
         cmocka_unit_test(test_cli__corpus_spans_match_source),
         cmocka_unit_test(test_cli__corpus_nothing_lost),
