@@ -674,6 +674,11 @@ typedef struct ev_score {
     uint64_t bad_lines;        /* lines that are not a cluster object */
     uint64_t pairs_hit;        /* true pairs within one cluster */
     uint64_t pairs_clustered;  /* paragraph pairs within one cluster */
+    uint64_t parts;            /* part members (glued boilerplate cut
+                                  from a kept paragraph), also in members */
+    uint64_t parts_ok;         /* of those, within thresholds of their
+                                  canonical */
+    uint64_t part_bytes;       /* their bytes */
     uint64_t pairs_left;       /* true pairs whose paragraphs are both kept
                                   in the cleaned corpus (neither a member) */
     double drec_sum;           /* distinct-text recall: sum of shares */
@@ -741,9 +746,146 @@ static uint32_t ev_resolve(const ev_corpus *c, ev_score *sc, json_object *o)
     return p;
 }
 
+/* A part member: bytes [start, end) of paragraph para, cut as glued
+ * boilerplate held by the canonical canon of cluster cid. */
+typedef struct ev_part {
+    uint32_t para, canon, cid;
+    uint64_t start, end;
+} ev_part;
+
+typedef struct ev_parts {
+    ev_part *v;
+    size_t n, cap;
+    uint32_t *slot;  /* per paragraph: 2 cluster ids of its parts */
+} ev_parts;
+
+/* The sorted 32-bit shingle set of text[0..len), as the scan folds it. */
+static size_t ev_set32(nd_u64vec *sh, nd_buf *norm, nd_u32vec *out,
+                       const char *text, size_t len, const ev_params *ep)
+{
+    size_t words, i;
+    if (nd_normalize(norm, &words, text, len) ||
+        nd_shingle(sh, norm->data ? norm->data : "", norm->len, ep->ngram,
+                   ep->seed))
+        ev_die("out of memory");
+    out->n = 0;
+    if (nd_u32vec_reserve(out, sh->n + 1))
+        ev_die("out of memory");
+    for (i = 0; i < sh->n; i++)
+        out->v[i] = nd_fold32(sh->v[i]);
+    out->n = nd_u32_sort_unique(out->v, sh->n);
+    return out->n;
+}
+
+/*
+ * Checks every part member against its canonical: reads the corpus again,
+ * takes the shingles of the part's bytes and of the canonical paragraph,
+ * and applies the rule members are held to. A part that is out of its
+ * paragraph or not held counts its bytes as unkept.
+ */
+static void ev_check_parts(ev_score *sc, const ev_corpus *c,
+                           const ev_params *ep, ev_parts *pt, char **paths,
+                           size_t npaths)
+{
+    if (!pt->n)
+        return;
+    /* Where each paragraph's needed set goes: canonicals get one slot,
+     * parts one each. */
+    uint32_t *canon_slot = ev_xmalloc((c->npara ? c->npara : 1) *
+                                      sizeof *canon_slot);
+    for (size_t p = 0; p < c->npara; p++)
+        canon_slot[p] = EV_NONE;
+    size_t nslots = pt->n;
+    for (size_t k = 0; k < pt->n; k++)
+        if (canon_slot[pt->v[k].canon] == EV_NONE)
+            canon_slot[pt->v[k].canon] = (uint32_t)nslots++;
+    /* Parts by paragraph, to meet them in reading order. */
+    uint32_t *by_para = ev_xmalloc(pt->n * sizeof *by_para);
+    size_t *first = ev_xcalloc(c->npara + 1, sizeof *first);
+    for (size_t k = 0; k < pt->n; k++)
+        first[pt->v[k].para + 1]++;
+    for (size_t p = 0; p < c->npara; p++)
+        first[p + 1] += first[p];
+    size_t *fill = ev_xmalloc((c->npara + 1) * sizeof *fill);
+    memcpy(fill, first, (c->npara + 1) * sizeof *fill);
+    for (size_t k = 0; k < pt->n; k++)
+        by_para[fill[pt->v[k].para]++] = (uint32_t)k;
+    free(fill);
+    nd_u32vec *sets = ev_xcalloc(nslots, sizeof *sets);
+
+    nd_input *in = ev_xmalloc(npaths * sizeof *in);
+    for (size_t i = 0; i < npaths; i++) {
+        in[i].path = paths[i];
+        in[i].name = paths[i];
+    }
+    nd_read_opts ro = {.id_field = ep->id_field,
+                       .text_field = ep->text_field};
+    nd_reader *r = NULL;
+    if (nd_reader_open(&r, in, npaths, &ro)) {
+        fprintf(stderr, "nd_eval: %s\n", r ? nd_reader_errmsg(r) : "open");
+        exit(1);
+    }
+    nd_record rec;
+    nd_buf norm = {0};
+    nd_u64vec sh = {0};
+    size_t a = 0;
+    int rc;
+    while ((rc = nd_reader_next(r, &rec)) == 1 && a < c->narts) {
+        for (uint32_t p = c->art_first[a];
+             p < c->art_first[a] + c->art_npara[a]; p++) {
+            if (canon_slot[p] != EV_NONE)
+                ev_set32(&sh, &norm, &sets[canon_slot[p]],
+                         rec.text + c->p_start[p], c->p_end[p] - c->p_start[p],
+                         ep);
+            for (size_t j = first[p]; j < first[p + 1]; j++) {
+                const ev_part *q = &pt->v[by_para[j]];
+                if (q->start < c->p_start[p] || q->end > c->p_end[p] ||
+                    q->start >= q->end || q->end > rec.text_len) {
+                    sc->span_mismatch++;
+                    continue;
+                }
+                ev_set32(&sh, &norm, &sets[by_para[j]], rec.text + q->start,
+                         q->end - q->start, ep);
+            }
+        }
+        a++;
+    }
+    if (rc < 0) {
+        fprintf(stderr, "nd_eval: %s\n", nd_reader_errmsg(r));
+        exit(1);
+    }
+    for (size_t k = 0; k < pt->n; k++) {
+        const ev_part *q = &pt->v[k];
+        const nd_u32vec *f = &sets[canon_slot[q->canon]], *g = &sets[k];
+        nd_sim s;
+        int ok = 0, covered = 0;
+        if (g->n && f->n) {
+            nd_verify(&s, f->v, f->n, g->v, g->n); /* A canonical, B part */
+            ok = nd_verify_is_dup(&s, f->n, g->n, &ep->t);
+            covered = nd_verify_covers(&s, g->n, &ep->t);
+        }
+        sc->members_ok += ok;
+        sc->parts_ok += ok;
+        sc->members_covered += covered;
+        if (!covered)
+            sc->bytes_unkept += q->end - q->start;
+    }
+    for (size_t k = 0; k < nslots; k++)
+        nd_u32vec_free(&sets[k]);
+    free(sets);
+    nd_reader_free(r);
+    nd_buf_free(&norm);
+    nd_u64vec_free(&sh);
+    free(in);
+    free(canon_slot);
+    free(by_para);
+    free(first);
+}
+
 static void ev_read_clusters(ev_score *sc, const ev_corpus *c,
                              const ev_params *ep, const char *path,
-                             uint32_t *p_cluster, uint8_t *p_member)
+                             uint32_t *p_cluster, uint8_t *p_member,
+                             ev_parts *pt)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -779,8 +921,45 @@ static void ev_read_clusters(ev_score *sc, const ev_corpus *c,
             in_cluster++;
         }
         size_t nm = json_object_array_length(members);
+        uint64_t n_parts = 0;
         for (size_t i = 0; i < nm; i++) {
-            json_object *m = json_object_array_get_idx(members, i);
+            json_object *m = json_object_array_get_idx(members, i), *flag;
+            if (json_object_object_get_ex(m, "part", &flag) &&
+                json_object_get_boolean(flag)) {
+                /* Glued boilerplate cut from paragraph para: its span is
+                 * the part's, checked in ev_check_parts. */
+                const char *doc = ev_get_str(m, "doc");
+                int64_t para, start, end;
+                uint32_t gp = EV_NONE;
+                sc->members++;
+                sc->parts++;
+                if (doc && !ev_get_int(m, "para", &para) &&
+                    !ev_get_int(m, "start", &start) &&
+                    !ev_get_int(m, "end", &end))
+                    gp = ev_find_para(c, doc, para);
+                if (gp == EV_NONE || cp == EV_NONE || start < 0 ||
+                    end < start) {
+                    sc->unresolved++;
+                    continue;
+                }
+                sc->bytes_members += (uint64_t)(end - start);
+                sc->part_bytes += (uint64_t)(end - start);
+                if (pt->slot[2 * gp] == EV_NONE)
+                    pt->slot[2 * gp] = cid;
+                else if (pt->slot[2 * gp + 1] == EV_NONE)
+                    pt->slot[2 * gp + 1] = cid;
+                else
+                    sc->multi++;
+                ev_grow(&pt->v, &pt->cap, pt->n + 1, sizeof *pt->v);
+                pt->v[pt->n].para = gp;
+                pt->v[pt->n].canon = cp;
+                pt->v[pt->n].cid = cid;
+                pt->v[pt->n].start = (uint64_t)start;
+                pt->v[pt->n].end = (uint64_t)end;
+                pt->n++;
+                n_parts++;
+                continue;
+            }
             uint32_t mp = ev_resolve(c, sc, m);
             sc->members++;
             if (mp == EV_NONE)
@@ -810,7 +989,11 @@ static void ev_read_clusters(ev_score *sc, const ev_corpus *c,
             if (!covered)
                 sc->bytes_unkept += bytes;
         }
-        sc->pairs_clustered += in_cluster * (in_cluster - 1) / 2;
+        /* A part pairs with the paragraphs of the cluster, not with the
+         * other parts (two paragraphs with the same footer glued are no
+         * pair for that). */
+        sc->pairs_clustered += in_cluster * (in_cluster - 1) / 2 +
+                               in_cluster * n_parts;
         json_object_put(o);
     }
     free(line);
@@ -872,7 +1055,8 @@ static void ev_print_missed(const ev_corpus *c, uint32_t g, uint32_t h,
 static size_t ev_missed_max; /* --missed N */
 
 static void ev_recall(ev_score *sc, const ev_corpus *c, const ev_truth *tr,
-                      const uint32_t *p_cluster, const uint8_t *p_member)
+                      const uint32_t *p_cluster, const uint8_t *p_member,
+                      const uint32_t *p_part)
 {
     size_t missed = 0;
     /* kept[g]: paragraphs of group g left in the cleaned corpus. */
@@ -893,6 +1077,21 @@ static void ev_recall(ev_score *sc, const ev_corpus *c, const ev_truth *tr,
         if (c->p_group[p] != EV_NONE)
             cl[fill[c->p_group[p]]++] = p_cluster[p];
     free(fill);
+    /* The clusters where a group's paragraphs have glued parts: a part
+     * puts its paragraph in its cluster for the pairs with the paragraphs
+     * there (not with other parts). Two slots per paragraph. */
+    uint32_t *pcl = ev_xmalloc((off[G] ? 2 * off[G] : 1) * sizeof *pcl);
+    fill = ev_xmalloc((G + 1) * sizeof *fill);
+    for (size_t g = 0; g <= G; g++)
+        fill[g] = 2 * off[g];
+    for (size_t p = 0; p < c->npara; p++)
+        if (c->p_group[p] != EV_NONE) {
+            pcl[fill[c->p_group[p]]++] = p_part[2 * p];
+            pcl[fill[c->p_group[p]]++] = p_part[2 * p + 1];
+        }
+    free(fill);
+    for (size_t g = 0; g < G; g++)
+        ev_sort_u32(pcl + 2 * off[g], 2 * (off[g + 1] - off[g]));
     for (size_t g = 0; g < G; g++) {
         uint32_t *a = cl + off[g];
         size_t n = off[g + 1] - off[g];
@@ -905,6 +1104,7 @@ static void ev_recall(ev_score *sc, const ev_corpus *c, const ev_truth *tr,
             hit += (uint64_t)(j - i) * (j - i - 1) / 2;
             i = j;
         }
+        hit += ev_shared(pcl + 2 * off[g], 2 * n, a, n);
         sc->pairs_hit += hit;
         sc->pairs_left += kept[g] * (kept[g] ? kept[g] - 1 : 0) / 2;
         if (n >= 2) {
@@ -914,8 +1114,10 @@ static void ev_recall(ev_score *sc, const ev_corpus *c, const ev_truth *tr,
     }
     for (size_t k = 0; k < tr->npairs; k++) {
         uint32_t g = tr->pairs[k].a, h = tr->pairs[k].b;
-        uint64_t hit = ev_shared(cl + off[g], off[g + 1] - off[g],
-                                 cl + off[h], off[h + 1] - off[h]);
+        size_t ng = off[g + 1] - off[g], nh = off[h + 1] - off[h];
+        uint64_t hit = ev_shared(cl + off[g], ng, cl + off[h], nh) +
+                       ev_shared(pcl + 2 * off[g], 2 * ng, cl + off[h], nh) +
+                       ev_shared(cl + off[g], ng, pcl + 2 * off[h], 2 * nh);
         sc->pairs_hit += hit;
         sc->pairs_left += kept[g] * kept[h];
         if (kept[g] && kept[h] && missed < ev_missed_max) {
@@ -926,6 +1128,7 @@ static void ev_recall(ev_score *sc, const ev_corpus *c, const ev_truth *tr,
         sc->drec_n++;
     }
     free(cl);
+    free(pcl);
     free(off);
     free(kept);
 }
@@ -1129,6 +1332,13 @@ static void ev_print(FILE *f, const ev_corpus *c, const ev_truth *tr,
                 ev_ratio(sc->members_ok, sc->members),
                 (unsigned long long)sc->members_ok,
                 (unsigned long long)sc->members);
+        if (sc->parts)
+            fprintf(f, "  %-22s %9llu   of the members are glued parts cut "
+                       "from a kept paragraph (%llu bytes), %llu of them "
+                       "within thresholds\n", "part members",
+                    (unsigned long long)sc->parts,
+                    (unsigned long long)sc->part_bytes,
+                    (unsigned long long)sc->parts_ok);
         fprintf(f, "  %-22s %9llu   bytes of %llu members whose text the "
                    "canonical does not hold (must be 0)\n", "unkept bytes",
                 (unsigned long long)sc->bytes_unkept,
@@ -1214,6 +1424,9 @@ static void ev_write_json(const char *path, const ev_corpus *c,
                     ev_ratio(sc->members_ok, sc->members));
         ev_json_int(o, "members_within_thresholds", sc->members_ok);
         ev_json_int(o, "unkept_bytes", sc->bytes_unkept);
+        ev_json_int(o, "part_members", sc->parts);
+        ev_json_int(o, "part_members_within_thresholds", sc->parts_ok);
+        ev_json_int(o, "part_bytes", sc->part_bytes);
         ev_json_int(o, "unresolved", sc->unresolved);
         ev_json_int(o, "span_mismatches", sc->span_mismatch);
         ev_json_int(o, "paragraphs_in_two_clusters", sc->multi);
@@ -1947,13 +2160,21 @@ int main(int argc, char **argv)
     memset(&sc, 0, sizeof sc);
     uint32_t *p_cluster = NULL;
     uint8_t *p_member = NULL;
+    ev_parts parts;
+    memset(&parts, 0, sizeof parts);
     if (clusters) {
         p_cluster = ev_xmalloc((c.npara ? c.npara : 1) * sizeof *p_cluster);
         for (size_t p = 0; p < c.npara; p++)
             p_cluster[p] = EV_NONE;
         p_member = ev_xcalloc(c.npara, 1);
-        ev_read_clusters(&sc, &c, &ep, clusters, p_cluster, p_member);
-        ev_recall(&sc, &c, &tr, p_cluster, p_member);
+        parts.slot = ev_xmalloc((c.npara ? 2 * c.npara : 1) *
+                                sizeof *parts.slot);
+        for (size_t p = 0; p < 2 * c.npara; p++)
+            parts.slot[p] = EV_NONE;
+        ev_read_clusters(&sc, &c, &ep, clusters, p_cluster, p_member,
+                         &parts);
+        ev_check_parts(&sc, &c, &ep, &parts, inputs, ninputs);
+        ev_recall(&sc, &c, &tr, p_cluster, p_member, parts.slot);
     }
     if (truth) {
         uint8_t *syn = ev_read_articles(&c, articles);
@@ -1978,6 +2199,8 @@ int main(int argc, char **argv)
 
     free(p_cluster);
     free(p_member);
+    free(parts.v);
+    free(parts.slot);
     free(tr.pairs);
     free(c.id_off);
     free(c.art_first);
