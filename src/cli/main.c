@@ -406,8 +406,15 @@ static void print_summary(const nd_stats *st, const char *outdir,
            "%llu of them boilerplate\n",
            (unsigned long long)st->clusters,
            (unsigned long long)st->boilerplate_clusters);
-    printf("  removed      %llu paragraphs, %s (%.1f%% of the text)\n",
-           (unsigned long long)st->paragraphs_removed, rm, pct);
+    if (st->parts_removed)
+        printf("  removed      %llu paragraphs and %llu glued part%s, %s "
+               "(%.1f%% of the text)\n",
+               (unsigned long long)st->paragraphs_removed,
+               (unsigned long long)st->parts_removed,
+               st->parts_removed == 1 ? "" : "s", rm, pct);
+    else
+        printf("  removed      %llu paragraphs, %s (%.1f%% of the text)\n",
+               (unsigned long long)st->paragraphs_removed, rm, pct);
     printf("  articles     %llu share text with another, %llu of them "
            "syndicated copies\n",
            (unsigned long long)st->articles_sharing,
