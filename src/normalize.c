@@ -189,9 +189,17 @@ static int normalize_mark(nd_u32vec *spans, size_t at)
 }
 
 /* nd_normalize and nd_normalize_spans: spans, when given, gets the start
- * and end byte of every word as it goes. */
-static int normalize_run(nd_buf *out, size_t *out_words, nd_u32vec *spans,
-                         const char *text, size_t len)
+ * and end byte of every word as it goes. Inlined into both, so the
+ * shingling path (spans NULL) keeps its loop free of the span tests. */
+#if defined(__GNUC__)
+#define NORMALIZE_INLINE static inline __attribute__((always_inline))
+#else
+#define NORMALIZE_INLINE static inline
+#endif
+
+NORMALIZE_INLINE int normalize_run(nd_buf *out, size_t *out_words,
+                                   nd_u32vec *spans, const char *text,
+                                   size_t len)
 {
     const unsigned char *t = (const unsigned char *)text;
     normalize_word w;
