@@ -995,6 +995,11 @@ static void test_cli__corpus_boilerplate_modes(void **state)
     (void)state;
     snprintf(path, sizeof path, "%s/out/%s", tmpdir, c002);
     assert_int_equal(count_in(path, footer), 1); /* one copy kept */
+    /* Seed 002's footer stands alone both times: no paragraph of 002
+     * holds it glued, so nothing is cut. */
+    snprintf(path, sizeof path, "%s/out/stats.json", tmpdir);
+    assert_int_equal(count_in(path, "\"parts_removed\": 0,"), 1);
+    snprintf(path, sizeof path, "%s/out/%s", tmpdir, c002);
     assert_int_equal(run("%s scan %s -o %s/kb -q --keep-boilerplate", ND_CLI,
                          CORPUS, tmpdir),
                      0);
@@ -1011,6 +1016,20 @@ static void test_cli__corpus_boilerplate_modes(void **state)
                          "--drop-boilerplate-all 2>/dev/null",
                          ND_CLI, CORPUS, tmpdir),
                      2);
+}
+
+static void write_record(FILE *f, const char *id, const char *source,
+                         const char *date, const char *text)
+{
+    json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "id", json_object_new_string(id));
+    json_object_object_add(o, "source", json_object_new_string(source));
+    json_object_object_add(o, "date", json_object_new_string(date));
+    json_object_object_add(o, "text", json_object_new_string(text));
+    fprintf(f, "%s\n", json_object_to_json_string_ext(o,
+                                                      JSON_C_TO_STRING_PLAIN));
+    json_object_put(o);
 }
 
 /* ---- boilerplate glued to a paragraph ------------------------------------ */
@@ -1080,15 +1099,20 @@ static void test_cli__glued_boilerplate(void **state)
         "part of this was her idea alone, and thanked the volunteers.\n\n"
         "Organisers plan to add a second weekend next year to ease the "
         "crowding at the gates.\n";
-    char dir[1024], path[1200], body[1024];
-    json_object *cl, *head, *foot, *m, *st;
+    char dir[1024], path[1200], body[1024], id[32];
+    json_object *cl, *head, *foot, *m, *st, *recs;
     char *text;
     size_t len;
+    FILE *jl;
     int i;
 
     (void)state;
     snprintf(dir, sizeof dir, "%s/glue", tmpdir);
     assert_int_equal(run("mkdir -p %s/site %s/other", dir, dir), 0);
+    /* The same articles as JSONL, where only the text value changes. */
+    snprintf(path, sizeof path, "%s/glue.jsonl", tmpdir);
+    jl = fopen(path, "w");
+    assert_non_null(jl);
     for (i = 10; i < 65; i++) {
         /* A number in every 5-gram keeps the bodies apart. */
         snprintf(body, sizeof body,
@@ -1099,25 +1123,32 @@ static void test_cli__glued_boilerplate(void **state)
                  i * 23 + 5, i * 29 + 6, i * 31 + 7, i * 37 + 8);
         snprintf(path, sizeof path, "%s/site/s%d.txt", dir, i);
         spit(path, body, strlen(body));
+        snprintf(id, sizeof id, "s%d", i);
+        write_record(jl, id, "site", "2020-01-01", body);
     }
     snprintf(body, sizeof body, GLUE_HEAD " Stall holders reported brisk "
              "trade in hot cider, roasted chestnuts and knitted scarves.\n");
     snprintf(path, sizeof path, "%s/site/t1.txt", dir);
     spit(path, body, strlen(body));
+    write_record(jl, "t1", "site", "2020-01-01", body);
     snprintf(body, sizeof body, "Researchers unveiled a cheaper battery "
              "design that could halve the price of home storage.\n\nThe "
              "team expects the first units to reach shops within two "
              "years. " GLUE_FOOT "\n");
     snprintf(path, sizeof path, "%s/site/t2.txt", dir);
     spit(path, body, strlen(body));
+    write_record(jl, "t2", "site", "2020-01-01", body);
     snprintf(path, sizeof path, "%s/site/t3.txt", dir);
     spit(path, t3, strlen(t3));
+    write_record(jl, "t3", "site", "2020-01-01", t3);
     snprintf(body, sizeof body, "Farmers in the valley are counting the cost "
              "of a wet autumn that ruined much of the late crop.\n\n"
              "Organisers plan to add a second weekend next year to ease the "
              "crowding at the gates.\n");
     snprintf(path, sizeof path, "%s/other/b1.txt", dir);
     spit(path, body, strlen(body));
+    write_record(jl, "b1", "other", "2020-01-01", body);
+    fclose(jl);
 
     assert_int_equal(run("%s scan %s -o %s/glue-out -q --threads 1", ND_CLI,
                          dir, tmpdir),
@@ -1187,20 +1218,26 @@ static void test_cli__glued_boilerplate(void **state)
                      0);
     snprintf(path, sizeof path, "%s/glue-kb/clean/glue/site/t3.txt", tmpdir);
     assert_int_equal(count_in(path, GLUE_FOOT), 1);
-}
 
-static void write_record(FILE *f, const char *id, const char *source,
-                         const char *date, const char *text)
-{
-    json_object *o = json_object_new_object();
-
-    json_object_object_add(o, "id", json_object_new_string(id));
-    json_object_object_add(o, "source", json_object_new_string(source));
-    json_object_object_add(o, "date", json_object_new_string(date));
-    json_object_object_add(o, "text", json_object_new_string(text));
-    fprintf(f, "%s\n", json_object_to_json_string_ext(o,
-                                                      JSON_C_TO_STRING_PLAIN));
-    json_object_put(o);
+    /* JSONL: t3's record gets the same text, its part members the same
+     * spans. */
+    assert_int_equal(run("%s scan %s/glue.jsonl -o %s/glue-jl -q", ND_CLI,
+                         tmpdir, tmpdir),
+                     0);
+    recs = load_jsonl(path_in(tmpdir, "glue-jl/clean/glue.jsonl"));
+    assert_int_equal(json_object_array_length(recs), 59);
+    m = json_object_array_get_idx(recs, 57);
+    assert_string_equal(str_of(m, "id"), "t3");
+    assert_string_equal(str_of(m, "text"), t3_clean);
+    json_object_put(recs);
+    cl = load_clusters(path_in(tmpdir, "glue-jl"));
+    foot = cluster_of_canon(cl, "t2", 1);
+    assert_non_null(foot);
+    m = part_member(foot, "t3", 2);
+    assert_non_null(m);
+    assert_int_equal(int_of(m, "end"), (int64_t)strlen(t3) - 1);
+    assert_non_null(part_member(cluster_of_canon(cl, "t1", 0), "t3", 0));
+    json_object_put(cl);
 }
 
 #define P1 "Iraqi forces on Thursday recaptured several military bases and " \
