@@ -1961,6 +1961,12 @@ static void ev_diagnose(FILE *f, const ev_corpus *c, const ev_truth *tr,
                "scan %.6f\n", ub_pairs / (double)tr->para_pairs, ub_pairs,
             (unsigned long long)tr->para_pairs,
             (double)sc->pairs_hit / (double)tr->para_pairs);
+    if (sc->parts)
+        fprintf(f, "  (the bound is for whole paragraphs; the clusters file "
+                   "has %llu glued parts, which put their paragraphs in a "
+                   "second cluster, and the classes above are those of the "
+                   "in-process scan, which has none)\n",
+                (unsigned long long)sc->parts);
     fprintf(f, "  upper bound, distinct-text recall: %.4f (%zu + %.0f of "
                "%llu terms)\n",
             (self_terms + ub_texts) / (double)sc->drec_n, self_terms,
