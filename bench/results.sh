@@ -372,7 +372,8 @@ END {
            "clustered_pair_precision pairs_clustered removal_precision members " \
            "members_within_thresholds unkept_bytes article_precision article_recall " \
            "article_tp article_fp article_fn article_fp_original article_fp_update " \
-           "article_fp_template pair_recall_bound"
+           "article_fp_template pair_recall_bound part_members " \
+           "part_members_within_thresholds part_bytes"
     n = split(need, key, " ")
     for (i = 1; i <= n; i++)
         if (!(key[i] in v) || v[key[i]] == "null") {
@@ -414,12 +415,14 @@ END {
         num("pair_recall", 4), commas(v["pairs_hit"]), commas(tp))
     t = t sprintf("| distinct-text recall | %s | the same, each pair of distinct texts weighing 1 |\n", \
         num("distinct_text_recall", 4))
-    t = t sprintf("| pair recall bound | %s | the most any clustering can reach whose removed paragraphs are all held by their canonical (the scan: %.5f of it) |\n", \
+    t = t sprintf("| pair recall bound | %s | the most any clustering of whole paragraphs can reach whose removed paragraphs are all held by their canonical (the scan, with glued parts: %.5f of it) |\n", \
         num("pair_recall_bound", 6), v["pair_recall"] / v["pair_recall_bound"])
     t = t sprintf("| clustered-pair precision | %s | %s / %s pairs inside a cluster are true pairs |\n", \
         num("clustered_pair_precision", 4), commas(v["pairs_hit"]), commas(v["pairs_clustered"]))
-    t = t sprintf("| removal precision | %s | %s / %s removed paragraphs are within the thresholds of their canonical |\n", \
+    t = t sprintf("| removal precision | %s | %s / %s removed paragraphs and glued parts are within the thresholds of their canonical |\n", \
         num("removal_precision", 4), commas(v["members_within_thresholds"]), commas(v["members"]))
+    t = t sprintf("| glued parts | %s | boilerplate cut from the start or end of kept paragraphs (%s bytes), %s within the thresholds |\n", \
+        commas(v["part_members"]), commas(v["part_bytes"]), commas(v["part_members_within_thresholds"]))
     t = t sprintf("| unkept bytes | %s | bytes removed whose text the canonical does not hold |\n", \
         commas(v["unkept_bytes"]))
     t = t sprintf("| article precision (`syndicated`) | %s | %s / %s flagged articles are planted copies%s |\n", \
