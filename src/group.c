@@ -16,6 +16,10 @@
 #include "scan.h"
 #include "verify.h"
 
+/* Short lines: at most this many shingles, about 20 words (see
+ * group_kind). */
+#define ND_SHORT_SHINGLES 16
+
 typedef struct group_cover {
     nd_scan *s;         /* the scan */
     nd_thresholds th;   /* duplicate thresholds */
@@ -110,7 +114,8 @@ static void group_verify_all(const nd_scan *s, const nd_pairvec *pairs,
 /* A paragraph of a component, with what decides its preference. */
 typedef struct group_pref {
     uint32_t root;      /* component */
-    uint32_t contained; /* 1 when inside a larger member: goes last */
+    uint32_t contained; /* 0 for site furniture (goes first), 2 when
+                           inside a larger member (goes last), else 1 */
     uint32_t rank;      /* its article's rank (keep policy, priority) */
     uint32_t para;      /* paragraph number */
 } group_pref;
@@ -129,6 +134,59 @@ static int group_cmp_pref(const void *pa, const void *pb)
 }
 
 /*
+ * Marks site furniture before the split: a short line (at most
+ * ND_SHORT_SHINGLES shingles) whose exact copies span at least
+ * boilerplate_articles articles, all of one known source. Such a line is
+ * its own canonical: were a paragraph with the footer glued to it the
+ * canonical of the footer's copies, the footer's cluster would hold that
+ * story's text and, with a copy of the story elsewhere, be "shared"; as
+ * it is, the glued paragraph stays out of it and loses its glued copy as
+ * a part (nd_group_parts). Exact copies point to their first holder, and
+ * paragraphs come in article order, so one pass counts the articles.
+ */
+static int group_furniture(const nd_scan *s, uint8_t *furn)
+{
+    size_t i, n = s->n_paras;
+    uint32_t *last_doc = malloc((n ? n : 1) * sizeof *last_doc);
+    uint32_t *count = calloc(n ? n : 1, sizeof *count);
+    uint8_t *mixed = calloc(n ? n : 1, 1);
+
+    if (!last_doc || !count || !mixed) {
+        free(last_doc);
+        free(count);
+        free(mixed);
+        return ND_ENOMEM;
+    }
+    for (i = 0; i < n; i++) {
+        uint32_t r = s->copy_of[i] == ND_NONE ? (uint32_t)i : s->copy_of[i];
+        const nd_para *pa = &s->paras[i];
+
+        if (r == i) {
+            last_doc[r] = pa->doc;
+            count[r] = 1;
+            continue;
+        }
+        if (s->articles[pa->doc].source != s->articles[s->paras[r].doc].source)
+            mixed[r] = 1;
+        if (pa->doc != last_doc[r]) {
+            last_doc[r] = pa->doc;
+            count[r]++;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        uint32_t r = s->copy_of[i] == ND_NONE ? (uint32_t)i : s->copy_of[i];
+
+        furn[i] = !mixed[r] && count[r] >= s->opts.boilerplate_articles &&
+                  s->set_n[r] <= ND_SHORT_SHINGLES &&
+                  s->articles[s->paras[r].doc].source_off != ND_NO_SOURCE;
+    }
+    free(last_doc);
+    free(count);
+    free(mixed);
+    return 0;
+}
+
+/*
  * Verifies the candidates, joins verified pairs and exact copies, then
  * splits every component into clusters. A paragraph strictly contained in
  * a larger member of its component goes after the others in preference,
@@ -140,7 +198,7 @@ int nd_group_cluster(nd_scan *s, nd_pairvec *pairs)
 {
     group_cover cov;
     nd_uf uf = {0};
-    uint8_t *contained = NULL;
+    uint8_t *contained = NULL, *furn = NULL;
     group_pref *order = NULL;
     uint8_t *verdict = NULL;
     uint32_t *items = NULL, *canon = NULL, *count = NULL;
@@ -157,8 +215,9 @@ int nd_group_cluster(nd_scan *s, nd_pairvec *pairs)
     if (err)
         goto done;
     contained = calloc(n ? n : 1, 1);
+    furn = calloc(n ? n : 1, 1);
     count = calloc(n ? n : 1, sizeof *count);
-    if (!contained || !count) {
+    if (!contained || !furn || !count) {
         err = ND_ENOMEM;
         goto done;
     }
@@ -197,6 +256,13 @@ int nd_group_cluster(nd_scan *s, nd_pairvec *pairs)
         if (s->copy_of[i] != ND_NONE)
             contained[i] = contained[s->copy_of[i]];
 
+    /* With furniture kept, nothing is cut: the containing paragraph may
+     * as well hold the copies. */
+    if (s->opts.boilerplate != ND_BOILERPLATE_KEEP) {
+        err = group_furniture(s, furn);
+        if (err)
+            goto done;
+    }
     for (i = 0; i < n; i++)
         count[nd_uf_find(&uf, (uint32_t)i)]++;
     order = malloc((n ? n : 1) * sizeof *order);
@@ -212,7 +278,7 @@ int nd_group_cluster(nd_scan *s, nd_pairvec *pairs)
             continue;
         o = &order[n_order++];
         o->root = r;
-        o->contained = contained[i];
+        o->contained = furn[i] ? 0 : contained[i] ? 2 : 1;
         o->rank = s->articles[s->paras[i].doc].rank;
         o->para = (uint32_t)i;
     }
@@ -249,6 +315,7 @@ done:
     nd_uf_free(&uf);
     free(verdict);
     free(contained);
+    free(furn);
     free(count);
     free(order);
     free(items);
@@ -345,8 +412,6 @@ int nd_group_rank(nd_scan *s)
  * an article, like a standfirst - is shared content. Articles without a
  * known source each count as a source of their own.
  */
-#define ND_SHORT_SHINGLES 16
-
 static uint8_t group_kind(const nd_scan *s, uint32_t canon, const uint32_t *m,
                          size_t n)
 {

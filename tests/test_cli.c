@@ -1074,14 +1074,14 @@ static json_object *cluster_of_canon(json_object *cl, const char *doc,
 
 /*
  * One source's header and footer stand alone in 55 articles; t1 has the
- * header glued to its lead, t2 the footer glued to its last paragraph
- * (each becomes its cluster's canonical: it holds the standalone copies),
+ * header glued to its lead, t2 the footer glued to its last paragraph,
  * and t3 has both glued, a paragraph quoting the footer in its middle,
  * and a last paragraph copied (without the footer) by an article of
  * another source, so that it is itself a canonical with a removed member.
- * t3 loses exactly the glued header and footer, with the white space that
- * joined them; the quote stays; b1's removed copy stays held by what t3
- * keeps.
+ * The standalone lines are their clusters' canonicals (site furniture
+ * goes first, even before paragraphs that contain it); the glued copies
+ * are cut exactly, with the white space that joined them; the quote
+ * stays; b1's removed copy stays held by what t3 keeps.
  */
 static void test_cli__glued_boilerplate(void **state)
 {
@@ -1092,6 +1092,9 @@ static void test_cli__glued_boilerplate(void **state)
         "part of this was her idea alone, and thanked the volunteers.\n\n"
         "Organisers plan to add a second weekend next year to ease the "
         "crowding at the gates.  " GLUE_FOOT "\n";
+    static const char t1[] =
+        GLUE_HEAD " Stall holders reported brisk trade in hot cider, roasted "
+        "chestnuts and knitted scarves.\n";
     static const char t3_clean[] =
         "The harvest festival drew record crowds this weekend despite the "
         "cold and the early snow.\n\n"
@@ -1126,11 +1129,9 @@ static void test_cli__glued_boilerplate(void **state)
         snprintf(id, sizeof id, "s%d", i);
         write_record(jl, id, "site", "2020-01-01", body);
     }
-    snprintf(body, sizeof body, GLUE_HEAD " Stall holders reported brisk "
-             "trade in hot cider, roasted chestnuts and knitted scarves.\n");
     snprintf(path, sizeof path, "%s/site/t1.txt", dir);
-    spit(path, body, strlen(body));
-    write_record(jl, "t1", "site", "2020-01-01", body);
+    spit(path, t1, strlen(t1));
+    write_record(jl, "t1", "site", "2020-01-01", t1);
     snprintf(body, sizeof body, "Researchers unveiled a cheaper battery "
              "design that could halve the price of home storage.\n\nThe "
              "team expects the first units to reach shops within two "
@@ -1159,26 +1160,44 @@ static void test_cli__glued_boilerplate(void **state)
     assert_int_equal(len, strlen(t3_clean));
     assert_memory_equal(text, t3_clean, len);
     free(text);
-    /* The canonicals keep their glued furniture: it is the held copy. */
     snprintf(path, sizeof path, "%s/glue-out/clean/glue/site/t1.txt", tmpdir);
-    assert_int_equal(count_in(path, GLUE_HEAD), 1);
+    text = slurp(path, &len);
+    assert_non_null(text);
+    assert_string_equal(text, t1 + strlen(GLUE_HEAD) + 1);
+    free(text);
+    snprintf(path, sizeof path, "%s/glue-out/clean/glue/site/t2.txt", tmpdir);
+    text = slurp(path, &len);
+    assert_non_null(text);
+    assert_string_equal(text, "Researchers unveiled a cheaper battery design "
+                        "that could halve the price of home storage.\n\n"
+                        "The team expects the first units to reach shops "
+                        "within two years.\n");
+    free(text);
+    /* The first standalone copies are the kept ones, the others go. */
     snprintf(path, sizeof path, "%s/glue-out/clean/glue/site/s10.txt",
+             tmpdir);
+    assert_int_equal(count_in(path, "Subscribe"), 1);
+    assert_int_equal(count_in(path, "All rights"), 1);
+    snprintf(path, sizeof path, "%s/glue-out/clean/glue/site/s11.txt",
              tmpdir);
     assert_int_equal(count_in(path, "Subscribe"), 0);
     assert_int_equal(count_in(path, "All rights"), 0);
 
     cl = load_clusters(path_in(tmpdir, "glue-out"));
-    head = cluster_of_canon(cl, "site/t1.txt", 0);
-    foot = cluster_of_canon(cl, "site/t2.txt", 1);
+    head = cluster_of_canon(cl, "site/s10.txt", 0);
+    foot = cluster_of_canon(cl, "site/s10.txt", 3);
     assert_non_null(head);
     assert_non_null(foot);
     assert_string_equal(str_of(head, "kind"), "boilerplate");
     assert_string_equal(str_of(foot, "kind"), "boilerplate");
-    /* 55 standalone copies, the canonical and t3's part. */
+    /* 55 standalone copies (the canonical among them) and two parts. */
     assert_int_equal(int_of(head, "size"), 57);
     assert_int_equal(int_of(head, "articles"), 57);
     assert_int_equal(int_of(foot, "size"), 57);
+    assert_non_null(part_member(head, "site/t1.txt", 0));
+    assert_non_null(part_member(foot, "site/t2.txt", 1));
     m = part_member(head, "site/t3.txt", 0);
+    assert_true(dbl_of(m, "jaccard") >= 0.9999);
     assert_non_null(m);
     assert_int_equal(int_of(m, "start"), 0);
     assert_int_equal(int_of(m, "end"), (int64_t)strlen(GLUE_HEAD) + 1);
@@ -1200,9 +1219,11 @@ static void test_cli__glued_boilerplate(void **state)
 
     st = json_object_from_file(path_in(tmpdir, "glue-out/stats.json"));
     assert_non_null(st);
-    assert_int_equal(int_of(st, "parts_removed"), 2);
+    assert_int_equal(int_of(st, "parts_removed"), 4);
     assert_int_equal(int_of(st, "part_bytes_removed"),
-                     (int64_t)(strlen(t3) - strlen(t3_clean)));
+                     (int64_t)(strlen(t3) - strlen(t3_clean)) +
+                         (int64_t)(strlen(GLUE_HEAD) + 1) +
+                         (int64_t)(strlen(GLUE_FOOT) + 1));
     json_object_put(st);
 
     /* The same with two threads (the writer thread), byte for byte. */
@@ -1231,12 +1252,12 @@ static void test_cli__glued_boilerplate(void **state)
     assert_string_equal(str_of(m, "text"), t3_clean);
     json_object_put(recs);
     cl = load_clusters(path_in(tmpdir, "glue-jl"));
-    foot = cluster_of_canon(cl, "t2", 1);
+    foot = cluster_of_canon(cl, "s10", 3);
     assert_non_null(foot);
     m = part_member(foot, "t3", 2);
     assert_non_null(m);
     assert_int_equal(int_of(m, "end"), (int64_t)strlen(t3) - 1);
-    assert_non_null(part_member(cluster_of_canon(cl, "t1", 0), "t3", 0));
+    assert_non_null(part_member(cluster_of_canon(cl, "s10", 0), "t3", 0));
     json_object_put(cl);
 }
 
