@@ -680,7 +680,9 @@ typedef struct ev_score {
                                   canonical */
     uint64_t part_bytes;       /* their bytes */
     uint64_t pairs_left;       /* true pairs whose paragraphs are both kept
-                                  in the cleaned corpus (neither a member) */
+                                  in the cleaned corpus (neither a member,
+                                  and neither's copy of the other cut as a
+                                  glued part) */
     double drec_sum;           /* distinct-text recall: sum of shares */
     uint64_t drec_n;           /* and the number of terms */
     /* With --diagnose. */
@@ -1092,6 +1094,18 @@ static void ev_recall(ev_score *sc, const ev_corpus *c, const ev_truth *tr,
     free(fill);
     for (size_t g = 0; g < G; g++)
         ev_sort_u32(pcl + 2 * off[g], 2 * (off[g + 1] - off[g]));
+    /* The clusters of the kept paragraphs only: a kept paragraph whose
+     * text another kept one held glued has lost that copy, so the pair is
+     * resolved although both are in clean/. */
+    uint32_t *kcl = ev_xmalloc((off[G] ? off[G] : 1) * sizeof *kcl);
+    fill = ev_xmalloc((G + 1) * sizeof *fill);
+    memcpy(fill, off, (G + 1) * sizeof *fill);
+    for (size_t p = 0; p < c->npara; p++)
+        if (c->p_group[p] != EV_NONE)
+            kcl[fill[c->p_group[p]]++] = p_member[p] ? EV_NONE : p_cluster[p];
+    free(fill);
+    for (size_t g = 0; g < G; g++)
+        ev_sort_u32(kcl + off[g], off[g + 1] - off[g]);
     for (size_t g = 0; g < G; g++) {
         uint32_t *a = cl + off[g];
         size_t n = off[g + 1] - off[g];
@@ -1106,7 +1120,8 @@ static void ev_recall(ev_score *sc, const ev_corpus *c, const ev_truth *tr,
         }
         hit += ev_shared(pcl + 2 * off[g], 2 * n, a, n);
         sc->pairs_hit += hit;
-        sc->pairs_left += kept[g] * (kept[g] ? kept[g] - 1 : 0) / 2;
+        sc->pairs_left += kept[g] * (kept[g] ? kept[g] - 1 : 0) / 2 -
+                          ev_shared(pcl + 2 * off[g], 2 * n, kcl + off[g], n);
         if (n >= 2) {
             sc->drec_sum += (double)hit / ((double)n * (double)(n - 1) / 2);
             sc->drec_n++;
@@ -1119,8 +1134,10 @@ static void ev_recall(ev_score *sc, const ev_corpus *c, const ev_truth *tr,
                        ev_shared(pcl + 2 * off[g], 2 * ng, cl + off[h], nh) +
                        ev_shared(cl + off[g], ng, pcl + 2 * off[h], 2 * nh);
         sc->pairs_hit += hit;
-        sc->pairs_left += kept[g] * kept[h];
-        if (kept[g] && kept[h] && missed < ev_missed_max) {
+        uint64_t cut = ev_shared(pcl + 2 * off[g], 2 * ng, kcl + off[h], nh) +
+                       ev_shared(kcl + off[g], ng, pcl + 2 * off[h], 2 * nh);
+        sc->pairs_left += kept[g] * kept[h] - cut;
+        if (kept[g] * kept[h] > cut && missed < ev_missed_max) {
             ev_print_missed(c, g, h, p_cluster);
             missed++;
         }
@@ -1129,6 +1146,7 @@ static void ev_recall(ev_score *sc, const ev_corpus *c, const ev_truth *tr,
     }
     free(cl);
     free(pcl);
+    free(kcl);
     free(off);
     free(kept);
 }
