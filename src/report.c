@@ -8,6 +8,14 @@
  * "Pass 2 runs as two stages" below: reading and writing overlap on two
  * threads). A JSONL record that loses paragraphs is written as its own
  * line with only the text field's value replaced (nd_report_json_value).
+ *
+ * Glued boilerplate is located here, as only pass 2 has the text: the
+ * scan names the paragraphs that may hold a boilerplate canonical's text
+ * (nd_part); the reading side finds the prefix or suffix each holds
+ * (nd_report_locate) and clean/ leaves it out. A cluster with such
+ * candidates cannot be written when its canonical comes by, as parts may
+ * come later in the input: its line is held back (the canonical's text
+ * only) and written into its place once pass 2 is over.
  */
 #define _XOPEN_SOURCE 700
 
