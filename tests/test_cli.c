@@ -1239,6 +1239,18 @@ static void test_cli__glued_boilerplate(void **state)
                      0);
     snprintf(path, sizeof path, "%s/glue-kb/clean/glue/site/t3.txt", tmpdir);
     assert_int_equal(count_in(path, GLUE_FOOT), 1);
+    /* Dropping all of it cuts the glued copies as well as the canonical. */
+    assert_int_equal(run("%s scan %s -o %s/glue-da -q --drop-boilerplate-all",
+                         ND_CLI, dir, tmpdir),
+                     0);
+    snprintf(path, sizeof path, "%s/glue-da/clean/glue/site/t3.txt", tmpdir);
+    text = slurp(path, &len);
+    assert_non_null(text);
+    assert_string_equal(text, t3_clean);
+    free(text);
+    snprintf(path, sizeof path, "%s/glue-da/clean/glue/site/s10.txt",
+             tmpdir);
+    assert_int_equal(count_in(path, "All rights"), 0);
 
     /* JSONL: t3's record gets the same text, its part members the same
      * spans. */
