@@ -90,3 +90,73 @@ printf 'Leave a Reply\n' >$p/seed_short
 printf 'one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen\n' >$p/seed_words
 printf ' \t\v\f\r\n \n' >$p/seed_ws_only
 
+# ---- read: JSONL, text articles, compressed streams, sidecars -----------
+r=read
+mkdir -p $r && rm -f $r/seed_*
+printf '%s\n' \
+  '{"id":"a1","text":"First paragraph.\n\nSecond paragraph.","source":"reuters","date":"2017-10-27T01:13:00Z"}' \
+  '{"id":2,"text":"Numeric id, numeric date.","source":"ap","date":1509066780}' \
+  '{"text":"No id: the id is FILE:LINE."}' >$r/seed_valid.jsonl
+printf '%s\n' \
+  '{"id":123456789012345678901234567890,"text":"huge integer id"}' \
+  '{"id":1e400,"text":"double out of range"}' \
+  '{"id":-0.0,"text":"negative zero","date":2e9}' \
+  '{"id":9223372036854775807,"text":"INT64_MAX"}' \
+  '{"id":18446744073709551616,"text":"2^64","source":12.50}' \
+  '{"id":0.1e-999999,"text":"tiny","date":-1}' >$r/seed_numbers.jsonl
+printf '%s\n' \
+  '{"id":"x","text":"unterminated' \
+  '{"id":"y","text":"ok"} trailing' \
+  '["an","array"]' \
+  '"a string"' \
+  '{"id":"z","text":42}' \
+  '{"id":"w","body":"no text field"}' \
+  '{"id":"v","text":null}' \
+  '{"id":"u","text":"dup","text":"duplicate key"}' \
+  '{"id":"t","text":"ok","source":"","date":{"y":2017}}' \
+  '{' '}' 'null' >$r/seed_malformed.jsonl
+python3 - "$r" <<'PY'
+import sys
+d = sys.argv[1]
+def w(name, b):
+    open(f"{d}/{name}", "wb").write(b)
+w("seed_nul.jsonl", b'{"id":"n","text":"raw \x00 NUL"}\n'
+  b'{"id":"e","text":"escaped \\u0000 NUL"}\n\x00\x00\n')
+w("seed_utf8.jsonl", b'{"id":"l1","text":"Latin-1 caf\xe9 \xff\xfe"}\n'
+  b'{"id":"s","text":"lone surrogate \\ud800 and pair \\ud83d\\ude00"}\n'
+  b'{"id":"o","text":"overlong \xc0\xaf \xed\xa0\x80"}\n')
+w("seed_bom_crlf.jsonl", b'\xef\xbb\xbf{"id":"b","text":"BOM, CRLF"}\r\n'
+  b'{"id":"c","text":"second"}\r\n\r\n \t\f\v\r\n{"id":"d","text":"last, no newline"}')
+w("seed_bom_only", b'\xef\xbb\xbf')
+w("seed_blank_lines", b'\n\n   \n\t\n')
+w("seed_deep.jsonl", b'{"text":"deep","x":' + b'[' * 40 + b']' * 40 + b'}\n')
+w("seed_long_line.jsonl", b'{"id":"long","text":"' + b'word ' * 600 + b'"}\n')
+w("seed_cr_only.jsonl", b'{"id":"r1","text":"a"}\r{"id":"r2","text":"b"}\r')
+w("seed_article.txt", b'Headline of the story\n\nFirst paragraph of the '
+  b'article, one line.\nSecond paragraph on the next line.\n')
+w("seed_ws_brace", b' \n\t {"id":"ws","text":"JSON after white space"}\n')
+w("seed_sidecar", b'{"source":"afp","date":"Fri, 27 Oct 2017 01:13:00 +0000",'
+  b'"text":"a sidecar and a record at once"}')
+w("seed_sidecar_bad", b'{"source":"afp"} {"date":"2017"}')
+w("seed_escapes.jsonl", b'{"id":"\\"q\\"","text":"tab\\tnl\\nuni\\u00e9\\u2019"}\n')
+PY
+printf '%s\n' '{"id":"g1","text":"gzip member one"}' '{"id":"g2","text":"two"}' \
+  | gzip -9n >$r/seed_gzip
+head -c 30 $r/seed_gzip >$r/seed_gzip_truncated
+{ printf '{"id":"m1","text":"member 1"}\n' | gzip -n
+  printf '{"id":"m2","text":"member 2"}\n' | gzip -n; } >$r/seed_gzip_members
+{ cat $r/seed_gzip; printf 'junk after the stream'; } >$r/seed_gzip_junk
+{ cat $r/seed_gzip; printf '\037junk'; } >$r/seed_gzip_magic_junk
+printf 'A text article, gzip-compressed.\n' | gzip -n >$r/seed_gzip_text
+printf '%s\n' '{"id":"z1","text":"zstd frame"}' '{"id":"z2","text":"two"}' \
+  | zstd -q -19 -c >$r/seed_zstd
+head -c 20 $r/seed_zstd >$r/seed_zstd_truncated
+{ printf '{"id":"f1","text":"frame 1"}\n' | zstd -q -c
+  printf '{"id":"f2","text":"frame 2"}\n' | zstd -q -c; } >$r/seed_zstd_frames
+{ printf '\x50\x2a\x4d\x18\x04\x00\x00\x00skip'; cat $r/seed_zstd; } \
+  >$r/seed_zstd_skippable_first
+{ cat $r/seed_zstd; printf '\x50\x2a\x4d\x18\x02\x00\x00\x00sk'; } \
+  >$r/seed_zstd_skippable
+{ cat $r/seed_zstd; printf 'junk'; } >$r/seed_zstd_junk
+printf '\037\213' >$r/seed_gzip_magic_only
+printf '\050\265\057\375' >$r/seed_zstd_magic_only
