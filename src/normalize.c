@@ -28,6 +28,7 @@
 
 #define NORMALIZE_REPLACEMENT 0xFFFD /* stands for each invalid byte */
 #define NORMALIZE_STACK_CPS 256      /* code points of a word before the heap */
+#define NORMALIZE_SHORT_RUN 16       /* marks in a row sorted by insertion */
 
 /*
  * Byte -> its lower-case form if an ASCII word character, else 0 (bytes
@@ -124,30 +125,70 @@ static int normalize_word_add(normalize_word *w, utf8proc_int32_t c)
     }
 }
 
+/* The canonical combining class of c: 0 for starters, 1-254 for marks. */
+static int normalize_ccc(utf8proc_int32_t c)
+{
+    return utf8proc_get_property(c)->combining_class;
+}
+
 /*
  * Sorts each run of combining marks by canonical combining class (stable,
  * as Unicode's canonical ordering requires); decompose_char works on one
- * code point at a time and so cannot do it.
+ * code point at a time and so cannot do it. Real text has one to three
+ * marks on a letter, which insertion sort handles best; but a word may be
+ * a megabyte of alternating marks (the "Zalgo" text of forums and
+ * spam), where insertion sort is quadratic: 320 kB took 10 s. Runs longer
+ * than NORMALIZE_SHORT_RUN are therefore sorted by counting, in linear time
+ * with the end of the word's buffer as scratch. Returns 0 or ND_ENOMEM.
  */
-static void normalize_word_reorder(normalize_word *w)
+static int normalize_word_reorder(normalize_word *w)
 {
-    size_t i, j;
+    size_t count[256];
+    size_t i = 0, j, k, run, at;
+    int err;
 
-    for (i = 1; i < w->n; i++) {
-        utf8proc_int32_t c = w->cp[i];
-        int cc = utf8proc_get_property(c)->combining_class;
-
-        if (cc == 0)
+    while (i < w->n) {
+        if (normalize_ccc(w->cp[i]) == 0) {
+            i++;
             continue;
-        for (j = i; j > 0; j--) {
-            int pc = utf8proc_get_property(w->cp[j - 1])->combining_class;
-
-            if (pc <= cc)
-                break;
-            w->cp[j] = w->cp[j - 1];
         }
-        w->cp[j] = c;
+        for (j = i + 1; j < w->n && normalize_ccc(w->cp[j]) != 0; j++)
+            ;
+        run = j - i;
+        if (run <= NORMALIZE_SHORT_RUN) {
+            for (k = i + 1; k < j; k++) {
+                utf8proc_int32_t c = w->cp[k];
+                int cc = normalize_ccc(c);
+
+                for (at = k; at > i && normalize_ccc(w->cp[at - 1]) > cc;
+                     at--)
+                    w->cp[at] = w->cp[at - 1];
+                w->cp[at] = c;
+            }
+        }
+        else {
+            utf8proc_int32_t *tmp;
+
+            err = normalize_word_room(w, w->n + run);
+            if (err)
+                return err;
+            tmp = w->cp + w->n;
+            memset(count, 0, sizeof count);
+            for (k = i; k < j; k++)
+                count[normalize_ccc(w->cp[k])]++;
+            for (k = 0, at = 0; k < 256; k++) {
+                size_t c = count[k];
+
+                count[k] = at;
+                at += c;
+            }
+            for (k = i; k < j; k++)
+                tmp[count[normalize_ccc(w->cp[k])]++] = w->cp[k];
+            memcpy(w->cp + i, tmp, run * sizeof *tmp);
+        }
+        i = j;
     }
+    return 0;
 }
 
 /* Composes the word and appends its UTF-8 to out. */
@@ -157,7 +198,9 @@ static int normalize_word_flush(normalize_word *w, nd_buf *out)
     size_t i;
     int err;
 
-    normalize_word_reorder(w);
+    err = normalize_word_reorder(w);
+    if (err)
+        return err;
     n = utf8proc_normalize_utf32(w->cp, (utf8proc_ssize_t)w->n,
                                  UTF8PROC_COMPOSE | UTF8PROC_STABLE);
     if (n < 0) /* only for options it was not given; keep decomposed */
