@@ -678,15 +678,17 @@ int nd_group_parts(nd_scan *s)
             pt->para = (uint32_t)i;
             pt->canon = hit[k].canon;
         }
-        /* Same paragraph: by canonical, for a fixed order. */
-        for (k = s->n_parts; k > 1 && s->parts[k - 1].para == i &&
-                             s->parts[k - 2].para == i &&
-                             s->parts[k - 2].canon > s->parts[k - 1].canon;
-             k--) {
-            nd_part t = s->parts[k - 1];
+        /* One paragraph's candidates by canonical (input order), so a tie
+         * between two goes to the earlier one. */
+        for (k = s->n_parts; k > 0 && s->parts[k - 1].para == i; k--)
+            ;
+        for (j = k + 1; j < s->n_parts; j++) {
+            nd_part t = s->parts[j];
+            size_t m = j;
 
-            s->parts[k - 1] = s->parts[k - 2];
-            s->parts[k - 2] = t;
+            for (; m > k && s->parts[m - 1].canon > t.canon; m--)
+                s->parts[m] = s->parts[m - 1];
+            s->parts[m] = t;
         }
     }
 done:
