@@ -7,12 +7,12 @@
  * and no paragraph text is held beyond the batch of articles in hand (see
  * "Pass 2 runs as two stages" below: reading and writing overlap on two
  * threads). A JSONL record that loses paragraphs is written as its own
- * line with only the text field's value replaced (nd_report_json_value).
+ * line with only the text field's value replaced (nd_json_value).
  *
  * Glued boilerplate is located here, as only pass 2 has the text: the
  * scan names the paragraphs that may hold a boilerplate canonical's text
  * (nd_part); the reading side finds the prefix or suffix each holds
- * (nd_report_locate) and clean/ leaves it out. A cluster with such
+ * (nd_locate_part) and clean/ leaves it out. A cluster with such
  * candidates cannot be written when its canonical comes by, as parts may
  * come later in the input: its line is held back (the canonical's text
  * only) and written into its place once pass 2 is over.
@@ -35,8 +35,8 @@
 #include <unistd.h>
 
 #include "hash.h"
-#include "normalize.h"
-#include "shingle.h"
+#include "jsontext.h"
+#include "locate.h"
 #include "util.h"
 
 /* State of one write. */
@@ -53,7 +53,7 @@ typedef struct report {
     uint64_t clean_file;   /* file_no of that file */
     char *err;             /* message buffer */
     size_t errlen;         /* its size */
-    nd_locate_scratch loc; /* scratch of nd_report_locate (reading side) */
+    nd_locate_scratch loc; /* scratch of nd_locate_part (reading side) */
     nd_u32vec keep;        /* kept spans of the current article (writer) */
     nd_u32vec pass_keep;   /* the same for the reading side */
     uint8_t *has_parts;    /* per cluster: candidate glued parts */
@@ -82,89 +82,6 @@ static int report_fail(report *rp, int err, const char *fmt, ...)
     return err;
 }
 
-/* ---- JSON text ---------------------------------------------------------- */
-
-/* Length of the valid UTF-8 sequence at s[0..n), or 0 if it is not one. */
-static size_t report_utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    size_t len, i;
-    uint32_t cp;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xc2 && c <= 0xdf)
-        len = 2, cp = c & 0x1f;
-    else if (c >= 0xe0 && c <= 0xef)
-        len = 3, cp = c & 0x0f;
-    else if (c >= 0xf0 && c <= 0xf4)
-        len = 4, cp = c & 0x07;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    for (i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    /* Overlong forms, surrogates and values past U+10FFFF are invalid. */
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-        return 0;
-    return len;
-}
-
-int nd_report_json_string(nd_buf *out, const char *s, size_t len)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0, run;
-    int err = nd_buf_putc(out, '"');
-
-    while (!err && i < len) {
-        unsigned c = u[i];
-        char esc[8];
-
-        /* Copy the longest run that needs no escaping in one go. */
-        for (run = i; run < len && u[run] >= 0x20 && u[run] < 0x80 &&
-                      u[run] != '"' && u[run] != '\\';
-             run++)
-            ;
-        if (run > i) {
-            err = nd_buf_append(out, s + i, run - i);
-            i = run;
-            continue;
-        }
-        if (c == '"' || c == '\\') {
-            esc[0] = '\\';
-            esc[1] = (char)c;
-            err = nd_buf_append(out, esc, 2);
-            i++;
-        } else if (c < 0x20) {
-            const char *named = c == '\n' ? "\\n" : c == '\t' ? "\\t"
-                              : c == '\r' ? "\\r" : NULL;
-
-            if (named) {
-                err = nd_buf_append(out, named, 2);
-            } else {
-                snprintf(esc, sizeof esc, "\\u%04x", c);
-                err = nd_buf_append(out, esc, 6);
-            }
-            i++;
-        } else {
-            size_t n = report_utf8_len(u + i, len - i);
-
-            if (n) {
-                err = nd_buf_append(out, s + i, n);
-                i += n;
-            } else {
-                err = nd_buf_append(out, "\\ufffd", 6);
-                i++;
-            }
-        }
-    }
-    return err ? err : nd_buf_putc(out, '"');
-}
 
 static int report_printf(nd_buf *b, const char *fmt, ...)
 {
@@ -180,98 +97,6 @@ static int report_printf(nd_buf *b, const char *fmt, ...)
     return nd_buf_append(b, small, (size_t)n);
 }
 
-/* JSON spans (nd_report_json_value): the line is valid JSON, so the scan
- * only has to skip values, never to check them. */
-static size_t report_skip_ws(const char *s, size_t i, size_t len)
-{
-    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
-                       s[i] == '\r'))
-        i++;
-    return i;
-}
-
-/* The index after the string that starts at s[i] == '"', or len. */
-static size_t report_skip_string(const char *s, size_t i, size_t len)
-{
-    for (i++; i < len; i++) {
-        if (s[i] == '\\')
-            i++;
-        else if (s[i] == '"')
-            return i + 1;
-    }
-    return len;
-}
-
-/* The index after the value at s[i], or len when it is no plain JSON. */
-static size_t report_skip_value(const char *s, size_t i, size_t len)
-{
-    size_t depth = 0;
-
-    while (i < len) {
-        char c = s[i];
-
-        if (c == '"') {
-            i = report_skip_string(s, i, len);
-            if (depth == 0)
-                return i;
-            continue;
-        }
-        if (c == '/' || c == '\'')
-            return len; /* json-c's comments and quotes: leave it to json-c */
-        if (c == '{' || c == '[') {
-            depth++;
-        } else if (c == '}' || c == ']') {
-            if (depth == 0)
-                return i; /* a number or literal ends the object */
-            if (--depth == 0)
-                return i + 1;
-        } else if (depth == 0 && (c == ',' || c == ' ' || c == '\t' ||
-                                  c == '\n' || c == '\r')) {
-            return i;
-        }
-        i++;
-    }
-    return len;
-}
-
-int nd_report_json_value(const char *raw, size_t len, const char *key,
-                         size_t *start, size_t *end)
-{
-    size_t klen = strlen(key), i = report_skip_ws(raw, 0, len);
-    int found = 0;
-
-    if (i >= len || raw[i] != '{')
-        return 0;
-    i = report_skip_ws(raw, i + 1, len);
-    while (i < len && raw[i] == '"') {
-        size_t k0 = i + 1, k1 = report_skip_string(raw, i, len), v;
-
-        if (k1 >= len || memchr(raw + k0, '\\', k1 - 1 - k0))
-            return 0;
-        i = report_skip_ws(raw, k1, len);
-        if (i >= len || raw[i] != ':')
-            return 0;
-        v = report_skip_ws(raw, i + 1, len);
-        if (v >= len)
-            return 0;
-        i = report_skip_value(raw, v, len);
-        if (i >= len)
-            return 0;
-        if (k1 - 1 - k0 == klen && memcmp(raw + k0, key, klen) == 0) {
-            if (found)
-                return 0; /* json-c keeps the last; stay out of it */
-            found = 1;
-            *start = v;
-            *end = i;
-        }
-        i = report_skip_ws(raw, i, len);
-        if (i < len && raw[i] == ',')
-            i = report_skip_ws(raw, i + 1, len);
-        else
-            break;
-    }
-    return found && i < len && raw[i] == '}';
-}
 
 /* ---- files and directories ---------------------------------------------- */
 
@@ -422,155 +247,6 @@ int nd_report_clean_text(nd_buf *out, const char *text, size_t len,
     return nd_report_clean_cut(out, text, len, paras, n, NULL);
 }
 
-/* ---- glued parts ---------------------------------------------------------- */
-
-void nd_locate_scratch_free(nd_locate_scratch *sc)
-{
-    nd_buf_free(&sc->norm);
-    nd_u32vec_free(&sc->spans);
-    nd_u64vec_free(&sc->seq);
-    nd_u32vec_free(&sc->h);
-    nd_u32vec_free(&sc->tmp);
-}
-
-/* White space between tokens: ASCII's, and U+00A0 (c2 a0) ending at
- * p[i], as the segmenter trims it. */
-static int report_ws_at(const char *p, size_t i, size_t lo)
-{
-    unsigned char c = (unsigned char)p[i];
-
-    if (c == ' ' || (c >= '\t' && c <= '\r'))
-        return 1;
-    return c == 0xa0 && i > lo && (unsigned char)p[i - 1] == 0xc2;
-}
-
-static int report_in_set(const uint32_t *set, size_t n, uint32_t x)
-{
-    size_t lo = 0, hi = n;
-
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-
-        if (set[mid] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && set[lo] == x;
-}
-
-/*
- * Checks the part made of shingles h[lo..hi) against F: fills loc when it
- * has min_contain distinct shingles and holds the containment. The
- * shingles are copied and sorted into sc->tmp.
- */
-static int report_part_check(nd_part_loc *loc, nd_locate_scratch *sc,
-                             size_t lo, size_t hi, const uint32_t *fset,
-                             size_t fn, const nd_part_rule *rule)
-{
-    size_t i, d, inside = 0;
-    int err;
-
-    sc->tmp.n = 0;
-    err = nd_u32vec_reserve(&sc->tmp, hi - lo);
-    if (err)
-        return err;
-    memcpy(sc->tmp.v, sc->h.v + lo, (hi - lo) * sizeof *sc->tmp.v);
-    d = nd_u32_sort_unique(sc->tmp.v, hi - lo);
-    for (i = 0; i < d; i++)
-        inside += report_in_set(fset, fn, sc->tmp.v[i]);
-    if (d < rule->min_contain || (double)inside < rule->containment * (double)d)
-        return 0;
-    loc->found = 1;
-    loc->contain = (double)inside / (double)d;
-    loc->jaccard = (double)inside / (double)(d + fn - inside);
-    return 0;
-}
-
-int nd_report_locate(nd_part_loc *pre, nd_part_loc *suf,
-                     nd_locate_scratch *sc, const char *para, size_t len,
-                     const uint32_t *fset, size_t fn,
-                     const nd_part_rule *rule)
-{
-    size_t words, w, n = rule->ngram, k, i;
-    const uint32_t *sp;
-    int err;
-
-    memset(pre, 0, sizeof *pre);
-    memset(suf, 0, sizeof *suf);
-    err = nd_normalize_spans(&sc->norm, &words, &sc->spans, para, len);
-    if (!err)
-        err = nd_shingle(&sc->seq, sc->norm.data, sc->norm.len, rule->ngram,
-                         rule->seed);
-    if (err)
-        return err;
-    w = words;
-    /* A part of k >= n words, and at least one word left over. */
-    if (n < 1 || w < n + 1 || sc->seq.n != w - n + 1)
-        return 0;
-    sc->h.n = 0;
-    err = nd_u32vec_reserve(&sc->h, sc->seq.n);
-    if (err)
-        return err;
-    for (i = 0; i < sc->seq.n; i++)
-        sc->h.v[i] = nd_fold32(sc->seq.v[i]);
-    sc->h.n = sc->seq.n;
-    sp = sc->spans.v;
-
-    /* Prefix: words [0, k), shingles 0..k-n, the one at k-n on the cut;
-     * the one at k-n+1, which reaches into the rest, is not F's (else
-     * the cut would not be where F's text ends). */
-    for (k = w - 1; k >= n && !pre->found; k--) {
-        if (!report_in_set(fset, fn, sc->h.v[k - n]) ||
-            report_in_set(fset, fn, sc->h.v[k - n + 1]))
-            continue;
-        err = report_part_check(pre, sc, 0, k - n + 1, fset, fn, rule);
-        if (err)
-            return err;
-        if (pre->found) {
-            size_t cut = sp[2 * k];
-
-            /* Back to the start of the rest's first token. */
-            while (cut > sp[2 * (k - 1) + 1] && !report_ws_at(para, cut - 1, 0))
-                cut--;
-            pre->start = 0;
-            pre->end = cut;
-            pre->words = k;
-        }
-    }
-    /* Suffix: words [w-k, w), shingles w-k..w-n, the one at w-k on the
-     * cut, the one before it not F's. */
-    for (k = w - 1; k >= n && !suf->found; k--) {
-        size_t first = w - k;
-
-        if (!report_in_set(fset, fn, sc->h.v[first]) ||
-            report_in_set(fset, fn, sc->h.v[first - 1]))
-            continue;
-        err = report_part_check(suf, sc, first, w - n + 1, fset, fn, rule);
-        if (err)
-            return err;
-        if (suf->found) {
-            size_t cut = sp[2 * (first - 1) + 1];
-
-            /* On to the end of the rest's last token. */
-            while (cut < sp[2 * first] && !report_ws_at(para, cut, 0) &&
-                   !((unsigned char)para[cut] == 0xc2 &&
-                     cut + 1 < sp[2 * first] &&
-                     (unsigned char)para[cut + 1] == 0xa0))
-                cut++;
-            suf->start = cut;
-            suf->end = len;
-            suf->words = k;
-        }
-    }
-    if (pre->found && suf->found && pre->words + suf->words > w - 1) {
-        if (suf->words > pre->words)
-            memset(pre, 0, sizeof *pre);
-        else
-            memset(suf, 0, sizeof *suf);
-    }
-    return 0;
-}
 
 static int report_span(nd_buf *b, const nd_result *res, uint32_t p)
 {
@@ -579,7 +255,7 @@ static int report_span(nd_buf *b, const nd_result *res, uint32_t p)
     int err = nd_buf_append(b, "{\"doc\":", 7);
 
     if (!err)
-        err = nd_report_json_string(b, id, strlen(id));
+        err = nd_json_string(b, id, strlen(id));
     if (!err)
         err = report_printf(b, ",\"para\":%u,\"start\":%llu,\"end\":%llu",
                             pa->idx, (unsigned long long)pa->start,
@@ -639,7 +315,7 @@ static int report_cluster(report *rp, FILE *f, uint32_t p, const char *ptext,
     if (!err)
         err = nd_buf_append(b, ",\"text\":", 8);
     if (!err)
-        err = nd_report_json_string(b, ptext, pa->end - pa->start);
+        err = nd_json_string(b, ptext, pa->end - pa->start);
     if (!err)
         err = nd_buf_append(b, "},\"members\":[", 13);
     for (i = lo, j = 0, k = 0; !err && (i < hi || j < n_parts); k++) {
@@ -655,7 +331,7 @@ static int report_cluster(report *rp, FILE *f, uint32_t p, const char *ptext,
 
             err = nd_buf_append(b, "{\"doc\":", 7);
             if (!err)
-                err = nd_report_json_string(b, id, strlen(id));
+                err = nd_json_string(b, id, strlen(id));
             if (!err)
                 err = report_printf(b, ",\"para\":%u,\"start\":%llu,"
                                        "\"end\":%llu",
@@ -762,7 +438,7 @@ static int report_locate_article(report *rp, size_t art, const char *text)
 
             pt->side = ND_PART_NONE;
             pt->start = pt->end = 0;
-            err = nd_report_locate(&pl, &sl, &rp->loc, text + pa->start,
+            err = nd_locate_part(&pl, &sl, &rp->loc, text + pa->start,
                                    pa->end - pa->start,
                                    res->sets + res->set_off[pt->canon],
                                    res->set_n[pt->canon], &rule);
@@ -939,7 +615,7 @@ static int report_clean_item(report *rp, const report_batch *b,
         line->len = 0;
         err = nd_buf_append(line, raw, it->vs);
         if (!err)
-            err = nd_report_json_string(line, rp->text.data, rp->text.len);
+            err = nd_json_string(line, rp->text.data, rp->text.len);
         if (!err)
             err = nd_buf_append(line, raw + it->ve, it->raw_len - it->ve);
         if (err)
@@ -1090,7 +766,7 @@ static int report_add(report *rp, report_batch *b, const nd_record *rec,
         err = nd_buf_append(&b->data, rec->raw, rec->raw_len);
     }
     if (!err && rec->kind != ND_FILE_TEXT && it->removes &&
-        !nd_report_json_value(rec->raw, rec->raw_len, text_field, &it->vs,
+        !nd_json_value(rec->raw, rec->raw_len, text_field, &it->vs,
                               &it->ve)) {
         /* The reader lends its parsed object until its next record, so
          * json-c writes the rare line the splice cannot read here. */
@@ -1419,7 +1095,7 @@ static int report_id(nd_buf *b, const nd_result *res, uint32_t doc)
 {
     const char *id = res->ids + res->articles[doc].id_off;
 
-    return nd_report_json_string(b, id, strlen(id));
+    return nd_json_string(b, id, strlen(id));
 }
 
 /* articles.jsonl: one line per article that shares text with another. */
@@ -1453,7 +1129,7 @@ static int report_articles(report *rp)
         if (!err)
             err = art->source_off == ND_NO_SOURCE
                       ? nd_buf_append(&b, "null", 4)
-                      : nd_report_json_string(
+                      : nd_json_string(
                             &b, res->ids + art->source_off,
                             strlen(res->ids + art->source_off));
         if (!err)
@@ -1504,7 +1180,7 @@ static int report_stats(report *rp, const nd_input *inputs, size_t n_inputs)
         if (i)
             err = nd_buf_append(&b, ", ", 2);
         if (!err)
-            err = nd_report_json_string(&b, inputs[i].name,
+            err = nd_json_string(&b, inputs[i].name,
                                         strlen(inputs[i].name));
     }
     if (!err) {

@@ -1,0 +1,186 @@
+/*
+ * jsontext.c - JSON text for the writer (see jsontext.h): string literals
+ * that are valid JSON whatever bytes the text holds, and the span of a
+ * top-level value in a line json-c has already parsed, so a JSONL record
+ * can be written back with only its text field's value replaced.
+ */
+#include "jsontext.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Length of the valid UTF-8 sequence at s[0..n), or 0 if it is not one. */
+static size_t json_utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t len, i;
+    uint32_t cp;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        len = 2, cp = c & 0x1f;
+    else if (c >= 0xe0 && c <= 0xef)
+        len = 3, cp = c & 0x0f;
+    else if (c >= 0xf0 && c <= 0xf4)
+        len = 4, cp = c & 0x07;
+    else
+        return 0;
+    if (len > n)
+        return 0;
+    for (i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    /* Overlong forms, surrogates and values past U+10FFFF are invalid. */
+    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+        return 0;
+    return len;
+}
+
+int nd_json_string(nd_buf *out, const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0, run;
+    int err = nd_buf_putc(out, '"');
+
+    while (!err && i < len) {
+        unsigned c = u[i];
+        char esc[8];
+
+        /* Copy the longest run that needs no escaping in one go. */
+        for (run = i; run < len && u[run] >= 0x20 && u[run] < 0x80 &&
+                      u[run] != '"' && u[run] != '\\';
+             run++)
+            ;
+        if (run > i) {
+            err = nd_buf_append(out, s + i, run - i);
+            i = run;
+            continue;
+        }
+        if (c == '"' || c == '\\') {
+            esc[0] = '\\';
+            esc[1] = (char)c;
+            err = nd_buf_append(out, esc, 2);
+            i++;
+        } else if (c < 0x20) {
+            const char *named = c == '\n' ? "\\n" : c == '\t' ? "\\t"
+                              : c == '\r' ? "\\r" : NULL;
+
+            if (named) {
+                err = nd_buf_append(out, named, 2);
+            } else {
+                snprintf(esc, sizeof esc, "\\u%04x", c);
+                err = nd_buf_append(out, esc, 6);
+            }
+            i++;
+        } else {
+            size_t n = json_utf8_len(u + i, len - i);
+
+            if (n) {
+                err = nd_buf_append(out, s + i, n);
+                i += n;
+            } else {
+                err = nd_buf_append(out, "\\ufffd", 6);
+                i++;
+            }
+        }
+    }
+    return err ? err : nd_buf_putc(out, '"');
+}
+
+/* JSON spans (nd_json_value): the line is valid JSON, so the scan
+ * only has to skip values, never to check them. */
+static size_t json_skip_ws(const char *s, size_t i, size_t len)
+{
+    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
+                       s[i] == '\r'))
+        i++;
+    return i;
+}
+
+/* The index after the string that starts at s[i] == '"', or len. */
+static size_t json_skip_string(const char *s, size_t i, size_t len)
+{
+    for (i++; i < len; i++) {
+        if (s[i] == '\\')
+            i++;
+        else if (s[i] == '"')
+            return i + 1;
+    }
+    return len;
+}
+
+/* The index after the value at s[i], or len when it is no plain JSON. */
+static size_t json_skip_value(const char *s, size_t i, size_t len)
+{
+    size_t depth = 0;
+
+    while (i < len) {
+        char c = s[i];
+
+        if (c == '"') {
+            i = json_skip_string(s, i, len);
+            if (depth == 0)
+                return i;
+            continue;
+        }
+        if (c == '/' || c == '\'')
+            return len; /* json-c's comments and quotes: leave it to json-c */
+        if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (depth == 0)
+                return i; /* a number or literal ends the object */
+            if (--depth == 0)
+                return i + 1;
+        } else if (depth == 0 && (c == ',' || c == ' ' || c == '\t' ||
+                                  c == '\n' || c == '\r')) {
+            return i;
+        }
+        i++;
+    }
+    return len;
+}
+
+int nd_json_value(const char *raw, size_t len, const char *key,
+                         size_t *start, size_t *end)
+{
+    size_t klen = strlen(key), i = json_skip_ws(raw, 0, len);
+    int found = 0;
+
+    if (i >= len || raw[i] != '{')
+        return 0;
+    i = json_skip_ws(raw, i + 1, len);
+    while (i < len && raw[i] == '"') {
+        size_t k0 = i + 1, k1 = json_skip_string(raw, i, len), v;
+
+        if (k1 >= len || memchr(raw + k0, '\\', k1 - 1 - k0))
+            return 0;
+        i = json_skip_ws(raw, k1, len);
+        if (i >= len || raw[i] != ':')
+            return 0;
+        v = json_skip_ws(raw, i + 1, len);
+        if (v >= len)
+            return 0;
+        i = json_skip_value(raw, v, len);
+        if (i >= len)
+            return 0;
+        if (k1 - 1 - k0 == klen && memcmp(raw + k0, key, klen) == 0) {
+            if (found)
+                return 0; /* json-c keeps the last; stay out of it */
+            found = 1;
+            *start = v;
+            *end = i;
+        }
+        i = json_skip_ws(raw, i, len);
+        if (i < len && raw[i] == ',')
+            i = json_skip_ws(raw, i + 1, len);
+        else
+            break;
+    }
+    return found && i < len && raw[i] == '}';
+}

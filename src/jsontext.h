@@ -1,0 +1,31 @@
+/*
+ * jsontext.h - JSON text for the writer: string literals and the span of
+ * a top-level value in a parsed JSONL line. A leaf: it knows bytes and
+ * JSON syntax, nothing of the scan.
+ */
+#ifndef ND_JSONTEXT_H
+#define ND_JSONTEXT_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+/*
+ * Appends s[0..len) to out as a JSON string literal (quotes included).
+ * Bytes that are not valid UTF-8 become \ufffd, so the output is always
+ * valid JSON whatever the input held.
+ */
+int nd_json_string(nd_buf *out, const char *s, size_t len);
+
+/*
+ * Where the value of the top-level key `key` lies in raw[0..len), a JSON
+ * object line that json-c has already parsed: [*start, *end). Returns 1
+ * when the key occurs exactly once and every key up to the last is free of
+ * escapes, in standard JSON; 0 for anything else (a duplicate key, an
+ * escaped key, json-c's comments or single quotes), where the caller falls
+ * back to json-c.
+ */
+int nd_json_value(const char *raw, size_t len, const char *key,
+                         size_t *start, size_t *end);
+
+#endif /* ND_JSONTEXT_H */

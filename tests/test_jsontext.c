@@ -1,0 +1,100 @@
+/*
+ * test_jsontext.c - JSON string literals, and the value spans of the JSONL
+ * splice.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "jsontext.h"
+
+static void expect_json(const char *in, size_t len, const char *want)
+{
+    nd_buf b = {0};
+
+    assert_int_equal(nd_json_string(&b, in, len), 0);
+    assert_string_equal(b.data, want);
+    nd_buf_free(&b);
+}
+
+static void test_jsontext__json_escapes(void **state)
+{
+    (void)state;
+    expect_json("plain", 5, "\"plain\"");
+    expect_json("a\"b\\c", 5, "\"a\\\"b\\\\c\"");
+    expect_json("l1\nl2\tx\r", 8, "\"l1\\nl2\\tx\\r\"");
+    expect_json("nul\0x", 5, "\"nul\\u0000x\"");
+    expect_json("\x01", 1, "\"\\u0001\"");
+    expect_json("", 0, "\"\"");
+}
+
+static void test_jsontext__json_keeps_utf8_replaces_invalid(void **state)
+{
+    (void)state;
+    /* Valid multi-byte sequences pass through. */
+    expect_json("caf\xc3\xa9 \xe2\x80\x9cq\xe2\x80\x9d \xf0\x9f\x98\x80", 18,
+                "\"caf\xc3\xa9 \xe2\x80\x9cq\xe2\x80\x9d \xf0\x9f\x98\x80\"");
+    /* A Latin-1 byte, a lone continuation byte, a truncated sequence at the
+     * end, an overlong '/', and a surrogate each become U+FFFD. */
+    expect_json("caf\xe9", 4, "\"caf\\ufffd\"");
+    expect_json("\x80x", 2, "\"\\ufffdx\"");
+    expect_json("a\xe2\x80", 3, "\"a\\ufffd\\ufffd\"");
+    expect_json("\xc0\xaf", 2, "\"\\ufffd\\ufffd\"");
+    expect_json("\xed\xa0\x80", 3, "\"\\ufffd\\ufffd\\ufffd\"");
+}
+
+/* The span of key's value in line, or "" when the splice declines. */
+static void expect_span(const char *line, const char *key, const char *want)
+{
+    size_t vs = 0, ve = 0;
+    int got = nd_json_value(line, strlen(line), key, &vs, &ve);
+
+    if (!*want) {
+        assert_int_equal(got, 0);
+        return;
+    }
+    assert_int_equal(got, 1);
+    assert_int_equal(ve - vs, strlen(want));
+    assert_memory_equal(line + vs, want, ve - vs);
+}
+
+static void test_jsontext__json_value(void **state)
+{
+    (void)state;
+    expect_span("{\"text\":\"a\"}", "text", "\"a\"");
+    expect_span(" { \"id\" : 7 , \"text\"\t:\t\"a \\\" } b\" } ", "text",
+                 "\"a \\\" } b\"");
+    /* Nested objects, arrays, strings with brackets, keys inside values. */
+    expect_span("{\"m\":{\"text\":\"no\",\"l\":[1,\"]\",{\"x\":[]}]},"
+                 "\"text\":\"yes\"}", "text", "\"yes\"");
+    /* Values of other types; the last before the closing brace. */
+    expect_span("{\"text\":12.50e3}", "text", "12.50e3");
+    expect_span("{\"text\":null,\"b\":true}", "text", "null");
+    expect_span("{\"a\":[1,2],\"text\":{\"k\":[\"}\"]}}", "text",
+                 "{\"k\":[\"}\"]}");
+    expect_span("{\"texts\":1,\"tex\":2,\"text\":3}", "text", "3");
+    /* Declined: missing, twice, an escaped key, json-c's extensions,
+     * not an object. */
+    expect_span("{\"id\":1}", "text", "");
+    expect_span("{\"text\":\"a\",\"text\":\"b\"}", "text", "");
+    expect_span("{\"te\\u0078t\":\"a\"}", "text", "");
+    expect_span("{\"a\":1 /* c */,\"text\":\"a\"}", "text", "");
+    expect_span("{\"a\":'x',\"text\":\"a\"}", "text", "");
+    expect_span("[{\"text\":\"a\"}]", "text", "");
+    expect_span("{}", "text", "");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_jsontext__json_escapes),
+        cmocka_unit_test(test_jsontext__json_keeps_utf8_replaces_invalid),
+        cmocka_unit_test(test_jsontext__json_value),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
