@@ -105,11 +105,20 @@ static size_t json_skip_ws(const char *s, size_t i, size_t len)
 /* The index after the string that starts at s[i] == '"', or len. */
 static size_t json_skip_string(const char *s, size_t i, size_t len)
 {
-    for (i++; i < len; i++) {
-        if (s[i] == '\\')
-            i++;
-        else if (s[i] == '"')
-            return i + 1;
+    /* Text fields are long: find each quote with memchr; it closes the
+     * string unless an odd run of backslashes stands before it. */
+    for (i++; i < len;) {
+        const char *q = memchr(s + i, '"', len - i);
+        size_t at, back = 0;
+
+        if (!q)
+            return len;
+        at = (size_t)(q - s);
+        while (at - back > i && s[at - back - 1] == '\\')
+            back++;
+        if (back % 2 == 0)
+            return at + 1;
+        i = at + 1;
     }
     return len;
 }

@@ -68,6 +68,10 @@ static void test_jsontext__json_value(void **state)
     expect_span("{\"text\":\"a\"}", "text", "\"a\"");
     expect_span(" { \"id\" : 7 , \"text\"\t:\t\"a \\\" } b\" } ", "text",
                  "\"a \\\" } b\"");
+    /* Backslashes before a quote: an even run closes the string. */
+    expect_span("{\"text\":\"a\\\\\",\"b\":1}", "text", "\"a\\\\\"");
+    expect_span("{\"x\":\"\\\\\\\"\",\"text\":\"\\\\\\\\\"}", "text",
+                "\"\\\\\\\\\"");
     /* Nested objects, arrays, strings with brackets, keys inside values. */
     expect_span("{\"m\":{\"text\":\"no\",\"l\":[1,\"]\",{\"x\":[]}]},"
                  "\"text\":\"yes\"}", "text", "\"yes\"");
