@@ -47,7 +47,8 @@ struct nd_analyzer {
 /* ---- batches ------------------------------------------------------------ */
 
 int nd_batch_add(nd_batch *b, const char *id, const char *source,
-                 int64_t date, int has_date, const char *text, size_t len)
+                 int64_t date, int has_date, const char *text, size_t len,
+                 uint64_t file_no, uint64_t line)
 {
     nd_batch_article *a;
     int err = nd_grow((void **)&b->arts, &b->cap_arts, b->n_arts + 1,
@@ -62,6 +63,8 @@ int nd_batch_add(nd_batch *b, const char *id, const char *source,
     a->first = a->n = 0;
     a->date = date;
     a->has_date = has_date;
+    a->file_no = file_no;
+    a->line = line;
     a->source_off = (size_t)-1;
     err = nd_buf_append(&b->ids, id, strlen(id) + 1);
     if (!err && source) {

@@ -37,6 +37,8 @@ typedef struct nd_batch_article {
     size_t text_len; /* bytes of text */
     size_t first;    /* index of its first paragraph in paras */
     size_t n;        /* its paragraphs */
+    uint64_t file_no; /* where it was read: the file's number */
+    uint64_t line;   /* and its JSONL line, 0 for a text file */
 } nd_batch_article;
 
 /* One paragraph of a batch. */
@@ -68,9 +70,10 @@ typedef struct nd_batch {
 } nd_batch;
 
 /* Appends an article (strings copied) to a batch; source may be NULL.
- * Returns 0 or ND_ENOMEM. */
+ * file_no and line say where it was read. Returns 0 or ND_ENOMEM. */
 int nd_batch_add(nd_batch *b, const char *id, const char *source,
-                 int64_t date, int has_date, const char *text, size_t len);
+                 int64_t date, int has_date, const char *text, size_t len,
+                 uint64_t file_no, uint64_t line);
 /* Empties a batch for reuse, keeping its memory. */
 void nd_batch_reset(nd_batch *b);
 void nd_batch_free(nd_batch *b);

@@ -193,3 +193,106 @@ int nd_json_value(const char *raw, size_t len, const char *key,
     }
     return found && i < len && raw[i] == '}';
 }
+
+/* The value of hex digit c, or -1. */
+static int json_hex(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* The code unit of the \uXXXX escape at s[0..6), or -1. */
+static long json_u_escape(const char *s, size_t n)
+{
+    long v = 0;
+    size_t i;
+
+    if (n < 6 || s[0] != '\\' || s[1] != 'u')
+        return -1;
+    for (i = 2; i < 6; i++) {
+        int h = json_hex(s[i]);
+
+        if (h < 0)
+            return -1;
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+int nd_json_decode(nd_buf *out, const char *lit, size_t len)
+{
+    size_t i = 1, run;
+    int err = 0;
+
+    out->len = 0;
+    if (len < 2 || lit[0] != '"' || lit[len - 1] != '"')
+        return ND_EFORMAT;
+    len--; /* the closing quote */
+    while (!err && i < len) {
+        const char *bs;
+        long u, lo;
+        char c, utf8[4];
+
+        /* Copy up to the next escape in one go. */
+        bs = memchr(lit + i, '\\', len - i);
+        run = bs ? (size_t)(bs - lit) - i : len - i;
+        err = nd_buf_append(out, lit + i, run);
+        i += run;
+        if (err || i >= len)
+            break;
+        if (i + 1 >= len)
+            return ND_EFORMAT;
+        c = lit[i + 1];
+        switch (c) {
+        case '"': case '\\': case '/':
+            err = nd_buf_putc(out, c);
+            i += 2;
+            continue;
+        case 'b': err = nd_buf_putc(out, '\b'); i += 2; continue;
+        case 'f': err = nd_buf_putc(out, '\f'); i += 2; continue;
+        case 'n': err = nd_buf_putc(out, '\n'); i += 2; continue;
+        case 'r': err = nd_buf_putc(out, '\r'); i += 2; continue;
+        case 't': err = nd_buf_putc(out, '\t'); i += 2; continue;
+        case 'u': break;
+        default: return ND_EFORMAT;
+        }
+        u = json_u_escape(lit + i, len - i);
+        if (u < 0)
+            return ND_EFORMAT;
+        i += 6;
+        if (u >= 0xd800 && u <= 0xdbff) { /* a pair, or json-c decides */
+            lo = json_u_escape(lit + i, len - i);
+            if (lo < 0xdc00 || lo > 0xdfff)
+                return ND_EFORMAT;
+            u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+            i += 6;
+        } else if (u >= 0xdc00 && u <= 0xdfff) {
+            return ND_EFORMAT;
+        }
+        if (u < 0x80) {
+            utf8[0] = (char)u;
+            err = nd_buf_append(out, utf8, 1);
+        } else if (u < 0x800) {
+            utf8[0] = (char)(0xc0 | (u >> 6));
+            utf8[1] = (char)(0x80 | (u & 0x3f));
+            err = nd_buf_append(out, utf8, 2);
+        } else if (u < 0x10000) {
+            utf8[0] = (char)(0xe0 | (u >> 12));
+            utf8[1] = (char)(0x80 | ((u >> 6) & 0x3f));
+            utf8[2] = (char)(0x80 | (u & 0x3f));
+            err = nd_buf_append(out, utf8, 3);
+        } else {
+            utf8[0] = (char)(0xf0 | (u >> 18));
+            utf8[1] = (char)(0x80 | ((u >> 12) & 0x3f));
+            utf8[2] = (char)(0x80 | ((u >> 6) & 0x3f));
+            utf8[3] = (char)(0x80 | (u & 0x3f));
+            err = nd_buf_append(out, utf8, 4);
+        }
+    }
+    return err;
+}

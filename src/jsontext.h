@@ -28,4 +28,14 @@ int nd_json_string(nd_buf *out, const char *s, size_t len);
 int nd_json_value(const char *raw, size_t len, const char *key,
                          size_t *start, size_t *end);
 
+/*
+ * Decodes the JSON string literal lit[0..len) (quotes included) into out,
+ * as UTF-8; \u0000 gives a NUL byte, other bytes are copied as they are.
+ * Returns 0, ND_ENOMEM, or ND_EFORMAT for a bad escape or a lone
+ * surrogate, which the caller leaves to json-c (what json-c makes of
+ * those is its own choice; a caller that must agree with json-c checks
+ * the result, as pass 2 does with the text hash of pass 1).
+ */
+int nd_json_decode(nd_buf *out, const char *lit, size_t len);
+
 #endif /* ND_JSONTEXT_H */

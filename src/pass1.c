@@ -282,6 +282,8 @@ static int pass1_merge(nd_scan *s, scan_keys *k, const nd_batch *b)
         a->text_hash = XXH3_64bits(b->text.data + ba->text_off, ba->text_len);
         a->date = ba->date;
         a->has_date = ba->has_date;
+        a->file_no = ba->file_no;
+        a->line = ba->line;
         a->bytes = 0;
         a->rank = 0;
         err = nd_buf_append(&s->ids, id, strlen(id) + 1);
@@ -418,7 +420,8 @@ int nd_pass1_run(nd_scan *s, nd_reader *r, scan_keys *k)
                 goto done;
             }
             err = nd_batch_add(cur, rec.id, rec.source, date, has_date,
-                               rec.text, rec.text_len);
+                               rec.text, rec.text_len, rec.file_no,
+                               rec.kind == ND_FILE_JSONL ? rec.line : 0);
             if (err) {
                 nd_scan_fail(s, err, "%s: %s", rec.file, nd_strerror(err));
                 goto done;

@@ -100,6 +100,7 @@ struct nd_reader {
                                or NULL: not wanted */
     char *date_field;       /* the same for the date field */
     int strict;             /* per-record faults are errors */
+    int raw_jsonl;          /* JSONL lines come unparsed */
     nd_warn_fn warn;        /* warning callback, or NULL */
     void *warn_payload;     /* passed to warn */
 
@@ -1105,10 +1106,35 @@ static int read_jsonl_next(nd_reader *r, nd_record *rec)
         }
         if (read_blank(p, len))
             continue;
+        if (r->raw_jsonl) { /* parsed by nd_reader_parse, if at all */
+            r->has_source = r->has_date = 0;
+            rec->id = NULL;
+            rec->text = NULL;
+            rec->text_len = 0;
+            rec->line = r->line_no;
+            rec->obj = NULL;
+            rec->raw = p;
+            rec->raw_len = len;
+            return 1;
+        }
         rc = read_parse(r, rec, p, len);
         if (rc != 0)
             return rc;
     }
+}
+
+int nd_reader_parse(nd_reader *r, nd_record *rec)
+{
+    int rc;
+
+    if (!r || !rec || rec->kind != ND_FILE_JSONL || !rec->raw || rec->obj)
+        return ND_EINVAL;
+    rc = read_parse(r, rec, rec->raw, rec->raw_len);
+    if (rc > 0) {
+        rec->source = r->has_source ? r->source.data : NULL;
+        rec->date = r->has_date ? r->date.data : NULL;
+    }
+    return rc;
 }
 
 /* ---- walking the inputs ------------------------------------------------ */
@@ -1474,6 +1500,7 @@ int nd_reader_open(nd_reader **out, const nd_input *inputs, size_t n,
         !(r->date_field = strdup(opts->date_field)))
         err = ND_ENOMEM;
     r->strict = opts ? opts->strict : 0;
+    r->raw_jsonl = opts ? opts->raw_jsonl : 0;
     r->warn = opts ? opts->warn : NULL;
     r->warn_payload = opts ? opts->warn_payload : NULL;
     r->inputs = calloc(n ? n : 1, sizeof *r->inputs);

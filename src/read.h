@@ -88,6 +88,8 @@ typedef struct nd_read_opts {
     const char *source_field; /* JSONL (and sidecar) source field */
     const char *date_field;   /* JSONL (and sidecar) date field */
     int strict;             /* per-record faults are fatal */
+    int raw_jsonl;          /* JSONL records come unparsed (see
+                               nd_reader_parse) */
     nd_warn_fn warn;        /* per-record warnings, or NULL */
     void *warn_payload;     /* passed to warn */
 } nd_read_opts;
@@ -157,6 +159,17 @@ int nd_reader_open(nd_reader **out, const nd_input *inputs, size_t n,
  * all inputs, or a negative nd_error (message in nd_reader_errmsg).
  */
 int nd_reader_next(nd_reader *r, nd_record *rec);
+
+/*
+ * With raw_jsonl, a JSONL record comes as its line alone: raw, raw_len,
+ * line and the file fields are set, id, text and obj are NULL (text_len
+ * 0), and a malformed line is not noticed. nd_reader_parse parses such a
+ * record as nd_reader_next would have, filling id, text, obj, source and
+ * date: 1, 0 when the line is a bad record (warned about as usual), or <
+ * 0. For a second pass that knows which lines are articles and can often
+ * read the text without the parser.
+ */
+int nd_reader_parse(nd_reader *r, nd_record *rec);
 
 /* The reader's counters. */
 void nd_reader_stats(nd_read_stats *out, const nd_reader *r);

@@ -48,6 +48,7 @@ typedef struct report {
     nd_buf line;           /* scratch output line */
     nd_buf text;           /* cleaned text of the current article */
     nd_buf pass_text;      /* the same for the reading side of pass 2 */
+    nd_buf decoded;        /* a JSONL text decoded by the reading side */
     FILE *clusters;        /* tmp/clusters.jsonl */
     FILE *clean;           /* current file of the cleaned corpus */
     uint64_t clean_file;   /* file_no of that file */
@@ -818,6 +819,49 @@ static void report_progress(const report *rp, const nd_reader *r,
     o->progress(&pr, o->progress_payload);
 }
 
+/* Was rec read before article art? */
+static int report_before(const nd_record *rec, const nd_article *art)
+{
+    return rec->file_no < art->file_no ||
+           (rec->file_no == art->file_no && rec->line < art->line);
+}
+
+/*
+ * Is rec article art (NULL: none is left)? Pass 1 noted where each
+ * article was read, so a JSONL line comes unparsed (raw_jsonl) and is
+ * only looked at when it is an article's: its text value is decoded
+ * straight from the line, and json-c parses it only when that fails or
+ * gives other text than pass 1 saw. Returns 1 (rec->text set and equal to
+ * pass 1's), 0 (not that article, or it changed), or < 0 (the reader's
+ * error).
+ */
+static int report_find_article(report *rp, nd_reader *r, nd_record *rec,
+                               const nd_article *art, const char *field)
+{
+    size_t vs, ve;
+    int rc;
+
+    if (!art || rec->file_no != art->file_no ||
+        (rec->kind == ND_FILE_JSONL ? rec->line : 0) != art->line)
+        return 0;
+    if (rec->kind == ND_FILE_JSONL && !rec->obj) {
+        if (nd_json_value(rec->raw, rec->raw_len, field, &vs, &ve) &&
+            nd_json_decode(&rp->decoded, rec->raw + vs, ve - vs) == 0 &&
+            rp->decoded.len == art->text_len &&
+            XXH3_64bits(rp->decoded.data, rp->decoded.len) ==
+                art->text_hash) {
+            rec->text = rp->decoded.len ? rp->decoded.data : "";
+            rec->text_len = rp->decoded.len;
+            return 1;
+        }
+        rc = nd_reader_parse(r, rec);
+        if (rc <= 0)
+            return rc; /* a line that is no record now: changed */
+    }
+    return art->text_len == rec->text_len &&
+           art->text_hash == XXH3_64bits(rec->text, rec->text_len);
+}
+
 /* The reading side of pass 2 (see report_writer above). Returns 0 or an
  * error; its message is the writer's when the writer failed first (the
  * reading side writes one only once the writer is idle). */
@@ -840,12 +884,24 @@ static int report_read_all(report *rp, report_writer *w, report_batch *bt,
         goto done;
     }
     while ((got = nd_reader_next(r, &rec)) == 1) {
-        const nd_article *art = &res->articles[a];
+        const nd_article *art = a < res->n_articles ? &res->articles[a] : NULL;
+        int found = report_find_article(rp, r, &rec, art, ro->text_field);
 
-        if (a >= res->n_articles || art->text_len != rec.text_len ||
-            art->text_hash != XXH3_64bits(rec.text, rec.text_len)) {
+        if (found == 0 && rec.kind == ND_FILE_JSONL && !rec.obj &&
+            (!art || report_before(&rec, art))) {
+            /* No article's line: one that pass 1 skipped as a bad record,
+             * unless it parses now. */
+            found = nd_reader_parse(r, &rec);
+            if (found == 0)
+                continue;
+            if (found == 1)
+                found = 0;
+        }
+        if (found != 1) {
             err = report_wait(w, NULL);
-            if (!err)
+            if (!err && found < 0)
+                err = report_fail(rp, found, "%s", nd_reader_errmsg(r));
+            else if (!err)
                 err = report_fail(rp, ND_EFORMAT,
                                   "%s: the input changed while neardup "
                                   "ran; nothing was written",
@@ -1379,6 +1435,7 @@ done:
     nd_buf_free(&rp.line);
     nd_buf_free(&rp.text);
     nd_buf_free(&rp.pass_text);
+    nd_buf_free(&rp.decoded);
     nd_locate_scratch_free(&rp.loc);
     nd_u32vec_free(&rp.keep);
     nd_u32vec_free(&rp.pass_keep);

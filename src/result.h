@@ -30,6 +30,10 @@ typedef struct nd_article {
     uint32_t rank;      /* place in the canonical preference, 0 first */
     uint32_t source;    /* source number: equal for equal known sources,
                            unique for unknown ones */
+    uint64_t file_no;   /* where it was read: the file's number among the
+                           files read (nd_record.file_no) */
+    uint64_t line;      /* and its JSONL line, 0 for a text file; pass 2
+                           finds each article again by the two */
 } nd_article;
 
 #define ND_NO_SOURCE ((size_t)-1)

@@ -398,6 +398,7 @@ static void scan_read_opts(const nd_scan *s, nd_read_opts *ro)
     ro->source_field = s->opts.source_field;
     ro->date_field = s->opts.date_field;
     ro->strict = s->opts.strict;
+    ro->raw_jsonl = 0;
     ro->warn = s->opts.warn;
     ro->warn_payload = s->opts.warn_payload;
 }
@@ -547,9 +548,11 @@ int nd_scan_write(nd_scan *s, const char *outdir)
     res.bytes_total = s->bytes_total;
     res.threads = s->threads;
     scan_read_opts(s, &ro);
-    /* Pass 1 has warned about every fault already. */
+    /* Pass 1 has warned about every fault already, and noted where every
+     * article is, so pass 2 parses JSONL lines only where it must. */
     ro.warn = NULL;
     ro.strict = 0;
+    ro.raw_jsonl = 1;
     t0 = scan_now();
     err = nd_report_write(&res, s->inputs, s->n_inputs, &ro, outdir,
                           s->errmsg, sizeof s->errmsg);

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "jsontext.h"
+#include "neardup.h"
 
 static void expect_json(const char *in, size_t len, const char *want)
 {
@@ -92,12 +93,51 @@ static void test_jsontext__json_value(void **state)
     expect_span("{}", "text", "");
 }
 
+/* Decodes lit as a JSON string; want of NULL: declined (ND_EFORMAT). */
+static void expect_decode(const char *lit, const char *want, size_t want_len)
+{
+    nd_buf b = {0};
+    int err = nd_json_decode(&b, lit, strlen(lit));
+
+    if (!want) {
+        assert_int_equal(err, ND_EFORMAT);
+    } else {
+        assert_int_equal(err, 0);
+        assert_int_equal(b.len, want_len);
+        assert_memory_equal(b.data, want, want_len);
+    }
+    nd_buf_free(&b);
+}
+
+static void test_jsontext__decode(void **state)
+{
+    (void)state;
+    expect_decode("\"\"", "", 0);
+    expect_decode("\"plain text\"", "plain text", 10);
+    expect_decode("\"a\\\"b\\\\c\\/d\"", "a\"b\\c/d", 7);
+    expect_decode("\"\\b\\f\\n\\r\\t\"", "\b\f\n\r\t", 5);
+    expect_decode("\"caf\\u00e9 \\u20AC\"", "caf\xc3\xa9 \xe2\x82\xac", 9);
+    expect_decode("\"nul\\u0000x\"", "nul\0x", 5);
+    /* A surrogate pair is one code point; raw UTF-8 passes through. */
+    expect_decode("\"\\ud83d\\ude00 \xf0\x9f\x98\x80\"",
+                  "\xf0\x9f\x98\x80 \xf0\x9f\x98\x80", 9);
+    /* Declined: lone surrogates, bad escapes, no quotes. */
+    expect_decode("\"\\ud83d\"", NULL, 0);
+    expect_decode("\"\\ud83dx\"", NULL, 0);
+    expect_decode("\"\\ude00\"", NULL, 0);
+    expect_decode("\"\\x41\"", NULL, 0);
+    expect_decode("\"\\u12g4\"", NULL, 0);
+    expect_decode("\"abc", NULL, 0);
+    expect_decode("abc", NULL, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_jsontext__json_escapes),
         cmocka_unit_test(test_jsontext__json_keeps_utf8_replaces_invalid),
         cmocka_unit_test(test_jsontext__json_value),
+        cmocka_unit_test(test_jsontext__decode),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

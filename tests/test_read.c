@@ -168,6 +168,15 @@ static void read_all_opts(run *out, const nd_input *inputs, size_t n,
         for (;;) {
             memset(&rec, 0, sizeof rec);
             out->rc = nd_reader_next(r, &rec);
+            if (out->rc == 1 && opts.raw_jsonl && rec.kind == ND_FILE_JSONL) {
+                /* A raw line: unparsed until nd_reader_parse says. */
+                assert_null(rec.id);
+                assert_null(rec.obj);
+                assert_non_null(rec.raw);
+                out->rc = nd_reader_parse(r, &rec);
+                if (out->rc == 0)
+                    continue;
+            }
             if (out->rc != 1)
                 break;
             out->recs = realloc(out->recs, (out->n + 1) * sizeof *out->recs);
@@ -757,6 +766,67 @@ static void test_read__gzip_truncated(void **state)
     assert_int_equal(w.stats.skipped, w.n_warns);
     run_free(&w);
     free(s);
+}
+
+/* raw_jsonl gives every non-blank line unparsed; nd_reader_parse then
+ * gives the same records and warnings as the parsing reader. */
+static void test_read__raw_lines_parse_alike(void **state)
+{
+    static const char data[] =
+        "\xEF\xBB\xBF{\"id\":\"a\",\"text\":\"caf\\u00e9\",\"source\":\"s\"}\n"
+        "not json\n"
+        "\n"
+        "   \n"
+        "{\"id\":7,\"text\":\"seven\",\"date\":\"2021-01-02\"}\n"
+        "[1,2]\n"
+        "{\"text\":12}\n"
+        "{\"id\":\"b\"}\n"
+        "{\"text\":\"no id\"}\n";
+    nd_input in;
+    nd_read_opts opts = {0};
+    run plain, raw;
+    size_t i;
+
+    (void)state;
+    write_str("raw.jsonl", data);
+    in.path = in.name = tpath("raw.jsonl");
+    opts.id_field = "id";
+    opts.text_field = "text";
+    opts.source_field = "source";
+    opts.date_field = "date";
+    read_all_opts(&plain, &in, 1, opts);
+    opts.raw_jsonl = 1;
+    read_all_opts(&raw, &in, 1, opts);
+    assert_int_equal(plain.rc, 0);
+    assert_int_equal(raw.rc, 0);
+    assert_int_equal(plain.n, 3);
+    assert_int_equal(raw.n, plain.n);
+    for (i = 0; i < plain.n; i++) {
+        assert_string_equal(raw.recs[i].id, plain.recs[i].id);
+        assert_int_equal(raw.recs[i].text_len, plain.recs[i].text_len);
+        assert_memory_equal(raw.recs[i].text, plain.recs[i].text,
+                            plain.recs[i].text_len);
+        assert_int_equal(raw.recs[i].line, plain.recs[i].line);
+        assert_int_equal(raw.recs[i].file_no, plain.recs[i].file_no);
+        assert_true(raw.recs[i].has_obj);
+        if (plain.recs[i].source)
+            assert_string_equal(raw.recs[i].source, plain.recs[i].source);
+        else
+            assert_null(raw.recs[i].source);
+        if (plain.recs[i].date)
+            assert_string_equal(raw.recs[i].date, plain.recs[i].date);
+        else
+            assert_null(raw.recs[i].date);
+    }
+    assert_int_equal(raw.n_warns, plain.n_warns);
+    assert_int_equal(plain.n_warns, 4);
+    for (i = 0; i < plain.n_warns; i++) {
+        assert_int_equal(raw.warns[i].line, plain.warns[i].line);
+        assert_string_equal(raw.warns[i].msg, plain.warns[i].msg);
+    }
+    assert_int_equal(raw.stats.skipped, plain.stats.skipped);
+    run_free(&plain);
+    run_free(&raw);
 }
 
 static void test_read__zstd(void **state)
@@ -1582,6 +1652,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_read__gzip_truncated, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_read__zstd, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read__raw_lines_parse_alike,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_read__zstd_truncated, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_read__empty_file, setup,

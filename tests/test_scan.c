@@ -191,6 +191,67 @@ static void test_scan__input_changed_between_passes(void **state)
     }
 }
 
+/* Writes lines to path. */
+static void write_lines(const char *path, const char *const *lines, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    size_t i;
+
+    assert_non_null(f);
+    for (i = 0; i < n; i++)
+        fprintf(f, "%s\n", lines[i]);
+    fclose(f);
+}
+
+/*
+ * Pass 2 finds the articles by where pass 1 read them and parses other
+ * lines only to see that they are still bad: a bad line that became a
+ * record, an article's line that became bad, or a text that changed its
+ * escapes but not its meaning (the same article: no error).
+ */
+static void test_scan__lines_changed_between_passes(void **state)
+{
+    static const char *const before[] = {
+        "{\"id\":\"a\",\"text\":\"First article, caf\\u00e9.\"}",
+        "{not json",
+        "{\"id\":\"b\",\"text\":\"Second article.\"}",
+    };
+    static const char *const bad_good[] = {before[0],
+        "{\"id\":\"x\",\"text\":\"Now a record.\"}", before[2]};
+    static const char *const good_bad[] = {before[0], before[1],
+        "{\"id\":\"b\",\"text\":\"Second article.\""};
+    static const char *const respelt[] = {
+        "{\"text\":\"First article, caf\xc3\xa9.\", \"id\":\"a\"}",
+        before[1], "{\"id\":\"b\",\"text\":\"Second \\u0061rticle.\"}"};
+    const char *const *after[] = {bad_good, good_bad, respelt};
+    const int want[] = {ND_EFORMAT, ND_EFORMAT, 0};
+    size_t k;
+
+    (void)state;
+    for (k = 0; k < 3; k++) {
+        nd_options o = ND_OPTIONS_INIT;
+        char dir[] = "/tmp/neardup-lines-XXXXXX";
+        char in[64], out[64], cmd[128];
+        nd_scan *s = NULL;
+
+        assert_non_null(mkdtemp(dir));
+        snprintf(in, sizeof in, "%s/in.jsonl", dir);
+        snprintf(out, sizeof out, "%s/out", dir);
+        write_lines(in, before, 3);
+        o.threads = 2;
+        assert_int_equal(nd_scan_new(&s, &o), 0);
+        assert_int_equal(nd_scan_add_input(s, in), 0);
+        assert_int_equal(nd_scan_run(s), 0);
+        write_lines(in, after[k], 3);
+        assert_int_equal(nd_scan_write(s, out), want[k]);
+        if (want[k])
+            assert_non_null(strstr(nd_scan_errmsg(s), "changed"));
+        nd_scan_free(s);
+        snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+        assert_int_equal(system(cmd), 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -199,6 +260,7 @@ int main(void)
         cmocka_unit_test(test_scan__call_order_and_missing_input),
         cmocka_unit_test(test_scan__corpus),
         cmocka_unit_test(test_scan__input_changed_between_passes),
+        cmocka_unit_test(test_scan__lines_changed_between_passes),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
