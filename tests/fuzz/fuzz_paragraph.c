@@ -14,7 +14,12 @@
  *    count one more than the spaces, and normalising it again changes
  *    nothing;
  *  - shingles: as many as shingle.h says for 1-, 5- and 16-word shingles,
- *    the first and last equal to the hash of their words.
+ *    the first and last equal to the hash of their words;
+ *  - word spans (nd_normalize_spans): the same text and word count as
+ *    nd_normalize, two offsets a word, in order, inside the text and
+ *    apart; each word's bytes normalise to exactly that word, and the
+ *    bytes between words (and before the first, after the last) to
+ *    nothing.
  * The whole text is normalised and shingled too, line breaks and all.
  */
 #include <stdint.h>
@@ -31,8 +36,9 @@
 
 /* Reused from one input to the next, as the pipeline reuses its buffers. */
 static nd_spanvec g_spans;
-static nd_buf g_norm, g_again;
+static nd_buf g_norm, g_again, g_word;
 static nd_u64vec g_sh;
+static nd_u32vec g_wspans;
 
 /* White space of segment.h, line breaks included. */
 static int para_space(unsigned char c)
@@ -178,6 +184,43 @@ static void para_check_shingles(const char *norm, size_t len, size_t words,
                XXH3_64bits_withSeed(p, (size_t)(end - p), FUZZ_SEED));
 }
 
+/* nd_normalize_spans of text[0..len) against nd_normalize's result
+   (g_norm, words): the same output, and word spans that give it back. */
+static void para_check_word_spans(const char *text, size_t len, size_t words)
+{
+    const uint32_t *sp;
+    const char *w = g_norm.data, *end = g_norm.data + g_norm.len, *sp_end;
+    size_t i, spans_words = 99, gap = 0, wl;
+
+    FUZZ_CHECK(nd_normalize_spans(&g_again, &spans_words, &g_wspans, text,
+                                  len) == 0);
+    FUZZ_CHECK(spans_words == words && g_again.len == g_norm.len &&
+               memcmp(g_again.data, g_norm.data, g_norm.len) == 0);
+    FUZZ_CHECK(g_wspans.n == 2 * words);
+    sp = g_wspans.v;
+    for (i = 0; i < words; i++) {
+        size_t s = sp[2 * i], e = sp[2 * i + 1], got = 99;
+
+        FUZZ_CHECK(s < e && e <= len);
+        FUZZ_CHECK(i == 0 ? s >= gap : s > gap);
+        /* What lies before the word holds no word */
+        FUZZ_CHECK(nd_normalize(&g_word, &got, text + gap, s - gap) == 0);
+        FUZZ_CHECK(got == 0 && g_word.len == 0);
+        /* The word's own bytes: exactly word i of the normalised text */
+        sp_end = memchr(w, ' ', (size_t)(end - w));
+        wl = (size_t)((sp_end ? sp_end : end) - w);
+        FUZZ_CHECK(nd_normalize(&g_word, &got, text + s, e - s) == 0);
+        FUZZ_CHECK(got == 1 && g_word.len == wl &&
+                   memcmp(g_word.data, w, wl) == 0);
+        w += wl + (i + 1 < words);
+        gap = e;
+    }
+    FUZZ_CHECK(w == end);
+    /* After the last word: no word either */
+    FUZZ_CHECK(nd_normalize(&g_word, &wl, text + gap, len - gap) == 0);
+    FUZZ_CHECK(wl == 0 && g_word.len == 0);
+}
+
 /* Normalises text[0..len) and checks the result and its shingles. */
 static void para_check_text(const char *text, size_t len)
 {
@@ -208,6 +251,7 @@ static void para_check_text(const char *text, size_t len)
     FUZZ_CHECK(again_words == words && g_again.len == g_norm.len &&
                memcmp(g_again.data, g_norm.data, g_norm.len) == 0);
 
+    para_check_word_spans(text, len, words);
     para_check_shingles(g_norm.data, g_norm.len, words, 1);
     para_check_shingles(g_norm.data, g_norm.len, words, 5);
     para_check_shingles(g_norm.data, g_norm.len, words, 16);
