@@ -90,6 +90,37 @@ printf 'Leave a Reply\n' >$p/seed_short
 printf 'one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen\n' >$p/seed_words
 printf ' \t\v\f\r\n \n' >$p/seed_ws_only
 
+# ---- locate: glued headers and footers ----------------------------------
+# 4 bytes of set-up (fuzz_locate.c): the rule, the containment, where the
+# text is split (little endian); then the text, F being one side of it.
+l=locate
+mkdir -p $l && rm -f $l/seed_*
+python3 - "$l" <<'PY'
+import struct, sys
+d = sys.argv[1]
+FOOT = b'All rights reserved to Example Media Group, no part of this page may be copied.'
+HEAD = b'Sign up for our newsletter to get the top stories of the day by email'
+def w(name, rule, cont, text, split, tail):
+    # rule: words per shingle index | min_contain - 1 << 3 | tail << 5
+    hdr = bytes([rule | (0x20 if tail else 0), cont]) + struct.pack('<H', split)
+    open(f"{d}/{name}", "wb").write(hdr + text)
+t = b'The river fell by Friday, officials said.  ' + FOOT + b'\n\n' + FOOT + b'\n'
+w("seed_footer", 3 << 3, 89, t, t.rindex(FOOT), True)
+t = HEAD + b'\n\n' + HEAD + b'\n"Quoted text" opens the story of the flood that reached the town.\n'
+w("seed_header", 3 << 3, 89, t, len(HEAD), False)
+t = (HEAD + b'\n\n' + FOOT + b'\n\n' + HEAD + b'. The bridge opened on Monday after '
+     b'two years of work, the council said.\xc2\xa0\xe2\x80\x94 ' + FOOT + b'\n')
+w("seed_both", 3 << 3, 89, t, len(HEAD) + 2 + len(FOOT), False)
+t = (b'Short story.\r\n' + FOOT[:-1] + b' today!\n\nMore text of the story, and a '
+     b'footer glued with no space:' + FOOT + b'\n\n' + FOOT)
+w("seed_near_copy", 1 | 1 << 3, 79, t, t.rindex(FOOT), True)
+# both ends held, overlapping or meeting: the longer part stays (the
+# prefix on a tie)
+t = (b'a b c d e f x a b c d e f g\n\ng a b c d e f x a b c d e f\n\n'
+     b'a b c d e f, a b c d e f\n\na b c d e f')
+w("seed_overlap", 2 | 1 << 3, 49, t, t.rindex(b'a b c d e f'), True)
+PY
+
 # ---- read: JSONL, text articles, compressed streams, sidecars -----------
 r=read
 mkdir -p $r && rm -f $r/seed_*
