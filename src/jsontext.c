@@ -51,11 +51,20 @@ int nd_json_string(nd_buf *out, const char *s, size_t len)
         unsigned c = u[i];
         char esc[8];
 
-        /* Copy the longest run that needs no escaping in one go. */
-        for (run = i; run < len && u[run] >= 0x20 && u[run] < 0x80 &&
-                      u[run] != '"' && u[run] != '\\';
-             run++)
-            ;
+        /* Copy the longest run that needs no escaping in one go: plain
+         * ASCII and valid UTF-8 sequences. */
+        for (run = i; run < len;) {
+            size_t n;
+
+            if (u[run] >= 0x20 && u[run] < 0x80 && u[run] != '"' &&
+                u[run] != '\\') {
+                run++;
+                continue;
+            }
+            if (u[run] < 0x80 || (n = json_utf8_len(u + run, len - run)) == 0)
+                break;
+            run += n;
+        }
         if (run > i) {
             err = nd_buf_append(out, s + i, run - i);
             i = run;
@@ -77,16 +86,9 @@ int nd_json_string(nd_buf *out, const char *s, size_t len)
                 err = nd_buf_append(out, esc, 6);
             }
             i++;
-        } else {
-            size_t n = json_utf8_len(u + i, len - i);
-
-            if (n) {
-                err = nd_buf_append(out, s + i, n);
-                i += n;
-            } else {
-                err = nd_buf_append(out, "\\ufffd", 6);
-                i++;
-            }
+        } else { /* a byte that is no valid UTF-8 */
+            err = nd_buf_append(out, "\\ufffd", 6);
+            i++;
         }
     }
     return err ? err : nd_buf_putc(out, '"');
