@@ -538,7 +538,19 @@ int nd_group_index(nd_scan *s)
  * text (report.c). Candidate pairs cannot serve: the anchors skip stock
  * phrases, which is what a footer is.
  */
-#define GROUP_PART_BITS 20 /* bitmap of 2^20 bits: 128 KiB, stays cached */
+/* The bitmap has 64 bits per indexed shingle, 2^20 at least (128 KiB,
+ * stays cached) and 2^30 at most, so few probes get past it; a probe is
+ * keyed by shingle and source, since a footer's words in another source's
+ * text are nothing to look up. */
+#define GROUP_PART_MIN_BITS 20
+
+/* The bitmap bit of a (shingle, source) probe, for 2^bits bits. */
+static uint32_t group_part_bit(uint32_t shingle, uint32_t source,
+                               unsigned bits)
+{
+    return (uint32_t)(((uint64_t)(shingle ^ (source * 0x9e3779b9u)) *
+                       0xff51afd7ed558ccdULL) >> (64 - bits));
+}
 
 typedef struct group_bp {
     uint32_t shingle; /* a shingle of the canonical */
@@ -574,6 +586,7 @@ int nd_group_parts(nd_scan *s)
     uint64_t *bits = NULL;
     uint8_t *has_bp = NULL;
     size_t n_bp = 0, i, j, c;
+    unsigned nbits = GROUP_PART_MIN_BITS;
     struct { uint32_t canon, count; } hit[16];
     int err = 0;
 
@@ -587,11 +600,6 @@ int nd_group_parts(nd_scan *s)
     if (c == s->n_clusters)
         return 0;
     has_bp = calloc(s->n_sources ? s->n_sources : 1, 1);
-    bits = calloc((size_t)1 << (GROUP_PART_BITS - 6), sizeof *bits);
-    if (!has_bp || !bits) {
-        err = ND_ENOMEM;
-        goto done;
-    }
     for (i = 0; i < s->n_paras; i++) {
         uint32_t k = s->cluster_of[i];
 
@@ -599,8 +607,11 @@ int nd_group_parts(nd_scan *s)
             s->set_n[i] >= s->opts.min_contain)
             n_bp += s->set_n[i];
     }
+    while (nbits < 30 && ((size_t)1 << nbits) < 64 * n_bp)
+        nbits++;
+    bits = calloc((size_t)1 << (nbits - 6), sizeof *bits);
     bp = malloc((n_bp ? n_bp : 1) * sizeof *bp);
-    if (!bp) {
+    if (!has_bp || !bits || !bp) {
         err = ND_ENOMEM;
         goto done;
     }
@@ -616,7 +627,7 @@ int nd_group_parts(nd_scan *s)
             continue;
         has_bp[src] = 1;
         for (j = 0; j < s->set_n[i]; j++) {
-            uint32_t h = set[j] >> (32 - GROUP_PART_BITS);
+            uint32_t h = group_part_bit(set[j], src, nbits);
 
             bp[n_bp].shingle = set[j];
             bp[n_bp].source = src;
@@ -635,7 +646,7 @@ int nd_group_parts(nd_scan *s)
         if (!group_part_ok(s, (uint32_t)i, has_bp))
             continue;
         for (j = 0; j < s->set_n[i]; j++) {
-            uint32_t h = set[j] >> (32 - GROUP_PART_BITS);
+            uint32_t h = group_part_bit(set[j], src, nbits);
             size_t lo = 0, hi = n_bp;
 
             if (!(bits[h >> 6] >> (h & 63) & 1))
