@@ -851,6 +851,20 @@ static void test_cli__option_errors_name_the_option(void **state)
     usage_says("scan --text-field ''", "--text-field needs a field name");
     usage_says("scan --id-field=", "--id-field needs a field name");
     usage_says("scan --bogus", "neardup: unknown option '--bogus'\n");
+    usage_says("scan --strict=yes", "option '--strict' takes no value");
+    /* An unknown option as the last argument is still unknown, not one
+     * that lacks its value. */
+    assert_int_equal(run("%s scan %s -o %s/u --bogus 2>%s/u.err", ND_CLI,
+                         CORPUS, tmpdir, tmpdir),
+                     2);
+    assert_int_equal(count_in(path_in(tmpdir, "u.err"),
+                              "unknown option '--bogus'"),
+                     1);
+    assert_int_equal(run("%s scan %s -o 2>%s/u.err", ND_CLI, CORPUS, tmpdir),
+                     2);
+    assert_int_equal(count_in(path_in(tmpdir, "u.err"),
+                              "option '-o' needs a value"),
+                     1);
     /* Before the command: an option, not a command. */
     usage_says("--bogus", "neardup: unknown option '--bogus' (the command "
                           "comes first: neardup scan");

@@ -235,6 +235,28 @@ static const cli_uint_opt *cli_uint_find(const char *name)
     return NULL;
 }
 
+/* Options that take a value, besides the whole-number ones (cli_uint_opt);
+ * and the flags, which take none. */
+static const char *const cli_value_opts[] = {
+    "-o", "--output", "--id-field", "--text-field", "--source-field",
+    "--date-field", "--keep", "--source-priority", "--threshold",
+    "--containment", "--copy",
+};
+static const char *const cli_flags[] = {
+    "--strict", "--keep-boilerplate", "--drop-boilerplate-all", "-q",
+    "--quiet", "-h", "--help",
+};
+
+static int cli_in(const char *const *list, size_t n, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (strcmp(list[i], name) == 0)
+            return 1;
+    return 0;
+}
+
 /* The lines of a --source-priority file. */
 typedef struct cli_lines {
     char **lines; /* pointers into text */
@@ -410,24 +432,28 @@ static void print_summary(const nd_stats *st, const char *outdir,
            (unsigned long long)st->clusters,
            (unsigned long long)st->boilerplate_clusters);
     if (st->parts_removed)
-        printf("  removed      %llu paragraphs and %llu glued part%s, %s "
+        printf("  removed      %llu paragraph%s and %llu glued part%s, %s "
                "(%.1f%% of the text)\n",
                (unsigned long long)st->paragraphs_removed,
+               st->paragraphs_removed == 1 ? "" : "s",
                (unsigned long long)st->parts_removed,
                st->parts_removed == 1 ? "" : "s", rm, pct);
     else
-        printf("  removed      %llu paragraphs, %s (%.1f%% of the text)\n",
-               (unsigned long long)st->paragraphs_removed, rm, pct);
-    printf("  articles     %llu share text with another, %llu of them "
-           "syndicated copies\n",
+        printf("  removed      %llu paragraph%s, %s (%.1f%% of the text)\n",
+               (unsigned long long)st->paragraphs_removed,
+               st->paragraphs_removed == 1 ? "" : "s", rm, pct);
+    printf("  articles     %llu share%s text with another, %llu of them "
+           "syndicated cop%s\n",
            (unsigned long long)st->articles_sharing,
-           (unsigned long long)st->articles_syndicated);
+           st->articles_sharing == 1 ? "s" : "",
+           (unsigned long long)st->articles_syndicated,
+           st->articles_syndicated == 1 ? "y" : "ies");
     if (st->dates_unparsed)
         printf("  dates        %llu not understood (those articles count as "
                "undated)\n",
                (unsigned long long)st->dates_unparsed);
-    printf("  candidates   %llu pairs verified, %llu within thresholds "
-           "(LSH %u band%s x %u row%s)\n",
+    printf("  candidates   %llu pairs checked exactly, %llu within "
+           "thresholds (LSH %u band%s x %u row%s)\n",
            (unsigned long long)st->candidate_pairs,
            (unsigned long long)st->verified_pairs, st->bands,
            st->bands == 1 ? "" : "s", st->rows, st->rows == 1 ? "" : "s");
@@ -526,13 +552,22 @@ static int cmd_scan(int argc, char **argv)
             memcpy(name, a, (size_t)(eq - a));
             name[eq - a] = '\0';
             val = eq + 1;
-        } else {
-            if (strlen(a) >= sizeof name) {
-                usage_error("unknown option '%s'", a);
-                rc = 2;
-                goto done;
-            }
+        } else if (strlen(a) < sizeof name) {
             strcpy(name, a);
+        } else {
+            name[0] = '\0';
+        }
+        if (!cli_in(cli_value_opts, sizeof cli_value_opts /
+                                        sizeof *cli_value_opts, name) &&
+            !cli_uint_find(name)) {
+            if (cli_in(cli_flags, sizeof cli_flags / sizeof *cli_flags, name))
+                usage_error("option '%s' takes no value", name);
+            else
+                usage_error("unknown option '%s'", *name ? name : a);
+            rc = 2;
+            goto done;
+        }
+        if (!val) {
             if (k + 1 >= argc) {
                 usage_error("option '%s' needs a value", a);
                 rc = 2;
@@ -571,7 +606,7 @@ static int cmd_scan(int argc, char **argv)
             }
         } else if (strcmp(name, "--source-priority") == 0) {
             if (read_priority(&prio, val) != 0) {
-                rc = 2;
+                rc = 1; /* a file that cannot be read: failed, as inputs */
                 goto done;
             }
             opts.source_priority = (const char *const *)prio.lines;
