@@ -452,6 +452,10 @@ static void print_summary(const nd_stats *st, const char *outdir,
         printf("  dates        %llu not understood (those articles count as "
                "undated)\n",
                (unsigned long long)st->dates_unparsed);
+    if (st->ids_repeated)
+        printf("  ids          %llu used by an earlier article too (the "
+               "reports cannot tell them apart)\n",
+               (unsigned long long)st->ids_repeated);
     printf("  candidates   %llu pairs checked exactly, %llu within "
            "thresholds (LSH %u band%s x %u row%s)\n",
            (unsigned long long)st->candidate_pairs,
