@@ -404,6 +404,17 @@ static size_t report_parts_from(const nd_result *res, uint32_t p)
     return lo;
 }
 
+/* Records a located part of paragraph pa (loc's offsets are within it). */
+static void report_set_part(nd_part *pt, uint8_t side, const nd_para *pa,
+                            const nd_part_loc *loc)
+{
+    pt->side = side;
+    pt->start = pa->start + (uint32_t)loc->start;
+    pt->end = pa->start + (uint32_t)loc->end;
+    pt->jaccard = (float)loc->jaccard;
+    pt->contain = (float)loc->contain;
+}
+
 /*
  * Locates the glued parts of article art (text in hand) among its
  * candidates: for each paragraph, the longest prefix and the longest
@@ -467,24 +478,12 @@ static int report_locate_article(report *rp, size_t art, const char *text)
         }
         if (best_pre != (size_t)-1 && best_pre == best_suf)
             best_suf = (size_t)-1; /* one canonical, one member line */
-        if (best_pre != (size_t)-1) {
-            nd_part *pt = &res->parts[best_pre];
-
-            pt->side = ND_PART_PREFIX;
-            pt->start = pa->start + (uint32_t)pre_loc.start;
-            pt->end = pa->start + (uint32_t)pre_loc.end;
-            pt->jaccard = (float)pre_loc.jaccard;
-            pt->contain = (float)pre_loc.contain;
-        }
-        if (best_suf != (size_t)-1) {
-            nd_part *pt = &res->parts[best_suf];
-
-            pt->side = ND_PART_SUFFIX;
-            pt->start = pa->start + (uint32_t)suf_loc.start;
-            pt->end = pa->start + (uint32_t)suf_loc.end;
-            pt->jaccard = (float)suf_loc.jaccard;
-            pt->contain = (float)suf_loc.contain;
-        }
+        if (best_pre != (size_t)-1)
+            report_set_part(&res->parts[best_pre], ND_PART_PREFIX, pa,
+                            &pre_loc);
+        if (best_suf != (size_t)-1)
+            report_set_part(&res->parts[best_suf], ND_PART_SUFFIX, pa,
+                            &suf_loc);
         k = i;
     }
     return 0;
