@@ -46,8 +46,8 @@ typedef struct report {
     nd_buf tmp;            /* OUTDIR/.neardup-tmp-PID */
     nd_buf path;           /* scratch path */
     nd_buf line;           /* scratch output line */
-    nd_buf text;           /* cleaned text of the current article */
-    nd_buf pass_text;      /* the same for the reading side of pass 2 */
+    nd_buf pass_text;      /* cleaned text of the current article (reading
+                              side of pass 2) */
     nd_buf decoded;        /* a JSONL text decoded by the reading side */
     FILE *clusters;        /* tmp/clusters.jsonl */
     FILE *clean;           /* current file of the cleaned corpus */
@@ -55,8 +55,7 @@ typedef struct report {
     char *err;             /* message buffer */
     size_t errlen;         /* its size */
     nd_locate_scratch loc; /* scratch of nd_locate_part (reading side) */
-    nd_u32vec keep;        /* kept spans of the current article (writer) */
-    nd_u32vec pass_keep;   /* the same for the reading side */
+    nd_u32vec pass_keep;   /* its kept spans */
     uint8_t *has_parts;    /* per cluster: candidate glued parts */
     struct report_later *later; /* cluster lines held back, in order */
     size_t n_later, cap_later;
@@ -535,9 +534,11 @@ static int report_keep_spans(nd_u32vec *keep, const nd_result *res,
 
 /*
  * Pass 2 runs as two stages when there are threads to spare: the calling
- * thread reads the inputs again, checks each article against pass 1 and
- * copies what the writing needs into a batch; a writer thread formats the
- * batch's cluster lines and cleaned records and writes them. Two batches
+ * thread reads the inputs again, checks each article against pass 1,
+ * locates its glued parts and makes its cleaned form, and copies what the
+ * writing needs into a batch; a writer thread formats the batch's cluster
+ * lines and writes them and the cleaned records. (Making the cleaned form
+ * on the reading side shares the work out about evenly.) Two batches
  * take turns, so reading and writing overlap. The writer alone touches the
  * output files and the report's scratch buffers while it runs; the order of
  * everything written is the order of the records, so the output is the
@@ -556,10 +557,9 @@ typedef struct report_item {
     size_t name_off;      /* its file's out_name, NUL-terminated */
     uint64_t file_no;     /* its file's number */
     nd_file_kind kind;    /* its file's kind */
-    int removes;          /* some paragraph of it is removed */
-    size_t vs, ve;        /* the text value's span in raw, when spliced */
-    size_t line_off;      /* else the whole cleaned line written by json-c */
-    size_t line_len;      /* (0: no such line) */
+    int removes;          /* some paragraph or part of it is removed */
+    size_t line_off;      /* then its cleaned form (text, or JSONL line) */
+    size_t line_len;
 } report_item;
 
 typedef struct report_batch {
@@ -585,45 +585,17 @@ typedef struct report_writer {
 static int report_clean_item(report *rp, const report_batch *b,
                              const report_item *it)
 {
-    const nd_article *a = &rp->res->articles[it->art];
-    const char *text = b->data.data + it->text_off;
-    const char *raw = b->data.data + it->raw_off;
-    const void *out = raw;
-    size_t out_len = it->raw_len;
-    nd_buf *line = &rp->line;
-    int err = 0;
+    const char *out = b->data.data + it->text_off;
+    size_t out_len = it->text_len;
 
-    if (it->kind == ND_FILE_TEXT || (it->removes && !it->line_len)) {
-        err = report_keep_spans(&rp->keep, rp->res, it->art);
-        if (!err)
-            err = nd_report_clean_cut(&rp->text, text, it->text_len,
-                                      rp->res->paras + a->first, a->n,
-                                      rp->keep.v);
-        if (err)
-            return report_fail(rp, err, "out of memory");
-    }
-    if (it->kind == ND_FILE_TEXT) {
-        out = rp->text.data;
-        out_len = rp->text.len;
-    } else if (it->line_len) {
-        /* A line the splice does not read, written by json-c already. */
+    if (it->removes) { /* cleaned on the reading side */
         out = b->data.data + it->line_off;
         out_len = it->line_len;
-    } else if (it->removes) {
-        /* Only the text field's value changes: every other byte of the
-         * line, spacing and number spelling included, stays as it came. */
-        line->len = 0;
-        err = nd_buf_append(line, raw, it->vs);
-        if (!err)
-            err = nd_json_string(line, rp->text.data, rp->text.len);
-        if (!err)
-            err = nd_buf_append(line, raw + it->ve, it->raw_len - it->ve);
-        if (err)
-            return report_fail(rp, err, "out of memory");
-        out = line->data;
-        out_len = line->len;
+    } else if (it->kind != ND_FILE_TEXT) {
+        /* Nothing removed: the line goes out as it came, byte for byte. */
+        out = b->data.data + it->raw_off;
+        out_len = it->raw_len;
     }
-    /* else nothing removed: the line goes out as it came, byte for byte */
     if (fwrite(out, 1, out_len, rp->clean) != out_len ||
         (it->kind != ND_FILE_TEXT && putc('\n', rp->clean) == EOF))
         return report_fail(rp, ND_EIO, "cannot write the cleaned corpus: %s",
@@ -736,6 +708,7 @@ static int report_add(report *rp, report_batch *b, const nd_record *rec,
 {
     const nd_article *a = &rp->res->articles[art];
     report_item *it;
+    size_t vs, ve;
     uint32_t i;
     int err = nd_grow((void **)&b->items, &b->cap, b->n + 1,
                       sizeof *b->items);
@@ -765,23 +738,41 @@ static int report_add(report *rp, report_batch *b, const nd_record *rec,
         it->raw_len = rec->raw_len;
         err = nd_buf_append(&b->data, rec->raw, rec->raw_len);
     }
-    if (!err && rec->kind != ND_FILE_TEXT && it->removes &&
-        !nd_json_value(rec->raw, rec->raw_len, text_field, &it->vs,
-                              &it->ve)) {
-        /* The reader lends its parsed object until its next record, so
-         * json-c writes the rare line the splice cannot read here. */
+    if (err || !it->removes)
+        goto added;
+    /* The cleaned form is made here, beside the reading, and the writer
+     * thread only writes it: that shares pass 2's work out more evenly. */
+    err = report_keep_spans(&rp->pass_keep, rp->res, art);
+    if (!err)
+        err = nd_report_clean_cut(&rp->pass_text, rec->text, rec->text_len,
+                                  rp->res->paras + a->first, a->n,
+                                  rp->pass_keep.v);
+    if (err)
+        goto added;
+    it->line_off = b->data.len;
+    if (rec->kind == ND_FILE_TEXT) {
+        err = nd_buf_append(&b->data, rp->pass_text.data, rp->pass_text.len);
+    } else if (nd_json_value(rec->raw, rec->raw_len, text_field, &vs, &ve)) {
+        /* Only the text field's value changes: every other byte of the
+         * line, spacing and number spelling included, stays as it came. */
+        err = nd_buf_append(&b->data, rec->raw, vs);
+        if (!err)
+            err = nd_json_string(&b->data, rp->pass_text.data,
+                                 rp->pass_text.len);
+        if (!err)
+            err = nd_buf_append(&b->data, rec->raw + ve, rec->raw_len - ve);
+    } else {
+        /* A line the splice does not read: json-c writes it again. The
+         * reader lends its parsed object until its next record (pass 2
+         * parsed this line, as the splice reads any line it decodes). */
         json_object *t;
         const char *js;
         size_t jl;
 
-        err = report_keep_spans(&rp->pass_keep, rp->res, art);
-        if (!err)
-            err = nd_report_clean_cut(&rp->pass_text, rec->text,
-                                      rec->text_len,
-                                      rp->res->paras + a->first, a->n,
-                                      rp->pass_keep.v);
-        t = err ? NULL : json_object_new_string_len(rp->pass_text.data,
-                                                    (int)rp->pass_text.len);
+        if (!rec->obj)
+            return ND_EFORMAT;
+        t = json_object_new_string_len(rp->pass_text.data,
+                                       (int)rp->pass_text.len);
         if (!t || json_object_object_add(rec->obj, text_field, t) != 0) {
             json_object_put(t);
             return ND_ENOMEM;
@@ -791,10 +782,10 @@ static int report_add(report *rp, report_batch *b, const nd_record *rec,
             &jl);
         if (!js)
             return ND_ENOMEM;
-        it->line_off = b->data.len;
-        it->line_len = jl;
         err = nd_buf_append(&b->data, js, jl);
     }
+    it->line_len = b->data.len - it->line_off;
+added:
     if (!err)
         b->n++;
     return err;
@@ -1432,11 +1423,9 @@ done:
     nd_buf_free(&rp.tmp);
     nd_buf_free(&rp.path);
     nd_buf_free(&rp.line);
-    nd_buf_free(&rp.text);
     nd_buf_free(&rp.pass_text);
     nd_buf_free(&rp.decoded);
     nd_locate_scratch_free(&rp.loc);
-    nd_u32vec_free(&rp.keep);
     nd_u32vec_free(&rp.pass_keep);
     free(rp.has_parts);
     free(rp.later);

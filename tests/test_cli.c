@@ -707,6 +707,32 @@ static void test_cli__jsonl_removal_keeps_other_bytes(void **state)
     free(clean);
 }
 
+/* A text article whose every paragraph is a copy is left empty in clean/
+ * (and not written as it came), on one thread and on two. */
+static void test_cli__text_article_removed_whole(void **state)
+{
+    static const char para[] =
+        "Same paragraph text repeated here in two files, word for word.";
+    size_t len = 99;
+    char *b;
+
+    (void)state;
+    assert_int_equal(run("mkdir -p %s/w/in && printf '%s' > %s/w/in/a.txt && "
+                         "cp %s/w/in/a.txt %s/w/in/b.txt",
+                         tmpdir, para, tmpdir, tmpdir, tmpdir),
+                     0);
+    assert_int_equal(run("%s scan %s/w/in -o %s/w/o2 -q --threads 2 && "
+                         "%s scan %s/w/in -o %s/w/o1 -q --threads 1 && "
+                         "diff -r %s/w/o1 %s/w/o2",
+                         ND_CLI, tmpdir, tmpdir, ND_CLI, tmpdir, tmpdir,
+                         tmpdir, tmpdir),
+                     0);
+    b = slurp(path_in(tmpdir, "w/o2/clean/in/b.txt"), &len);
+    assert_non_null(b);
+    assert_int_equal(len, 0);
+    free(b);
+}
+
 static void test_cli__strict_fails_and_keeps_previous_output(void **state)
 {
     char *before, *after;
@@ -1418,6 +1444,7 @@ int main(void)
         cmocka_unit_test(test_cli__warnings_beyond_the_printed),
         cmocka_unit_test(test_cli__jsonl_untouched_lines_verbatim),
         cmocka_unit_test(test_cli__jsonl_removal_keeps_other_bytes),
+        cmocka_unit_test(test_cli__text_article_removed_whole),
         cmocka_unit_test(test_cli__strict_fails_and_keeps_previous_output),
         cmocka_unit_test(test_cli__gzip_truncated_and_stdin),
         cmocka_unit_test(test_cli__several_inputs),
