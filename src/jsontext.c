@@ -158,7 +158,7 @@ static size_t json_skip_value(const char *s, size_t i, size_t len)
 }
 
 int nd_json_value(const char *raw, size_t len, const char *key,
-                         size_t *start, size_t *end)
+                  size_t *start, size_t *end)
 {
     size_t klen = strlen(key), i = json_skip_ws(raw, 0, len);
     int found = 0;

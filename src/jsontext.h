@@ -26,7 +26,7 @@ int nd_json_string(nd_buf *out, const char *s, size_t len);
  * back to json-c.
  */
 int nd_json_value(const char *raw, size_t len, const char *key,
-                         size_t *start, size_t *end);
+                  size_t *start, size_t *end);
 
 /*
  * Decodes the JSON string literal lit[0..len) (quotes included) into out,

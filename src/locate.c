@@ -15,6 +15,7 @@
 
 #include "normalize.h"
 #include "shingle.h"
+#include "verify.h"
 
 void nd_locate_scratch_free(nd_locate_scratch *sc)
 {
@@ -54,14 +55,16 @@ static int locate_in_set(const uint32_t *set, size_t n, uint32_t x)
 /*
  * Checks the part made of shingles h[lo..hi) against F: fills loc when it
  * has min_contain distinct shingles and holds the containment. The
- * shingles are copied and sorted into sc->tmp.
+ * shingles are copied and sorted into sc->tmp, and measured against F by
+ * the verifier itself (verify.c), so a part is held exactly when the scan
+ * would hold a paragraph of those shingles contained in F.
  */
 static int locate_check(nd_part_loc *loc, nd_locate_scratch *sc,
-                             size_t lo, size_t hi, const uint32_t *fset,
-                             size_t fn, const nd_part_rule *rule)
+                        size_t lo, size_t hi, const uint32_t *fset,
+                        size_t fn, const nd_part_rule *rule)
 {
-    size_t i, d, inside = 0;
-    double contain;
+    nd_sim sim;
+    size_t d;
     int err;
 
     sc->tmp.n = 0;
@@ -70,26 +73,20 @@ static int locate_check(nd_part_loc *loc, nd_locate_scratch *sc,
         return err;
     memcpy(sc->tmp.v, sc->h.v + lo, (hi - lo) * sizeof *sc->tmp.v);
     d = nd_u32_sort_unique(sc->tmp.v, hi - lo);
-    for (i = 0; i < d; i++)
-        inside += locate_in_set(fset, fn, sc->tmp.v[i]);
     if (d < rule->min_contain)
         return 0;
-    /* The share against the threshold, as the scan compares (verify.c):
-     * inside < containment * d would differ where the product rounds up
-     * (7 of 25 at 0.28), turning away a part the scan holds. */
-    contain = (double)inside / (double)d;
-    if (contain < rule->containment)
+    nd_verify(&sim, fset, fn, sc->tmp.v, d);
+    if (sim.b_in_a < rule->containment)
         return 0;
     loc->found = 1;
-    loc->contain = contain;
-    loc->jaccard = (double)inside / (double)(d + fn - inside);
+    loc->contain = sim.b_in_a;
+    loc->jaccard = sim.jaccard;
     return 0;
 }
 
 int nd_locate_part(nd_part_loc *pre, nd_part_loc *suf,
-                     nd_locate_scratch *sc, const char *para, size_t len,
-                     const uint32_t *fset, size_t fn,
-                     const nd_part_rule *rule)
+                   nd_locate_scratch *sc, const char *para, size_t len,
+                   const uint32_t *fset, size_t fn, const nd_part_rule *rule)
 {
     size_t words, w, n = rule->ngram, k, i;
     const uint32_t *sp;

@@ -59,8 +59,7 @@ void nd_locate_scratch_free(nd_locate_scratch *sc);
  * attached to it included. Returns 0 or ND_ENOMEM.
  */
 int nd_locate_part(nd_part_loc *pre, nd_part_loc *suf,
-                     nd_locate_scratch *sc, const char *para, size_t len,
-                     const uint32_t *fset, size_t fn,
-                     const nd_part_rule *rule);
+                   nd_locate_scratch *sc, const char *para, size_t len,
+                   const uint32_t *fset, size_t fn, const nd_part_rule *rule);
 
 #endif /* ND_LOCATE_H */

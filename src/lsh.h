@@ -127,11 +127,11 @@ int nd_lsh_pairs(nd_pairvec *out, nd_keyvec *keys, size_t cap,
                  unsigned threads);
 
 /*
- * Sorts index and queries (on up to `threads` threads), and appends to out a pair for every query entry
- * and index entry that share a key and name different items. A key that
- * more than cap distinct items are indexed under is skipped: it is a stock
- * phrase ("said in a statement on"), and pairing on it would cost many
- * checks for no evidence of copying.
+ * Sorts index and queries (on up to `threads` threads), and appends to out
+ * a pair for every query entry and index entry that share a key and name
+ * different items. A key that more than cap distinct items are indexed
+ * under is skipped: it is a stock phrase ("said in a statement on"), and
+ * pairing on it would cost many checks for no evidence of copying.
  * Returns 0 or ND_ENOMEM.
  */
 int nd_lsh_join(nd_pairvec *out, nd_keyvec *index, nd_keyvec *queries,

@@ -450,9 +450,9 @@ static int report_locate_article(report *rp, size_t art, const char *text)
             pt->side = ND_PART_NONE;
             pt->start = pt->end = 0;
             err = nd_locate_part(&pl, &sl, &rp->loc, text + pa->start,
-                                   pa->end - pa->start,
-                                   res->sets + res->set_off[pt->canon],
-                                   res->set_n[pt->canon], &rule);
+                                 pa->end - pa->start,
+                                 res->sets + res->set_off[pt->canon],
+                                 res->set_n[pt->canon], &rule);
             if (err)
                 return err;
             words = rp->loc.spans.n / 2;
@@ -1175,9 +1175,8 @@ static int report_articles(report *rp)
         if (!err)
             err = art->source_off == ND_NO_SOURCE
                       ? nd_buf_append(&b, "null", 4)
-                      : nd_json_string(
-                            &b, res->ids + art->source_off,
-                            strlen(res->ids + art->source_off));
+                      : nd_json_string(&b, res->ids + art->source_off,
+                                       strlen(res->ids + art->source_off));
         if (!err)
             err = report_printf(&b, ",\"paragraphs\":%u,\"bytes\":%llu,"
                                     "\"duplicate_bytes\":%llu,\"copy_of\":[",
@@ -1227,7 +1226,7 @@ static int report_stats(report *rp, const nd_input *inputs, size_t n_inputs)
             err = nd_buf_append(&b, ", ", 2);
         if (!err)
             err = nd_json_string(&b, inputs[i].name,
-                                        strlen(inputs[i].name));
+                                 strlen(inputs[i].name));
     }
     if (!err) {
         char tail[2048];
