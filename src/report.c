@@ -247,8 +247,10 @@ int nd_report_clean_text(nd_buf *out, const char *text, size_t len,
     return nd_report_clean_cut(out, text, len, paras, n, NULL);
 }
 
-
-static int report_span(nd_buf *b, const nd_result *res, uint32_t p)
+/* Opens the object of paragraph p's bytes start..end (all of it, or a
+ * glued part): its doc, para, start and end. */
+static int report_span(nd_buf *b, const nd_result *res, uint32_t p,
+                       uint64_t start, uint64_t end)
 {
     const nd_para *pa = &res->paras[p];
     const char *id = res->ids + res->articles[pa->doc].id_off;
@@ -258,8 +260,8 @@ static int report_span(nd_buf *b, const nd_result *res, uint32_t p)
         err = nd_json_string(b, id, strlen(id));
     if (!err)
         err = report_printf(b, ",\"para\":%u,\"start\":%llu,\"end\":%llu",
-                            pa->idx, (unsigned long long)pa->start,
-                            (unsigned long long)pa->end);
+                            pa->idx, (unsigned long long)start,
+                            (unsigned long long)end);
     return err;
 }
 
@@ -311,7 +313,7 @@ static int report_cluster(report *rp, FILE *f, uint32_t p, const char *ptext,
                         res->kind[c] == ND_KIND_BOILERPLATE ? "boilerplate"
                                                             : "shared");
     if (!err)
-        err = report_span(b, res, p);
+        err = report_span(b, res, p, pa->start, pa->end);
     if (!err)
         err = nd_buf_append(b, ",\"text\":", 8);
     if (!err)
@@ -326,17 +328,8 @@ static int report_cluster(report *rp, FILE *f, uint32_t p, const char *ptext,
         if (j < n_parts && (i == hi || res->parts[parts[j]].para <
                                            res->members[i])) {
             const nd_part *pt = &res->parts[parts[j++]];
-            const nd_para *g = &res->paras[pt->para];
-            const char *id = res->ids + res->articles[g->doc].id_off;
 
-            err = nd_buf_append(b, "{\"doc\":", 7);
-            if (!err)
-                err = nd_json_string(b, id, strlen(id));
-            if (!err)
-                err = report_printf(b, ",\"para\":%u,\"start\":%llu,"
-                                       "\"end\":%llu",
-                                    g->idx, (unsigned long long)pt->start,
-                                    (unsigned long long)pt->end);
+            err = report_span(b, res, pt->para, pt->start, pt->end);
             if (!err)
                 err = report_printf(b, ",\"jaccard\":%.4f,\"containment\":"
                                        "%.4f,\"part\":true}",
@@ -344,7 +337,7 @@ static int report_cluster(report *rp, FILE *f, uint32_t p, const char *ptext,
         } else {
             const nd_para *m = &res->paras[res->members[i]];
 
-            err = report_span(b, res, res->members[i++]);
+            err = report_span(b, res, res->members[i++], m->start, m->end);
             if (!err)
                 err = report_printf(b, ",\"jaccard\":%.4f,\"containment\":"
                                        "%.4f}",
@@ -418,11 +411,12 @@ static void report_set_part(nd_part *pt, uint8_t side, const nd_para *pa,
  * Locates the glued parts of article art (text in hand) among its
  * candidates: for each paragraph, the longest prefix and the longest
  * suffix over its candidate canonicals (the first canonical on a tie), as
- * long as something of the paragraph stays between them. Runs on the
- * reading side, in input order; the writer reads the result for the same
- * article after the hand-over.
+ * long as something of the paragraph stays between them; *cut tells
+ * whether any was found. Runs on the reading side, in input order; the
+ * writer reads the result for the same article after the hand-over.
  */
-static int report_locate_article(report *rp, size_t art, const char *text)
+static int report_locate_article(report *rp, size_t art, const char *text,
+                                 int *cut)
 {
     const nd_result *res = rp->res;
     const nd_article *a = &res->articles[art];
@@ -433,6 +427,7 @@ static int report_locate_article(report *rp, size_t art, const char *text)
     rule.seed = res->opts->seed;
     rule.containment = res->opts->containment;
     rule.min_contain = res->opts->min_contain;
+    *cut = 0;
     while (k < res->n_parts && res->parts[k].para < a->first + a->n) {
         uint32_t g = res->parts[k].para;
         const nd_para *pa = &res->paras[g];
@@ -483,21 +478,9 @@ static int report_locate_article(report *rp, size_t art, const char *text)
         if (best_suf != (size_t)-1)
             report_set_part(&res->parts[best_suf], ND_PART_SUFFIX, pa,
                             &suf_loc);
+        *cut |= best_pre != (size_t)-1 || best_suf != (size_t)-1;
         k = i;
     }
-    return 0;
-}
-
-/* Does article art lose a located part? */
-static int report_article_cut(const nd_result *res, size_t art)
-{
-    const nd_article *a = &res->articles[art];
-    size_t k;
-
-    for (k = report_parts_from(res, a->first);
-         k < res->n_parts && res->parts[k].para < a->first + a->n; k++)
-        if (res->parts[k].side != ND_PART_NONE)
-            return 1;
     return 0;
 }
 
@@ -550,16 +533,13 @@ static int report_keep_spans(nd_u32vec *keep, const nd_result *res,
 /* What writing one record needs; offsets index the batch's data. */
 typedef struct report_item {
     size_t art;           /* article number */
-    size_t text_off;      /* its text */
-    size_t text_len;
-    size_t raw_off;       /* a JSONL record's line as read */
-    size_t raw_len;
+    size_t text_off;      /* its text, when it holds a canonical (whose
+                             cluster line quotes it) */
     size_t name_off;      /* its file's out_name, NUL-terminated */
+    size_t out_off;       /* its bytes in clean/ (a JSONL line without */
+    size_t out_len;       /* its newline) */
     uint64_t file_no;     /* its file's number */
     nd_file_kind kind;    /* its file's kind */
-    int removes;          /* some paragraph or part of it is removed */
-    size_t line_off;      /* then its cleaned form (text, or JSONL line) */
-    size_t line_len;
 } report_item;
 
 typedef struct report_batch {
@@ -585,18 +565,8 @@ typedef struct report_writer {
 static int report_clean_item(report *rp, const report_batch *b,
                              const report_item *it)
 {
-    const char *out = b->data.data + it->text_off;
-    size_t out_len = it->text_len;
-
-    if (it->removes) { /* cleaned on the reading side */
-        out = b->data.data + it->line_off;
-        out_len = it->line_len;
-    } else if (it->kind != ND_FILE_TEXT) {
-        /* Nothing removed: the line goes out as it came, byte for byte. */
-        out = b->data.data + it->raw_off;
-        out_len = it->raw_len;
-    }
-    if (fwrite(out, 1, out_len, rp->clean) != out_len ||
+    if (fwrite(b->data.data + it->out_off, 1, it->out_len, rp->clean) !=
+            it->out_len ||
         (it->kind != ND_FILE_TEXT && putc('\n', rp->clean) == EOF))
         return report_fail(rp, ND_EIO, "cannot write the cleaned corpus: %s",
                            strerror(errno));
@@ -706,50 +676,59 @@ static int report_wait(report_writer *w, report_batch *b)
 static int report_add(report *rp, report_batch *b, const nd_record *rec,
                       size_t art, const char *text_field)
 {
-    const nd_article *a = &rp->res->articles[art];
+    const nd_result *res = rp->res;
+    const nd_article *a = &res->articles[art];
+    int removes = 0, canon = 0, err;
     report_item *it;
     size_t vs, ve;
     uint32_t i;
-    int err = nd_grow((void **)&b->items, &b->cap, b->n + 1,
-                      sizeof *b->items);
 
+    err = nd_grow((void **)&b->items, &b->cap, b->n + 1, sizeof *b->items);
+    if (!err)
+        err = report_locate_article(rp, art, rec->text, &removes);
     if (err)
         return err;
+    for (i = a->first; i < a->first + a->n; i++) {
+        removes |= res->paras[i].removed;
+        canon |= res->cluster_of[i] != ND_NONE;
+    }
     it = &b->items[b->n];
     memset(it, 0, sizeof *it);
     it->art = art;
     it->file_no = rec->file_no;
     it->kind = rec->kind;
-    for (i = a->first; i < a->first + a->n; i++)
-        it->removes |= rp->res->paras[i].removed;
-    err = report_locate_article(rp, art, rec->text);
+    it->name_off = b->data.len;
+    err = nd_buf_append(&b->data, rec->out_name, strlen(rec->out_name) + 1);
+    /* Only what the writer needs is copied: the text for cluster lines,
+     * and the record's bytes in clean/. */
+    it->text_off = it->out_off = b->data.len;
+    if (!err && (canon || (rec->kind == ND_FILE_TEXT && !removes))) {
+        err = nd_buf_append(&b->data, rec->text, rec->text_len);
+        it->out_off = b->data.len;
+    }
     if (err)
         return err;
-    it->removes |= report_article_cut(rp->res, art);
-    it->text_off = b->data.len;
-    it->text_len = rec->text_len;
-    err = nd_buf_append(&b->data, rec->text, rec->text_len);
-    it->name_off = b->data.len;
-    if (!err)
-        err = nd_buf_append(&b->data, rec->out_name,
-                            strlen(rec->out_name) + 1);
-    if (!err && rec->kind != ND_FILE_TEXT) {
-        it->raw_off = b->data.len;
-        it->raw_len = rec->raw_len;
-        err = nd_buf_append(&b->data, rec->raw, rec->raw_len);
-    }
-    if (err || !it->removes)
+    if (!removes) {
+        /* Nothing removed: a JSONL line goes out as it came, byte for
+         * byte; a text file is its text. */
+        if (rec->kind == ND_FILE_TEXT) {
+            it->out_off = it->text_off;
+            it->out_len = rec->text_len;
+        } else {
+            err = nd_buf_append(&b->data, rec->raw, rec->raw_len);
+            it->out_len = rec->raw_len;
+        }
         goto added;
+    }
     /* The cleaned form is made here, beside the reading, and the writer
      * thread only writes it: that shares pass 2's work out more evenly. */
-    err = report_keep_spans(&rp->pass_keep, rp->res, art);
+    err = report_keep_spans(&rp->pass_keep, res, art);
     if (!err)
         err = nd_report_clean_cut(&rp->pass_text, rec->text, rec->text_len,
-                                  rp->res->paras + a->first, a->n,
+                                  res->paras + a->first, a->n,
                                   rp->pass_keep.v);
     if (err)
-        goto added;
-    it->line_off = b->data.len;
+        return err;
     if (rec->kind == ND_FILE_TEXT) {
         err = nd_buf_append(&b->data, rp->pass_text.data, rp->pass_text.len);
     } else if (nd_json_value(rec->raw, rec->raw_len, text_field, &vs, &ve)) {
@@ -784,7 +763,7 @@ static int report_add(report *rp, report_batch *b, const nd_record *rec,
             return ND_ENOMEM;
         err = nd_buf_append(&b->data, js, jl);
     }
-    it->line_len = b->data.len - it->line_off;
+    it->out_len = b->data.len - it->out_off;
 added:
     if (!err)
         b->n++;
