@@ -114,7 +114,7 @@ static void group_verify_all(const nd_scan *s, const nd_pairvec *pairs,
 /* A paragraph of a component, with what decides its preference. */
 typedef struct group_pref {
     uint32_t root;      /* component */
-    uint32_t contained; /* 0 for site furniture (goes first), 2 when
+    uint32_t tier;      /* 0 for site furniture (goes first), 2 when
                            inside a larger member (goes last), else 1 */
     uint32_t rank;      /* its article's rank (keep policy, priority) */
     uint32_t para;      /* paragraph number */
@@ -126,8 +126,8 @@ static int group_cmp_pref(const void *pa, const void *pb)
 
     if (a->root != b->root)
         return a->root < b->root ? -1 : 1;
-    if (a->contained != b->contained)
-        return a->contained < b->contained ? -1 : 1;
+    if (a->tier != b->tier)
+        return a->tier < b->tier ? -1 : 1;
     if (a->rank != b->rank)
         return a->rank < b->rank ? -1 : 1;
     return (a->para > b->para) - (a->para < b->para);
@@ -278,7 +278,7 @@ int nd_group_cluster(nd_scan *s, nd_pairvec *pairs)
             continue;
         o = &order[n_order++];
         o->root = r;
-        o->contained = furn[i] ? 0 : contained[i] ? 2 : 1;
+        o->tier = furn[i] ? 0 : contained[i] ? 2 : 1;
         o->rank = s->articles[s->paras[i].doc].rank;
         o->para = (uint32_t)i;
     }
