@@ -60,8 +60,6 @@ typedef struct report {
     struct report_later *later; /* cluster lines held back, in order */
     size_t n_later, cap_later;
     nd_buf later_text;     /* their canonicals' texts */
-    uint32_t *part_by_canon; /* located parts by (cluster, paragraph) */
-    size_t n_located;      /* parts located */
 } report;
 
 /* A cluster line held back until every part of it is located: it goes
@@ -1001,6 +999,7 @@ static int report_finish_parts(report *rp)
     const nd_result *res = rp->res;
     nd_stats *st = res->stats;
     report_pk *pk = NULL;
+    uint32_t *idx = NULL;
     size_t i, n = 0, at = 0, l;
     FILE *in = NULL, *out = NULL;
     nd_buf final = {0};
@@ -1026,14 +1025,13 @@ static int report_finish_parts(report *rp)
         st->boilerplate_bytes_removed += pt->end - pt->start;
     }
     qsort(pk, n, sizeof *pk, report_cmp_pk);
-    rp->part_by_canon = malloc((n ? n : 1) * sizeof *rp->part_by_canon);
-    if (!rp->part_by_canon) {
-        free(pk);
-        return report_fail(rp, ND_ENOMEM, "out of memory");
+    idx = malloc((n ? n : 1) * sizeof *idx); /* the parts in that order */
+    if (!idx) {
+        err = report_fail(rp, ND_ENOMEM, "out of memory");
+        goto done;
     }
     for (i = 0; i < n; i++)
-        rp->part_by_canon[i] = pk[i].idx;
-    rp->n_located = n;
+        idx[i] = pk[i].idx;
     if (!rp->n_later)
         goto done;
 
@@ -1076,7 +1074,7 @@ static int report_finish_parts(report *rp)
         prev = h->pos;
         err = report_cluster(rp, out, h->para,
                              rp->later_text.data + h->text_off,
-                             rp->part_by_canon + lo, at - lo);
+                             idx + lo, at - lo);
     }
     if (!err && report_copy_range(in, out, prev, end) != 0)
         err = report_fail(rp, ND_EIO, "cannot write clusters.jsonl: %s",
@@ -1095,6 +1093,7 @@ done:
         fclose(out);
     nd_buf_free(&final);
     free(pk);
+    free(idx);
     return err;
 }
 
@@ -1408,6 +1407,5 @@ done:
     free(rp.has_parts);
     free(rp.later);
     nd_buf_free(&rp.later_text);
-    free(rp.part_by_canon);
     return err;
 }
