@@ -412,7 +412,7 @@ static void human_bytes(char *buf, size_t len, unsigned long long b)
 static void print_summary(const nd_stats *st, const char *outdir,
                           double secs, unsigned long long warnings)
 {
-    char in[32], rm[32];
+    char in[32], rm[32], parts[64] = "";
     double pct = st->bytes ? 100.0 * st->bytes_removed / st->bytes : 0.0;
 
     human_bytes(in, sizeof in, st->bytes);
@@ -432,16 +432,12 @@ static void print_summary(const nd_stats *st, const char *outdir,
            (unsigned long long)st->clusters,
            (unsigned long long)st->boilerplate_clusters);
     if (st->parts_removed)
-        printf("  removed      %llu paragraph%s and %llu glued part%s, %s "
-               "(%.1f%% of the text)\n",
-               (unsigned long long)st->paragraphs_removed,
-               st->paragraphs_removed == 1 ? "" : "s",
-               (unsigned long long)st->parts_removed,
-               st->parts_removed == 1 ? "" : "s", rm, pct);
-    else
-        printf("  removed      %llu paragraph%s, %s (%.1f%% of the text)\n",
-               (unsigned long long)st->paragraphs_removed,
-               st->paragraphs_removed == 1 ? "" : "s", rm, pct);
+        snprintf(parts, sizeof parts, " and %llu glued part%s",
+                 (unsigned long long)st->parts_removed,
+                 st->parts_removed == 1 ? "" : "s");
+    printf("  removed      %llu paragraph%s%s, %s (%.1f%% of the text)\n",
+           (unsigned long long)st->paragraphs_removed,
+           st->paragraphs_removed == 1 ? "" : "s", parts, rm, pct);
     printf("  articles     %llu share%s text with another, %llu of them "
            "syndicated cop%s\n",
            (unsigned long long)st->articles_sharing,
