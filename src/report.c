@@ -670,15 +670,17 @@ static int report_wait(report_writer *w, report_batch *b)
     return err;
 }
 
-/* Copies what writing rec (article art) needs into b. */
+/* Copies what writing rec (article art) needs into b; value is the text
+ * value's span in a JSONL line when known ({0, 0}: not known). */
 static int report_add(report *rp, report_batch *b, const nd_record *rec,
-                      size_t art, const char *text_field)
+                      size_t art, const char *text_field,
+                      const size_t value[2])
 {
     const nd_result *res = rp->res;
     const nd_article *a = &res->articles[art];
     int removes = 0, canon = 0, err;
     report_item *it;
-    size_t vs, ve;
+    size_t vs = value[0], ve = value[1];
     uint32_t i;
 
     err = nd_grow((void **)&b->items, &b->cap, b->n + 1, sizeof *b->items);
@@ -729,7 +731,8 @@ static int report_add(report *rp, report_batch *b, const nd_record *rec,
         return err;
     if (rec->kind == ND_FILE_TEXT) {
         err = nd_buf_append(&b->data, rp->pass_text.data, rp->pass_text.len);
-    } else if (nd_json_value(rec->raw, rec->raw_len, text_field, &vs, &ve)) {
+    } else if (ve > vs ||
+               nd_json_value(rec->raw, rec->raw_len, text_field, &vs, &ve)) {
         /* Only the text field's value changes: every other byte of the
          * line, spacing and number spelling included, stays as it came. */
         err = nd_buf_append(&b->data, rec->raw, vs);
@@ -800,14 +803,17 @@ static int report_before(const nd_record *rec, const nd_article *art)
  * straight from the line, and json-c parses it only when that fails or
  * gives other text than pass 1 saw. Returns 1 (rec->text set and equal to
  * pass 1's), 0 (not that article, or it changed), or < 0 (the reader's
- * error).
+ * error). value receives the text value's span in the line when it was
+ * decoded from there ({0, 0} otherwise), for the splice to reuse.
  */
 static int report_find_article(report *rp, nd_reader *r, nd_record *rec,
-                               const nd_article *art, const char *field)
+                               const nd_article *art, const char *field,
+                               size_t value[2])
 {
     size_t vs, ve;
     int rc;
 
+    value[0] = value[1] = 0;
     if (!art || rec->file_no != art->file_no ||
         (rec->kind == ND_FILE_JSONL ? rec->line : 0) != art->line)
         return 0;
@@ -819,6 +825,8 @@ static int report_find_article(report *rp, nd_reader *r, nd_record *rec,
                 art->text_hash) {
             rec->text = rp->decoded.len ? rp->decoded.data : "";
             rec->text_len = rp->decoded.len;
+            value[0] = vs;
+            value[1] = ve;
             return 1;
         }
         rc = nd_reader_parse(r, rec);
@@ -840,7 +848,7 @@ static int report_read_all(report *rp, report_writer *w, report_batch *bt,
     report_batch *cur = &bt[0];
     nd_reader *r = NULL;
     nd_record rec;
-    size_t a = 0;
+    size_t a = 0, value[2];
     int err, got;
 
     err = nd_reader_open(&r, inputs, n_inputs, ro);
@@ -852,7 +860,8 @@ static int report_read_all(report *rp, report_writer *w, report_batch *bt,
     }
     while ((got = nd_reader_next(r, &rec)) == 1) {
         const nd_article *art = a < res->n_articles ? &res->articles[a] : NULL;
-        int found = report_find_article(rp, r, &rec, art, ro->text_field);
+        int found = report_find_article(rp, r, &rec, art, ro->text_field,
+                                        value);
 
         if (found == 0 && rec.kind == ND_FILE_JSONL && !rec.obj &&
             (!art || report_before(&rec, art))) {
@@ -875,7 +884,8 @@ static int report_read_all(report *rp, report_writer *w, report_batch *bt,
                                   rec.file);
             goto done;
         }
-        if ((err = report_add(rp, cur, &rec, a, ro->text_field)) != 0) {
+        if ((err = report_add(rp, cur, &rec, a, ro->text_field, value)) !=
+            0) {
             if (!(err = report_wait(w, NULL)))
                 err = report_fail(rp, ND_ENOMEM, "out of memory");
             goto done;
