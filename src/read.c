@@ -1123,6 +1123,13 @@ static int read_jsonl_next(nd_reader *r, nd_record *rec)
     }
 }
 
+/* A record's source and date, from the record or sidecar just read. */
+static void read_fill_meta(const nd_reader *r, nd_record *rec)
+{
+    rec->source = r->has_source ? r->source.data : NULL;
+    rec->date = r->has_date ? r->date.data : NULL;
+}
+
 int nd_reader_parse(nd_reader *r, nd_record *rec)
 {
     int rc;
@@ -1130,10 +1137,8 @@ int nd_reader_parse(nd_reader *r, nd_record *rec)
     if (!r || !rec || rec->kind != ND_FILE_JSONL || !rec->raw || rec->obj)
         return ND_EINVAL;
     rc = read_parse(r, rec, rec->raw, rec->raw_len);
-    if (rc > 0) {
-        rec->source = r->has_source ? r->source.data : NULL;
-        rec->date = r->has_date ? r->date.data : NULL;
-    }
+    if (rc > 0)
+        read_fill_meta(r, rec);
     return rc;
 }
 
@@ -1577,8 +1582,7 @@ int nd_reader_next(nd_reader *r, nd_record *rec)
                 rec->file_no = r->file_no;
                 rec->kind = r->kind;
                 rec->out_name = r->out_name.data;
-                rec->source = r->has_source ? r->source.data : NULL;
-                rec->date = r->has_date ? r->date.data : NULL;
+                read_fill_meta(r, rec);
                 r->stats.records++;
                 return 1;
             }
