@@ -6,6 +6,7 @@
  */
 #include "jsontext.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -41,6 +42,46 @@ static size_t json_utf8_len(const unsigned char *s, size_t n)
     return len;
 }
 
+/* Bytes that may stand in a JSON string as they are, eight at a time:
+ * nonzero when the word w holds a byte below 0x20, at or above 0x80, or a
+ * quote or backslash (exact as a yes/no; which byte is left to the byte
+ * loop). Most news text is ASCII, so this skips it at word speed. */
+static uint64_t json_word_special(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
+
+    return (w | ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) |
+            ((bs - ones) & ~bs)) & highs;
+}
+
+/* End of the run from i that needs no escaping: plain ASCII and valid
+ * UTF-8 sequences. */
+static size_t json_plain_run(const unsigned char *u, size_t i, size_t len)
+{
+    while (i < len) {
+        size_t n;
+
+        if (len - i >= 8) {
+            uint64_t w;
+
+            memcpy(&w, u + i, 8);
+            if (!json_word_special(w)) {
+                i += 8;
+                continue;
+            }
+        }
+        if (u[i] >= 0x20 && u[i] < 0x80 && u[i] != '"' && u[i] != '\\') {
+            i++;
+            continue;
+        }
+        if (u[i] < 0x80 || (n = json_utf8_len(u + i, len - i)) == 0)
+            break;
+        i += n;
+    }
+    return i;
+}
+
 int nd_json_string(nd_buf *out, const char *s, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -51,20 +92,8 @@ int nd_json_string(nd_buf *out, const char *s, size_t len)
         unsigned c = u[i];
         char esc[8];
 
-        /* Copy the longest run that needs no escaping in one go: plain
-         * ASCII and valid UTF-8 sequences. */
-        for (run = i; run < len;) {
-            size_t n;
-
-            if (u[run] >= 0x20 && u[run] < 0x80 && u[run] != '"' &&
-                u[run] != '\\') {
-                run++;
-                continue;
-            }
-            if (u[run] < 0x80 || (n = json_utf8_len(u + run, len - run)) == 0)
-                break;
-            run += n;
-        }
+        /* Copy the longest run that needs no escaping in one go. */
+        run = json_plain_run(u, i, len);
         if (run > i) {
             err = nd_buf_append(out, s + i, run - i);
             i = run;
@@ -92,6 +121,43 @@ int nd_json_string(nd_buf *out, const char *s, size_t len)
         }
     }
     return err ? err : nd_buf_putc(out, '"');
+}
+
+int nd_json_uint(nd_buf *out, uint64_t v)
+{
+    char d[20];
+    size_t n = 0;
+
+    do {
+        d[sizeof d - 1 - n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return nd_buf_append(out, d + sizeof d - n, n);
+}
+
+int nd_json_fixed4(nd_buf *out, float x)
+{
+    /* A float times 10^4 is exact in a double (24 + 14 bits), so rounding
+     * it half to even gives the digits printf's %.4f gives. */
+    double v = (double)x * 10000.0;
+    uint64_t r;
+    char frac[5];
+    int k, err;
+
+    if (!(v >= 0 && v < 1e15)) {
+        char buf[64];
+        int n = snprintf(buf, sizeof buf, "%.4f", (double)x);
+
+        return nd_buf_append(out, buf, n > 0 ? (size_t)n : 0);
+    }
+    r = (uint64_t)nearbyint(v);
+    for (k = 3; k >= 0; k--, r /= 10)
+        frac[k] = (char)('0' + r % 10);
+    frac[4] = '\0';
+    err = nd_json_uint(out, r);
+    if (!err)
+        err = nd_buf_putc(out, '.');
+    return err ? err : nd_buf_append(out, frac, 4);
 }
 
 /* JSON spans (nd_json_value): the line is valid JSON, so the scan

@@ -7,6 +7,7 @@
 #define ND_JSONTEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util.h"
 
@@ -16,6 +17,13 @@
  * valid JSON whatever the input held.
  */
 int nd_json_string(nd_buf *out, const char *s, size_t len);
+
+/* Appends v in decimal. */
+int nd_json_uint(nd_buf *out, uint64_t v);
+
+/* Appends x with four decimals, as printf's "%.4f" writes it (rounded
+ * half to even); the writer's many ratios need no printf. */
+int nd_json_fixed4(nd_buf *out, float x);
 
 /*
  * Where the value of the top-level key `key` lies in raw[0..len), a JSON

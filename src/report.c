@@ -257,10 +257,34 @@ static int report_span(nd_buf *b, const nd_result *res, uint32_t p,
     if (!err)
         err = nd_json_string(b, id, strlen(id));
     if (!err)
-        err = report_printf(b, ",\"para\":%u,\"start\":%llu,\"end\":%llu",
-                            pa->idx, (unsigned long long)start,
-                            (unsigned long long)end);
-    return err;
+        err = nd_buf_append(b, ",\"para\":", 8);
+    if (!err)
+        err = nd_json_uint(b, pa->idx);
+    if (!err)
+        err = nd_buf_append(b, ",\"start\":", 9);
+    if (!err)
+        err = nd_json_uint(b, start);
+    if (!err)
+        err = nd_buf_append(b, ",\"end\":", 7);
+    return err ? err : nd_json_uint(b, end);
+}
+
+/* Closes a member's object: its Jaccard and containment against the
+ * canonical, and whether it is a glued part. (Clusters have millions of
+ * members, so these numbers are written without printf.) */
+static int report_ratios(nd_buf *b, float jaccard, float contain, int part)
+{
+    int err = nd_buf_append(b, ",\"jaccard\":", 11);
+
+    if (!err)
+        err = nd_json_fixed4(b, jaccard);
+    if (!err)
+        err = nd_buf_append(b, ",\"containment\":", 15);
+    if (!err)
+        err = nd_json_fixed4(b, contain);
+    if (!err && part)
+        err = nd_buf_append(b, ",\"part\":true", 12);
+    return err ? err : nd_buf_putc(b, '}');
 }
 
 /* Cluster number of a part's canonical. */
@@ -329,17 +353,13 @@ static int report_cluster(report *rp, FILE *f, uint32_t p, const char *ptext,
 
             err = report_span(b, res, pt->para, pt->start, pt->end);
             if (!err)
-                err = report_printf(b, ",\"jaccard\":%.4f,\"containment\":"
-                                       "%.4f,\"part\":true}",
-                                    pt->jaccard, pt->contain);
+                err = report_ratios(b, pt->jaccard, pt->contain, 1);
         } else {
             const nd_para *m = &res->paras[res->members[i]];
 
             err = report_span(b, res, res->members[i++], m->start, m->end);
             if (!err)
-                err = report_printf(b, ",\"jaccard\":%.4f,\"containment\":"
-                                       "%.4f}",
-                                    m->jaccard, m->contain);
+                err = report_ratios(b, m->jaccard, m->contain, 0);
         }
     }
     if (!err)

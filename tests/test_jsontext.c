@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -46,6 +47,84 @@ static void test_jsontext__json_keeps_utf8_replaces_invalid(void **state)
     expect_json("a\xe2\x80", 3, "\"a\\ufffd\\ufffd\"");
     expect_json("\xc0\xaf", 2, "\"\\ufffd\\ufffd\"");
     expect_json("\xed\xa0\x80", 3, "\"\\ufffd\\ufffd\\ufffd\"");
+}
+
+/* Every byte that needs escaping, at every place of a word-long run: the
+ * encoder skips plain text eight bytes at a time, and must still stop at
+ * each of them. A slow byte-at-a-time encoding is the oracle. */
+static void test_jsontext__json_special_byte_anywhere(void **state)
+{
+    static const unsigned char special[] = {'"', '\\', 0x00, 0x01, 0x1f,
+                                            '\n', 0x7f, 0x80, 0xc3, 0xff};
+    size_t k, at;
+
+    (void)state;
+    for (k = 0; k < sizeof special; k++)
+        for (at = 0; at < 24; at++) {
+            char in[24], want[24 * 6 + 3];
+            size_t i, w = 0;
+            nd_buf b = {0};
+
+            memset(in, 'a', sizeof in);
+            in[at] = (char)special[k];
+            want[w++] = '"';
+            for (i = 0; i < sizeof in; i++) {
+                unsigned char c = (unsigned char)in[i];
+
+                if (c == '"' || c == '\\') {
+                    want[w++] = '\\';
+                    want[w++] = (char)c;
+                } else if (c == '\n') {
+                    memcpy(want + w, "\\n", 2);
+                    w += 2;
+                } else if (c < 0x20) {
+                    w += (size_t)sprintf(want + w, "\\u%04x", c);
+                } else if (c >= 0x80) { /* alone, never valid UTF-8 */
+                    memcpy(want + w, "\\ufffd", 6);
+                    w += 6;
+                } else {
+                    want[w++] = (char)c;
+                }
+            }
+            want[w++] = '"';
+            want[w] = '\0';
+            assert_int_equal(nd_json_string(&b, in, sizeof in), 0);
+            assert_string_equal(b.data, want);
+            nd_buf_free(&b);
+        }
+}
+
+static void test_jsontext__numbers(void **state)
+{
+    static const float ratios[] = {0.0f, 1.0f, 0.03125f, 0.09375f, 0.5f,
+                                   0.33333334f, 0.66666669f, 0.99995f,
+                                   0.8f, 0.12345f, 123.456f};
+    char want[64];
+    nd_buf b = {0};
+    size_t k;
+    int n;
+
+    (void)state;
+    for (k = 0; k < sizeof ratios / sizeof *ratios; k++) {
+        /* The same digits as printf, ties (0.03125) rounded to even. */
+        b.len = 0;
+        assert_int_equal(nd_json_fixed4(&b, ratios[k]), 0);
+        snprintf(want, sizeof want, "%.4f", (double)ratios[k]);
+        assert_string_equal(b.data, want);
+    }
+    for (n = 0; n < 4000; n++) {
+        float x = (float)n / 3999.0f;
+
+        b.len = 0;
+        assert_int_equal(nd_json_fixed4(&b, x), 0);
+        snprintf(want, sizeof want, "%.4f", (double)x);
+        assert_string_equal(b.data, want);
+    }
+    b.len = 0;
+    assert_int_equal(nd_json_uint(&b, 0), 0);
+    assert_int_equal(nd_json_uint(&b, 18446744073709551615u), 0);
+    assert_string_equal(b.data, "018446744073709551615");
+    nd_buf_free(&b);
 }
 
 /* The span of key's value in line, or "" when the splice declines. */
@@ -136,6 +215,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_jsontext__json_escapes),
         cmocka_unit_test(test_jsontext__json_keeps_utf8_replaces_invalid),
+        cmocka_unit_test(test_jsontext__json_special_byte_anywhere),
+        cmocka_unit_test(test_jsontext__numbers),
         cmocka_unit_test(test_jsontext__json_value),
         cmocka_unit_test(test_jsontext__decode),
     };
