@@ -50,6 +50,8 @@ typedef struct report {
                               side of pass 2) */
     nd_buf decoded;        /* a JSONL text decoded by the reading side */
     FILE *clusters;        /* tmp/clusters.jsonl */
+    FILE *articles;        /* tmp/articles.jsonl */
+    nd_buf art_line;       /* scratch line of articles.jsonl (writer) */
     FILE *clean;           /* current file of the cleaned corpus */
     uint64_t clean_file;   /* file_no of that file */
     char *err;             /* message buffer */
@@ -579,6 +581,76 @@ typedef struct report_writer {
     int err;              /* the writer's first error */
 } report_writer;
 
+static int report_id(nd_buf *b, const nd_result *res, uint32_t doc)
+{
+    const char *id = res->ids + res->articles[doc].id_off;
+
+    return nd_json_string(b, id, strlen(id));
+}
+
+/* articles.jsonl: one line per article that shares text with another. */
+/* Writes article a's line of articles.jsonl when it shares text. Its
+ * glued parts are located by then (the reading side locates an article's
+ * parts before its batch comes to the writer). */
+static int report_article(report *rp, size_t a)
+{
+    const nd_result *res = rp->res;
+    const nd_article *art = &res->articles[a];
+    nd_buf *b = &rp->art_line;
+    uint64_t dup = 0;
+    uint32_t p, i;
+    int err;
+
+    if (!res->sharing[a])
+        return 0;
+    for (p = art->first; p < art->first + art->n; p++)
+        if (res->paras[p].canon != p)
+            dup += res->paras[p].end - res->paras[p].start;
+    for (i = (uint32_t)report_parts_from(res, art->first);
+         i < res->n_parts && res->parts[i].para < art->first + art->n; i++)
+        if (res->parts[i].side != ND_PART_NONE)
+            dup += res->parts[i].end - res->parts[i].start;
+    b->len = 0;
+    err = nd_buf_append(b, "{\"doc\":", 7);
+    if (!err)
+        err = report_id(b, res, (uint32_t)a);
+    if (!err)
+        err = nd_buf_append(b, ",\"source\":", 10);
+    if (!err)
+        err = art->source_off == ND_NO_SOURCE
+                  ? nd_buf_append(b, "null", 4)
+                  : nd_json_string(b, res->ids + art->source_off,
+                                   strlen(res->ids + art->source_off));
+    if (!err)
+        err = report_printf(b, ",\"paragraphs\":%u,\"bytes\":%llu,"
+                               "\"duplicate_bytes\":%llu,\"copy_of\":[",
+                            art->n, (unsigned long long)art->bytes,
+                            (unsigned long long)dup);
+    for (i = res->copy_off[a]; !err && i < res->copy_off[a + 1]; i++) {
+        const nd_copy *c = &res->copies[i];
+
+        if (i > res->copy_off[a])
+            err = nd_buf_putc(b, ',');
+        if (!err)
+            err = nd_buf_append(b, "{\"doc\":", 7);
+        if (!err)
+            err = report_id(b, res, c->doc);
+        if (!err)
+            err = report_printf(b, ",\"shared_bytes\":%llu,\"share\":%.4f}",
+                                (unsigned long long)c->shared_bytes,
+                                c->share);
+    }
+    if (!err)
+        err = report_printf(b, "],\"syndicated\":%s}\n",
+                            res->syndicated[a] ? "true" : "false");
+    if (err)
+        return report_fail(rp, err, "out of memory");
+    if (fwrite(b->data, 1, b->len, rp->articles) != b->len)
+        return report_fail(rp, ND_EIO, "cannot write articles.jsonl: %s",
+                           strerror(errno));
+    return 0;
+}
+
 /* Writes the cleaned form of one record into the current clean file. */
 static int report_clean_item(report *rp, const report_batch *b,
                              const report_item *it)
@@ -620,6 +692,8 @@ static int report_write_batch(report *rp, const report_batch *b)
                                     it->file_no);
         if (!err)
             err = report_clean_item(rp, b, it);
+        if (!err)
+            err = report_article(rp, it->art);
     }
     return err;
 }
@@ -1145,78 +1219,6 @@ static int report_file(report *rp, const char *name, const nd_buf *b)
     return err;
 }
 
-static int report_id(nd_buf *b, const nd_result *res, uint32_t doc)
-{
-    const char *id = res->ids + res->articles[doc].id_off;
-
-    return nd_json_string(b, id, strlen(id));
-}
-
-/* articles.jsonl: one line per article that shares text with another. */
-static int report_articles(report *rp)
-{
-    const nd_result *res = rp->res;
-    nd_buf b = {0};
-    size_t a;
-    int err = 0;
-
-    for (a = 0; !err && a < res->n_articles; a++) {
-        const nd_article *art = &res->articles[a];
-        uint64_t dup = 0;
-        uint32_t p, i;
-
-        if (!res->sharing[a])
-            continue;
-        for (p = art->first; p < art->first + art->n; p++)
-            if (res->paras[p].canon != p)
-                dup += res->paras[p].end - res->paras[p].start;
-        for (i = (uint32_t)report_parts_from(res, art->first);
-             i < res->n_parts && res->parts[i].para < art->first + art->n;
-             i++)
-            if (res->parts[i].side != ND_PART_NONE)
-                dup += res->parts[i].end - res->parts[i].start;
-        err = nd_buf_append(&b, "{\"doc\":", 7);
-        if (!err)
-            err = report_id(&b, res, (uint32_t)a);
-        if (!err)
-            err = nd_buf_append(&b, ",\"source\":", 10);
-        if (!err)
-            err = art->source_off == ND_NO_SOURCE
-                      ? nd_buf_append(&b, "null", 4)
-                      : nd_json_string(&b, res->ids + art->source_off,
-                                       strlen(res->ids + art->source_off));
-        if (!err)
-            err = report_printf(&b, ",\"paragraphs\":%u,\"bytes\":%llu,"
-                                    "\"duplicate_bytes\":%llu,\"copy_of\":[",
-                                art->n, (unsigned long long)art->bytes,
-                                (unsigned long long)dup);
-        for (i = res->copy_off[a]; !err && i < res->copy_off[a + 1]; i++) {
-            const nd_copy *c = &res->copies[i];
-
-            if (i > res->copy_off[a])
-                err = nd_buf_putc(&b, ',');
-            if (!err)
-                err = nd_buf_append(&b, "{\"doc\":", 7);
-            if (!err)
-                err = report_id(&b, res, c->doc);
-            if (!err)
-                err = report_printf(&b, ",\"shared_bytes\":%llu,"
-                                        "\"share\":%.4f}",
-                                    (unsigned long long)c->shared_bytes,
-                                    c->share);
-        }
-        if (!err)
-            err = report_printf(&b, "],\"syndicated\":%s}\n",
-                                res->syndicated[a] ? "true" : "false");
-    }
-    if (err)
-        err = report_fail(rp, err, "out of memory");
-    else
-        err = report_file(rp, "articles.jsonl", &b);
-    nd_buf_free(&b);
-    return err;
-}
-
 static int report_stats(report *rp, const nd_input *inputs, size_t n_inputs)
 {
     const nd_stats *st = rp->res->stats;
@@ -1389,6 +1391,11 @@ int nd_report_write(const nd_result *res, const nd_input *inputs,
     if (!err && !(rp.clusters = fopen(rp.path.data, "wb")))
         err = report_fail(&rp, ND_EIO, "%s: %s", rp.path.data,
                           strerror(errno));
+    if (!err)
+        err = report_set_path(&rp, rp.tmp.data, "articles.jsonl");
+    if (!err && !(rp.articles = fopen(rp.path.data, "wb")))
+        err = report_fail(&rp, ND_EIO, "%s: %s", rp.path.data,
+                          strerror(errno));
     if (!err) {
         nd_stats *st = res->stats;
         size_t k;
@@ -1419,8 +1426,12 @@ int nd_report_write(const nd_result *res, const nd_input *inputs,
                               strerror(errno));
         rp.clusters = NULL;
     }
-    if (!err)
-        err = report_articles(&rp);
+    if (rp.articles) {
+        if (fclose(rp.articles) != 0 && !err)
+            err = report_fail(&rp, ND_EIO, "cannot write articles.jsonl: %s",
+                              strerror(errno));
+        rp.articles = NULL;
+    }
     if (!err)
         err = report_stats(&rp, inputs, n_inputs);
     if (!err)
@@ -1430,6 +1441,7 @@ done:
     nd_buf_free(&rp.tmp);
     nd_buf_free(&rp.path);
     nd_buf_free(&rp.line);
+    nd_buf_free(&rp.art_line);
     nd_buf_free(&rp.pass_text);
     nd_buf_free(&rp.decoded);
     nd_locate_scratch_free(&rp.loc);
