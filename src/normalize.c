@@ -267,16 +267,56 @@ NORMALIZE_INLINE int normalize_run(nd_buf *out, size_t *out_words,
         goto done;
 
     while (i < len) {
-        unsigned char c = t[i];
-        unsigned char m = normalize_ascii[c];
-        utf8proc_int32_t cp = m;
-        int is_word = m != 0;
+        unsigned char c, m;
+        utf8proc_int32_t cp;
+        int is_word;
+
+        if (!spans && !(in_word && slow)) {
+            /*
+             * The hot loop, for ASCII: no branch per byte but the loop's.
+             * Word ends are as unpredictable as word lengths, and a
+             * mispredicted branch at each cost more than the rest of the
+             * work, so every byte is written whatever it is, and the
+             * cursor moves on only past what stays: a space owed at a
+             * word's start (after the first word), and each word
+             * character. (Stores through a char pointer may alias out's
+             * fields, hence the local cursor.)
+             */
+            char *o = out->data;
+            size_t ol = out->len;
+
+            slow = 0;
+            while (i < len && t[i] < 0x80) {
+                int wc, starts;
+
+                m = normalize_ascii[t[i++]];
+                wc = m != 0;
+                starts = wc & !in_word;
+                o[ol] = ' ';
+                ol += (size_t)(starts & (words != 0));
+                /* (a mask, where a ?: would become a branch again) */
+                word_start += (ol - word_start) & (0 - (size_t)starts);
+                o[ol] = (char)m;
+                ol += (size_t)wc;
+                words += (size_t)starts;
+                in_word = wc;
+            }
+            out->len = ol;
+            if (i == len)
+                break;
+        }
+        c = t[i];
+        m = normalize_ascii[c];
+        cp = m;
+        is_word = m != 0;
 
         at = i;
         if (c >= 0x80) {
+            utf8proc_int32_t dec; /* cp itself stays in a register */
             utf8proc_ssize_t got =
-                utf8proc_iterate(t + i, (utf8proc_ssize_t)(len - i), &cp);
+                utf8proc_iterate(t + i, (utf8proc_ssize_t)(len - i), &dec);
 
+            cp = dec;
             if (got < 0) {
                 cp = NORMALIZE_REPLACEMENT;
                 got = 1;
@@ -312,7 +352,7 @@ NORMALIZE_INLINE int normalize_run(nd_buf *out, size_t *out_words,
             word_start = out->len;
         }
         if (!slow && c < 0x80) {
-            /* The hot loop: a run of ASCII word characters. */
+            /* A run of ASCII word characters (with spans wanted). */
             out->data[out->len++] = (char)m;
             while (i < len && (m = normalize_ascii[t[i]]) != 0) {
                 out->data[out->len++] = (char)m;

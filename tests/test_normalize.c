@@ -335,6 +335,18 @@ static void check_against_reference(const char *text, size_t len)
     assert_int_equal(nd_normalize(&again, &aw, got.data, got.len), 0);
     assert_string_equal(again.data, got.data);
     assert_int_equal(aw, gw);
+    /* The spans path (its own ASCII loop) gives the same words. */
+    {
+        nd_u32vec spans = {0};
+
+        assert_int_equal(nd_normalize_spans(&again, &aw, &spans, text, len),
+                         0);
+        assert_int_equal(again.len, got.len);
+        assert_memory_equal(again.data, got.data, got.len);
+        assert_int_equal(aw, gw);
+        assert_int_equal(spans.n, 2 * gw);
+        nd_u32vec_free(&spans);
+    }
     nd_buf_free(&got);
     nd_buf_free(&want);
     nd_buf_free(&again);
