@@ -123,8 +123,19 @@ void nd_u64vec_free(nd_u64vec *vec)
  */
 #define UTIL_RANK_MAX 64
 
+/* The counting loop is also built for AVX2 and AVX-512 (the loader picks
+ * what the CPU has), with a 32-bit count so that a vector holds more. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    defined(__linux__)
+#define UTIL_CLONES                                                          \
+    __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3",         \
+                                 "default")))
+#else
+#define UTIL_CLONES
+#endif
+
 #define UTIL_DEFINE_SORT(name, T)                                            \
-    static void name##_rank(T *a, size_t n)                                  \
+    UTIL_CLONES static void name##_rank(T *a, size_t n)                      \
     {                                                                        \
         T copy[UTIL_RANK_MAX];                                               \
         unsigned char used[UTIL_RANK_MAX];                                   \
@@ -136,7 +147,7 @@ void nd_u64vec_free(nd_u64vec *vec)
         memset(used, 0, n);                                                  \
         for (i = 0; i < n; i++) {                                            \
             T v = copy[i];                                                   \
-            size_t r = 0;                                                    \
+            uint32_t r = 0;                                                  \
                                                                              \
             for (j = 0; j < n; j++)                                          \
                 r += copy[j] < v;                                            \
