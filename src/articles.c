@@ -17,10 +17,11 @@
 
 typedef struct articles_work {
     const nd_articles_in *in; /* input */
-    uint32_t *key;            /* hash set of the original's shingles */
-    uint32_t *stamp;          /* key[i] is in the current set when
-                                 stamp[i] == cur; no clearing between
-                                 pairs */
+    uint64_t *slot;           /* hash set of the original's shingles: a
+                                 slot is stamp << 32 | shingle, and holds
+                                 one of the current set when its stamp is
+                                 cur; no clearing between pairs, and one
+                                 load per probe */
     size_t cap;               /* slots, a power of two */
     uint32_t cur;             /* stamp of the current set */
 } articles_work;
@@ -46,17 +47,15 @@ static int articles_load(articles_work *w, uint32_t b)
 
         while (cap < 2 * total)
             cap *= 2;
-        free(w->key);
-        free(w->stamp);
-        w->key = malloc(cap * sizeof *w->key);
-        w->stamp = calloc(cap, sizeof *w->stamp);
+        free(w->slot);
+        w->slot = calloc(cap, sizeof *w->slot);
         w->cap = cap;
         w->cur = 0;
-        if (!w->key || !w->stamp)
+        if (!w->slot)
             return ND_ENOMEM;
     }
     if (++w->cur == 0) { /* stamps wrapped: clear once */
-        memset(w->stamp, 0, w->cap * sizeof *w->stamp);
+        memset(w->slot, 0, w->cap * sizeof *w->slot);
         w->cur = 1;
     }
     for (p = art->first; p < (size_t)art->first + art->n; p++) {
@@ -65,12 +64,13 @@ static int articles_load(articles_work *w, uint32_t b)
         if (in->paras[p].boiler)
             continue;
         for (i = 0; i < in->set_n[p]; i++) {
+            uint64_t want = (uint64_t)w->cur << 32 | set[i];
             size_t j = articles_slot(set[i], w->cap);
 
-            while (w->stamp[j] == w->cur && w->key[j] != set[i])
+            while ((uint32_t)(w->slot[j] >> 32) == w->cur &&
+                   w->slot[j] != want)
                 j = (j + 1) & (w->cap - 1);
-            w->key[j] = set[i];
-            w->stamp[j] = w->cur;
+            w->slot[j] = want;
         }
     }
     return 0;
@@ -78,10 +78,11 @@ static int articles_load(articles_work *w, uint32_t b)
 
 static int articles_has(const articles_work *w, uint32_t x)
 {
+    uint64_t want = (uint64_t)w->cur << 32 | x;
     size_t j = articles_slot(x, w->cap);
 
-    while (w->stamp[j] == w->cur) {
-        if (w->key[j] == x)
+    while ((uint32_t)(w->slot[j] >> 32) == w->cur) {
+        if (w->slot[j] == want)
             return 1;
         j = (j + 1) & (w->cap - 1);
     }
@@ -182,8 +183,7 @@ static int articles_measure(const nd_articles_in *in, const nd_u64vec *links,
     for (t = 0; t < n; t++) {
         if (jobs[t].err)
             err = jobs[t].err;
-        free(jobs[t].w.key);
-        free(jobs[t].w.stamp);
+        free(jobs[t].w.slot);
     }
     return err;
 }
