@@ -2,7 +2,7 @@
  * test_lsh.c - candidate generation: the (b, r) choice against an
  * independent brute force, band keys, winnowing anchors and queries
  * (including the containment guarantee as a seeded property), and the
- * pairing of bucket entries with its cap.
+ * pairing of bucket entries with its cap, the same on any thread count.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -569,6 +569,78 @@ static void test_lsh__pairs_any_threads(void **state)
     }
 }
 
+/* Two pair arrays are equal, pair for pair. */
+static void t_same_pairs(const nd_pairvec *x, const nd_pairvec *y)
+{
+    assert_int_equal(x->n, y->n);
+    if (x->n)
+        assert_memory_equal(x->v, y->v, x->n * sizeof *x->v);
+}
+
+/* A join large enough to go to threads, appended after pairs already in
+ * out: the same pairs in the same order for 1, 2 and 3 threads, each
+ * naming a query and an index entry of one key, and every such pair of a
+ * key under the cap is there. */
+static void test_lsh__join_any_threads(void **state)
+{
+    enum { N = 120000, Q = 30000, KEYS = 40000 };
+    static uint32_t index_key[N], query_key[Q];
+    static size_t per_key[KEYS];
+    nd_keyvec index[3] = {{0}}, queries[3] = {{0}};
+    nd_pairvec out[3] = {{0}};
+    uint64_t seed = 17;
+    size_t i, t, expect = 0;
+
+    (void)state;
+    for (i = 0; i < N; i++) {
+        /* Items 0..N-1 indexed once each; every third under key 0, a
+         * stock phrase. */
+        index_key[i] = i % 3 == 0 ? 0 : (uint32_t)(t_rand(&seed) % KEYS);
+        per_key[index_key[i]]++;
+    }
+    for (i = 0; i < Q; i++)
+        query_key[i] = (uint32_t)(t_rand(&seed) % KEYS);
+    for (t = 0; t < 3; t++) {
+        /* Pushed from the last item down: the order pushed is not the
+         * item order the cap counts in. */
+        for (i = N; i-- > 0;)
+            assert_int_equal(nd_keyvec_push(&index[t],
+                                            (index_key[i] + 1) *
+                                                0x9e3779b97f4a7c15ULL,
+                                            (uint32_t)i), 0);
+        /* Queries are asked by items N..N+Q-1, so no pair is an item with
+         * itself and every matching index entry makes a pair. */
+        for (i = 0; i < Q; i++)
+            assert_int_equal(nd_keyvec_push(&queries[t],
+                                            (query_key[i] + 1) *
+                                                0x9e3779b97f4a7c15ULL,
+                                            (uint32_t)(N + i)), 0);
+        assert_int_equal(nd_pairvec_push(&out[t], 1, 2), 0);
+        assert_int_equal(nd_lsh_join(&out[t], &index[t], &queries[t], 50,
+                                     (unsigned)t + 1), 0);
+    }
+    for (i = 0; i < Q; i++)
+        if (per_key[query_key[i]] <= 50)
+            expect += per_key[query_key[i]];
+    assert_true(expect > Q);
+    assert_int_equal(out[0].n, 1 + expect);
+    assert_true(out[0].v[0].a == 1 && out[0].v[0].b == 2);
+    for (i = 1; i < out[0].n; i++) {
+        const nd_pair *pr = &out[0].v[i];
+
+        assert_true(pr->a < N && pr->b >= N);
+        assert_int_equal(index_key[pr->a], query_key[pr->b - N]);
+        assert_int_not_equal(index_key[pr->a], 0);
+    }
+    for (t = 1; t < 3; t++)
+        t_same_pairs(&out[t], &out[0]);
+    for (t = 0; t < 3; t++) {
+        nd_keyvec_free(&index[t]);
+        nd_keyvec_free(&queries[t]);
+        nd_pairvec_free(&out[t]);
+    }
+}
+
 static void test_lsh__pairs_unique(void **state)
 {
     nd_pairvec p = {0};
@@ -614,6 +686,7 @@ int main(void)
         cmocka_unit_test(test_lsh__join),
         cmocka_unit_test(test_lsh__pairs_random_keys),
         cmocka_unit_test(test_lsh__pairs_any_threads),
+        cmocka_unit_test(test_lsh__join_any_threads),
         cmocka_unit_test(test_lsh__pairs_unique),
     };
 
