@@ -37,6 +37,7 @@
 #include "hash.h"
 #include "jsontext.h"
 #include "locate.h"
+#include "pool.h"
 #include "util.h"
 
 /* State of one write. */
@@ -46,18 +47,15 @@ typedef struct report {
     nd_buf tmp;            /* OUTDIR/.neardup-tmp-PID */
     nd_buf path;           /* scratch path */
     nd_buf line;           /* scratch output line */
-    nd_buf pass_text;      /* cleaned text of the current article (reading
-                              side of pass 2) */
     nd_buf decoded;        /* a JSONL text decoded by the reading side */
     FILE *clusters;        /* tmp/clusters.jsonl */
     FILE *articles;        /* tmp/articles.jsonl */
-    nd_buf art_line;       /* scratch line of articles.jsonl (writer) */
     FILE *clean;           /* current file of the cleaned corpus */
     uint64_t clean_file;   /* file_no of that file */
     char *err;             /* message buffer */
     size_t errlen;         /* its size */
-    nd_locate_scratch loc; /* scratch of nd_locate_part (reading side) */
-    nd_u32vec pass_keep;   /* its kept spans */
+    struct report_scratch *own; /* the reading side's scratch, for records
+                                   it cleans itself */
     uint8_t *has_parts;    /* per cluster: candidate glued parts */
     struct report_later *later; /* cluster lines held back, in order */
     size_t n_later, cap_later;
@@ -302,16 +300,15 @@ static uint32_t report_part_cluster(const nd_result *res, uint32_t k)
  * in paragraph order, with their removed span and "part":true; size and
  * articles count them.
  */
-static int report_cluster(report *rp, FILE *f, uint32_t p, const char *ptext,
-                          const uint32_t *parts, size_t n_parts)
+static int report_cluster(const nd_result *res, nd_buf *b, uint32_t p,
+                          const char *ptext, const uint32_t *parts,
+                          size_t n_parts)
 {
-    const nd_result *res = rp->res;
     const nd_para *pa = &res->paras[p];
     uint32_t c = res->cluster_of[p];
     uint32_t lo = res->member_off[c], hi = res->member_off[c + 1], i;
     uint32_t articles = 1, prev_doc = ND_NONE;
     size_t j = 0, k;
-    nd_buf *b = &rp->line;
     int err;
 
     /* Members and parts come in paragraph order, so their articles come
@@ -330,7 +327,6 @@ static int report_cluster(report *rp, FILE *f, uint32_t p, const char *ptext,
             articles++;
         prev_doc = d;
     }
-    b->len = 0;
     err = report_printf(b, "{\"cluster\":%u,\"size\":%u,\"articles\":%u,"
                            "\"kind\":\"%s\",\"canonical\":",
                         c, hi - lo + 1 + (uint32_t)n_parts, articles,
@@ -364,30 +360,20 @@ static int report_cluster(report *rp, FILE *f, uint32_t p, const char *ptext,
                 err = report_ratios(b, m->jaccard, m->contain, 0);
         }
     }
-    if (!err)
-        err = nd_buf_append(b, "]}\n", 3);
-    if (err)
-        return report_fail(rp, err, "out of memory");
-    if (fwrite(b->data, 1, b->len, f) != b->len)
-        return report_fail(rp, ND_EIO, "cannot write clusters.jsonl: %s",
-                           strerror(errno));
-    return 0;
+    return err ? err : nd_buf_append(b, "]}\n", 3);
 }
 
-/* Holds back the line of canonical p (text ptext) until the end of pass
- * 2: parts of its cluster may still come. */
-static int report_hold(report *rp, uint32_t p, const char *ptext)
+/* Holds back the line of canonical p (text ptext), which belongs at byte
+ * pos of clusters.jsonl, until the end of pass 2: parts of its cluster may
+ * still come. */
+static int report_hold(report *rp, uint32_t p, const char *ptext,
+                       long long pos)
 {
     const nd_para *pa = &rp->res->paras[p];
     report_later *l;
-    long long pos = ftello(rp->clusters);
-    int err;
-
-    if (pos < 0)
-        return report_fail(rp, ND_EIO, "cannot write clusters.jsonl: %s",
-                           strerror(errno));
-    err = nd_grow((void **)&rp->later, &rp->cap_later, rp->n_later + 1,
+    int err = nd_grow((void **)&rp->later, &rp->cap_later, rp->n_later + 1,
                   sizeof *rp->later);
+
     if (err)
         return report_fail(rp, err, "out of memory");
     l = &rp->later[rp->n_later];
@@ -432,13 +418,13 @@ static void report_set_part(nd_part *pt, uint8_t side, const nd_para *pa,
  * candidates: for each paragraph, the longest prefix and the longest
  * suffix over its candidate canonicals (the first canonical on a tie), as
  * long as something of the paragraph stays between them; *cut tells
- * whether any was found. Runs on the reading side, in input order; the
- * writer reads the result for the same article after the hand-over.
+ * whether any was found. Each article's parts are its own, so articles
+ * are located on any thread; the article's lines are made after it.
  */
-static int report_locate_article(report *rp, size_t art, const char *text,
-                                 int *cut)
+static int report_locate_article(const nd_result *res,
+                                 nd_locate_scratch *loc, size_t art,
+                                 const char *text, int *cut)
 {
-    const nd_result *res = rp->res;
     const nd_article *a = &res->articles[art];
     nd_part_rule rule;
     size_t k = report_parts_from(res, a->first);
@@ -464,13 +450,13 @@ static int report_locate_article(report *rp, size_t art, const char *text,
 
             pt->side = ND_PART_NONE;
             pt->start = pt->end = 0;
-            err = nd_locate_part(&pl, &sl, &rp->loc, text + pa->start,
+            err = nd_locate_part(&pl, &sl, loc, text + pa->start,
                                  pa->end - pa->start,
                                  res->sets + res->set_off[pt->canon],
                                  res->set_n[pt->canon], &rule);
             if (err)
                 return err;
-            words = rp->loc.spans.n / 2;
+            words = loc->spans.n / 2;
             if (pl.found && pl.words > pre_words) {
                 best_pre = i;
                 pre_words = pl.words;
@@ -536,50 +522,86 @@ static int report_keep_spans(nd_u32vec *keep, const nd_result *res,
 }
 
 /*
- * Pass 2 runs as two stages when there are threads to spare: the calling
- * thread reads the inputs again, checks each article against pass 1,
- * locates its glued parts and makes its cleaned form, and copies what the
- * writing needs into a batch; a writer thread formats the batch's cluster
- * lines and writes them and the cleaned records. (Making the cleaned form
- * on the reading side shares the work out about evenly.) Two batches
- * take turns, so reading and writing overlap. The writer alone touches the
- * output files and the report's scratch buffers while it runs; the order of
- * everything written is the order of the records, so the output is the
- * same with or without the writer thread.
+ * Pass 2 reads the inputs again on the calling thread, which checks each
+ * article against pass 1 and copies it into a batch of about a megabyte.
+ * The pool's workers make each batch's output (pool.h): they locate the
+ * glued parts of its articles, make the records' cleaned form, and format
+ * its cluster lines and articles.jsonl lines into the batch's buffers. The
+ * batches come back in the order they were read, and the calling thread
+ * writes them; so everything is written in the order of the records, and
+ * the output is the same for any number of threads. The calling thread
+ * alone touches the output files, the report's messages and the held-back
+ * lines; a worker reads the scan's result and writes only the parts of the
+ * articles of its batch.
  */
 #define REPORT_BATCH_BYTES (1u << 20) /* a batch's text before it is sent */
 #define REPORT_BATCH_ITEMS 1024       /* or its records */
+#define REPORT_IN_FLIGHT 2            /* batches per worker in the pool */
 
-/* What writing one record needs; offsets index the batch's data. */
+/* One record of a batch. Offsets into in, except out_off when !out_in. */
 typedef struct report_item {
     size_t art;           /* article number */
-    size_t text_off;      /* its text, when it holds a canonical (whose
-                             cluster line quotes it) */
     size_t name_off;      /* its file's out_name, NUL-terminated */
+    size_t text_off;      /* its text, when making its output needs it */
+    size_t text_len;      /* (else 0) */
+    size_t raw_off;       /* a JSONL record's line, without its newline */
+    size_t raw_len;
+    size_t vs, ve;        /* the text value's span in that line */
     size_t out_off;       /* its bytes in clean/ (a JSONL line without */
     size_t out_len;       /* its newline) */
     uint64_t file_no;     /* its file's number */
     nd_file_kind kind;    /* its file's kind */
+    uint8_t made;         /* the reading side located its parts and made
+                             its bytes in clean/ (a line only json-c
+                             writes again) */
+    uint8_t out_in;       /* its bytes in clean/ lie in in */
 } report_item;
 
+/* A cluster line held back: canonical para, at byte at of the batch's
+ * cluster lines; its text at text_off of in. */
+typedef struct report_held {
+    uint32_t para;
+    size_t at;
+    size_t text_off;
+} report_held;
+
 typedef struct report_batch {
-    nd_buf data;          /* texts, lines and names of the records */
+    nd_buf in;            /* names, texts and lines of the records */
     report_item *items;   /* the records, in input order */
     size_t n, cap;
-    int busy;             /* with the writer and not yet written */
+    nd_buf out;           /* the cleaned records */
+    nd_buf clusters;      /* the cluster lines of its canonicals */
+    nd_buf articles;      /* its lines of articles.jsonl */
+    report_held *held;    /* the cluster lines held back */
+    size_t n_held, cap_held;
 } report_batch;
 
-typedef struct report_writer {
-    report *rp;           /* whose outputs */
-    int threaded;         /* a writer thread runs */
-    pthread_t thread;
-    pthread_mutex_t lock; /* guards the fields below and batches' busy */
-    pthread_cond_t cond;  /* signalled at every change of them */
-    report_batch *todo;   /* handed over and not yet taken */
-    int busy;             /* batches handed over and not yet written */
-    int stop;             /* no more batches come */
-    int err;              /* the writer's first error */
-} report_writer;
+/* A worker's scratch. */
+typedef struct report_scratch {
+    nd_locate_scratch loc; /* of nd_locate_part */
+    nd_u32vec keep;        /* kept spans of an article's paragraphs */
+    nd_buf text;           /* its cleaned text */
+} report_scratch;
+
+static void report_scratch_free(void *arg)
+{
+    report_scratch *sc = arg;
+
+    nd_locate_scratch_free(&sc->loc);
+    nd_u32vec_free(&sc->keep);
+    nd_buf_free(&sc->text);
+}
+
+static void report_batch_free(report_batch *b)
+{
+    nd_buf_free(&b->in);
+    nd_buf_free(&b->out);
+    nd_buf_free(&b->clusters);
+    nd_buf_free(&b->articles);
+    free(b->items);
+    free(b->held);
+    free(b);
+}
 
 static int report_id(nd_buf *b, const nd_result *res, uint32_t doc)
 {
@@ -588,15 +610,13 @@ static int report_id(nd_buf *b, const nd_result *res, uint32_t doc)
     return nd_json_string(b, id, strlen(id));
 }
 
+
 /* articles.jsonl: one line per article that shares text with another. */
-/* Writes article a's line of articles.jsonl when it shares text. Its
- * glued parts are located by then (the reading side locates an article's
- * parts before its batch comes to the writer). */
-static int report_article(report *rp, size_t a)
+/* Appends article a's line of articles.jsonl to b when it shares text;
+ * its glued parts must be located by then. */
+static int report_article(const nd_result *res, nd_buf *b, size_t a)
 {
-    const nd_result *res = rp->res;
     const nd_article *art = &res->articles[a];
-    nd_buf *b = &rp->art_line;
     uint64_t dup = 0;
     uint32_t p, i;
     int err;
@@ -610,7 +630,6 @@ static int report_article(report *rp, size_t a)
          i < res->n_parts && res->parts[i].para < art->first + art->n; i++)
         if (res->parts[i].side != ND_PART_NONE)
             dup += res->parts[i].end - res->parts[i].start;
-    b->len = 0;
     err = nd_buf_append(b, "{\"doc\":", 7);
     if (!err)
         err = report_id(b, res, (uint32_t)a);
@@ -643,210 +662,197 @@ static int report_article(report *rp, size_t a)
     if (!err)
         err = report_printf(b, "],\"syndicated\":%s}\n",
                             res->syndicated[a] ? "true" : "false");
+    return err;
+}
+
+/* Does article art lose anything in clean/ (its parts located)? */
+static int report_removes(const nd_result *res, size_t art, int cut)
+{
+    const nd_article *a = &res->articles[art];
+    uint32_t i;
+
+    for (i = a->first; !cut && i < a->first + a->n; i++)
+        cut = res->paras[i].removed;
+    return cut;
+}
+
+/* The cleaned text of article art (text in hand, parts located) into
+ * sc->text. */
+static int report_clean_article(const nd_result *res, report_scratch *sc,
+                                size_t art, const char *text, size_t len)
+{
+    const nd_article *a = &res->articles[art];
+    int err = report_keep_spans(&sc->keep, res, art);
+
+    return err ? err : nd_report_clean_cut(&sc->text, text, len,
+                                           res->paras + a->first, a->n,
+                                           sc->keep.v);
+}
+
+/* Makes item it's bytes in clean/: as they came when nothing is removed,
+ * else the cleaned text, or the line with only its text value replaced,
+ * so that spacing, field order and number spelling all stay. */
+static int report_make_record(const nd_result *res, report_scratch *sc,
+                              report_batch *b, report_item *it)
+{
+    const char *in = b->in.data;
+    int cut, err;
+
+    err = report_locate_article(res, &sc->loc, it->art, in + it->text_off,
+                                &cut);
     if (err)
-        return report_fail(rp, err, "out of memory");
-    if (fwrite(b->data, 1, b->len, rp->articles) != b->len)
-        return report_fail(rp, ND_EIO, "cannot write articles.jsonl: %s",
-                           strerror(errno));
-    return 0;
+        return err;
+    it->out_in = 1;
+    if (!report_removes(res, it->art, cut)) {
+        it->out_off = it->kind == ND_FILE_TEXT ? it->text_off : it->raw_off;
+        it->out_len = it->kind == ND_FILE_TEXT ? it->text_len : it->raw_len;
+        return 0;
+    }
+    err = report_clean_article(res, sc, it->art, in + it->text_off,
+                               it->text_len);
+    it->out_in = 0;
+    it->out_off = b->out.len;
+    if (!err && it->kind == ND_FILE_TEXT) {
+        err = nd_buf_append(&b->out, sc->text.data, sc->text.len);
+    } else if (!err) {
+        err = nd_buf_append(&b->out, in + it->raw_off, it->vs);
+        if (!err)
+            err = nd_json_string(&b->out, sc->text.data, sc->text.len);
+        if (!err)
+            err = nd_buf_append(&b->out, in + it->raw_off + it->ve,
+                                it->raw_len - it->ve);
+    }
+    it->out_len = b->out.len - it->out_off;
+    return err;
 }
 
-/* Writes the cleaned form of one record into the current clean file. */
-static int report_clean_item(report *rp, const report_batch *b,
-                             const report_item *it)
+/* A worker's job: the clean/ bytes, cluster lines and articles.jsonl lines
+ * of a batch, in the order of its records. */
+static int report_make_batch(void *job, void *scratch, void *ctx)
 {
-    if (fwrite(b->data.data + it->out_off, 1, it->out_len, rp->clean) !=
-            it->out_len ||
-        (it->kind != ND_FILE_TEXT && putc('\n', rp->clean) == EOF))
-        return report_fail(rp, ND_EIO, "cannot write the cleaned corpus: %s",
-                           strerror(errno));
-    return 0;
-}
-
-/* Writes a batch: the cluster lines of its canonicals, its clean records. */
-static int report_write_batch(report *rp, const report_batch *b)
-{
+    const report *rp = ctx;
     const nd_result *res = rp->res;
+    report_batch *b = job;
     size_t k;
     int err = 0;
 
+    b->out.len = b->clusters.len = b->articles.len = 0;
+    b->n_held = 0;
     for (k = 0; !err && k < b->n; k++) {
-        const report_item *it = &b->items[k];
-        const nd_article *art = &res->articles[it->art];
+        report_item *it = &b->items[k];
+        const nd_article *a = &res->articles[it->art];
         uint32_t i;
 
-        for (i = art->first; !err && i < art->first + art->n; i++) {
-            const char *ptext = b->data.data + it->text_off +
-                                res->paras[i].start;
+        if (!it->made)
+            err = report_make_record(res, scratch, b, it);
+        for (i = a->first; !err && i < a->first + a->n; i++) {
             uint32_t c = res->cluster_of[i];
+            size_t at = it->text_off + res->paras[i].start;
 
             if (c == ND_NONE)
                 continue;
-            if (rp->has_parts[c])
-                err = report_hold(rp, i, ptext);
-            else
-                err = report_cluster(rp, rp->clusters, i, ptext, NULL, 0);
+            if (!rp->has_parts[c]) {
+                err = report_cluster(res, &b->clusters, i, b->in.data + at,
+                                     NULL, 0);
+                continue;
+            }
+            err = nd_grow((void **)&b->held, &b->cap_held, b->n_held + 1,
+                          sizeof *b->held);
+            if (!err) {
+                b->held[b->n_held].para = i;
+                b->held[b->n_held].at = b->clusters.len;
+                b->held[b->n_held++].text_off = at;
+            }
         }
-        if (!err && (!rp->clean || it->file_no != rp->clean_file))
-            err = report_open_clean(rp, b->data.data + it->name_off,
-                                    it->file_no);
         if (!err)
-            err = report_clean_item(rp, b, it);
-        if (!err)
-            err = report_article(rp, it->art);
+            err = report_article(res, &b->articles, it->art);
     }
     return err;
 }
 
-static void *report_writer_main(void *arg)
+/* Does making article art's output need its text: does it hold a
+ * canonical (whose cluster line quotes it), may it lose anything, or is
+ * its text its bytes in clean/? If not, a JSONL line goes out as it came. */
+static int report_needs_text(const nd_result *res, size_t art,
+                             nd_file_kind kind)
 {
-    report_writer *w = arg;
+    const nd_article *a = &res->articles[art];
+    uint32_t i;
 
-    pthread_mutex_lock(&w->lock);
-    for (;;) {
-        report_batch *b;
-        int err = 0;
-
-        while (!w->todo && !w->stop)
-            pthread_cond_wait(&w->cond, &w->lock);
-        if (!w->todo)
-            break;
-        b = w->todo;
-        w->todo = NULL;
-        pthread_cond_broadcast(&w->cond);
-        if (!w->err) {
-            pthread_mutex_unlock(&w->lock);
-            err = report_write_batch(w->rp, b);
-            pthread_mutex_lock(&w->lock);
-        }
-        if (err && !w->err)
-            w->err = err;
-        b->busy = 0;
-        w->busy--;
-        pthread_cond_broadcast(&w->cond);
-    }
-    pthread_mutex_unlock(&w->lock);
-    return NULL;
+    if (kind == ND_FILE_TEXT)
+        return 1;
+    for (i = a->first; i < a->first + a->n; i++)
+        if (res->cluster_of[i] != ND_NONE || res->paras[i].removed)
+            return 1;
+    i = (uint32_t)report_parts_from(res, a->first);
+    return i < res->n_parts && res->parts[i].para < a->first + a->n;
 }
 
-/* Hands b to the writer, or writes it now without a writer thread. */
-static int report_submit(report_writer *w, report_batch *b)
-{
-    int err;
-
-    if (!w->threaded)
-        return report_write_batch(w->rp, b);
-    pthread_mutex_lock(&w->lock);
-    while (w->todo)
-        pthread_cond_wait(&w->cond, &w->lock);
-    b->busy = 1;
-    w->busy++;
-    w->todo = b;
-    pthread_cond_broadcast(&w->cond);
-    err = w->err;
-    pthread_mutex_unlock(&w->lock);
-    return err;
-}
-
-/* Waits until b is written (NULL: until every batch is); then the
- * writer's first error, or 0. */
-static int report_wait(report_writer *w, report_batch *b)
-{
-    int err;
-
-    if (!w->threaded)
-        return 0;
-    pthread_mutex_lock(&w->lock);
-    while (b ? b->busy : w->busy > 0)
-        pthread_cond_wait(&w->cond, &w->lock);
-    err = w->err;
-    pthread_mutex_unlock(&w->lock);
-    return err;
-}
-
-/* Copies what writing rec (article art) needs into b; value is the text
- * value's span in a JSONL line when known ({0, 0}: not known). */
+/* Copies what making and writing record rec (article art) needs into b;
+ * value is the text value's span in a JSONL line when known ({0, 0}: not
+ * known). A line the splice cannot read is made here, with json-c, while
+ * the reader still lends its parsed object. */
 static int report_add(report *rp, report_batch *b, const nd_record *rec,
                       size_t art, const char *text_field,
                       const size_t value[2])
 {
     const nd_result *res = rp->res;
-    const nd_article *a = &res->articles[art];
-    int removes = 0, canon = 0, err;
     report_item *it;
     size_t vs = value[0], ve = value[1];
-    uint32_t i;
+    int err, cut;
 
     err = nd_grow((void **)&b->items, &b->cap, b->n + 1, sizeof *b->items);
-    if (!err)
-        err = report_locate_article(rp, art, rec->text, &removes);
     if (err)
         return err;
-    for (i = a->first; i < a->first + a->n; i++) {
-        removes |= res->paras[i].removed;
-        canon |= res->cluster_of[i] != ND_NONE;
-    }
     it = &b->items[b->n];
     memset(it, 0, sizeof *it);
     it->art = art;
     it->file_no = rec->file_no;
     it->kind = rec->kind;
-    it->name_off = b->data.len;
-    err = nd_buf_append(&b->data, rec->out_name, strlen(rec->out_name) + 1);
-    /* Only what the writer needs is copied: the text for cluster lines,
-     * and the record's bytes in clean/. */
-    it->text_off = it->out_off = b->data.len;
-    if (!err && (canon || (rec->kind == ND_FILE_TEXT && !removes))) {
-        err = nd_buf_append(&b->data, rec->text, rec->text_len);
-        it->out_off = b->data.len;
-    }
-    if (err)
-        return err;
-    if (!removes) {
-        /* Nothing removed: a JSONL line goes out as it came, byte for
-         * byte; a text file is its text. */
-        if (rec->kind == ND_FILE_TEXT) {
-            it->out_off = it->text_off;
-            it->out_len = rec->text_len;
-        } else {
-            err = nd_buf_append(&b->data, rec->raw, rec->raw_len);
-            it->out_len = rec->raw_len;
-        }
-        goto added;
-    }
-    /* The cleaned form is made here, beside the reading, and the writer
-     * thread only writes it: that shares pass 2's work out more evenly. */
-    err = report_keep_spans(&rp->pass_keep, res, art);
-    if (!err)
-        err = nd_report_clean_cut(&rp->pass_text, rec->text, rec->text_len,
-                                  res->paras + a->first, a->n,
-                                  rp->pass_keep.v);
-    if (err)
-        return err;
-    if (rec->kind == ND_FILE_TEXT) {
-        err = nd_buf_append(&b->data, rp->pass_text.data, rp->pass_text.len);
-    } else if (ve > vs ||
-               nd_json_value(rec->raw, rec->raw_len, text_field, &vs, &ve)) {
-        /* Only the text field's value changes: every other byte of the
-         * line, spacing and number spelling included, stays as it came. */
-        err = nd_buf_append(&b->data, rec->raw, vs);
+    it->name_off = b->in.len;
+    err = nd_buf_append(&b->in, rec->out_name, strlen(rec->out_name) + 1);
+    it->text_off = b->in.len;
+    if (report_needs_text(res, art, rec->kind)) {
+        it->text_len = rec->text_len;
         if (!err)
-            err = nd_json_string(&b->data, rp->pass_text.data,
-                                 rp->pass_text.len);
+            err = nd_buf_append(&b->in, rec->text, rec->text_len);
+    }
+    it->raw_off = b->in.len;
+    if (!err && rec->kind != ND_FILE_TEXT) {
+        it->raw_len = rec->raw_len;
+        err = nd_buf_append(&b->in, rec->raw, rec->raw_len);
+    }
+    if (err || rec->kind == ND_FILE_TEXT ||
+        ve > vs || nd_json_value(rec->raw, rec->raw_len, text_field, &vs,
+                                 &ve)) {
+        it->vs = vs;
+        it->ve = ve;
         if (!err)
-            err = nd_buf_append(&b->data, rec->raw + ve, rec->raw_len - ve);
-    } else {
-        /* A line the splice does not read: json-c writes it again. The
-         * reader lends its parsed object until its next record (pass 2
-         * parsed this line, as the splice reads any line it decodes). */
+            b->n++;
+        return err;
+    }
+    /* A line the splice does not read (a duplicate key, an escaped key,
+     * json-c's extensions): json-c writes it again, from the object the
+     * reader parsed (pass 2 parsed this line, as the splice reads any line
+     * it decodes). */
+    it->made = 1;
+    it->out_in = 1;
+    it->out_off = it->raw_off;
+    it->out_len = it->raw_len;
+    err = report_locate_article(res, &rp->own->loc, art, rec->text, &cut);
+    if (!err && report_removes(res, art, cut)) {
         json_object *t;
         const char *js;
         size_t jl;
 
         if (!rec->obj)
             return ND_EFORMAT;
-        t = json_object_new_string_len(rp->pass_text.data,
-                                       (int)rp->pass_text.len);
+        err = report_clean_article(res, rp->own, art, rec->text,
+                                   rec->text_len);
+        if (err)
+            return err;
+        t = json_object_new_string_len(rp->own->text.data,
+                                       (int)rp->own->text.len);
         if (!t || json_object_object_add(rec->obj, text_field, t) != 0) {
             json_object_put(t);
             return ND_ENOMEM;
@@ -856,12 +862,57 @@ static int report_add(report *rp, report_batch *b, const nd_record *rec,
             &jl);
         if (!js)
             return ND_ENOMEM;
-        err = nd_buf_append(&b->data, js, jl);
+        it->out_off = b->in.len;
+        it->out_len = jl;
+        err = nd_buf_append(&b->in, js, jl);
     }
-    it->out_len = b->data.len - it->out_off;
-added:
     if (!err)
         b->n++;
+    return err;
+}
+
+/* Writes n bytes at p (none: p may be NULL); 1 when all went out. */
+static int report_put(FILE *f, const char *p, size_t n)
+{
+    return n == 0 || fwrite(p, 1, n, f) == n;
+}
+
+/* Writes a batch the pool gave back: its cluster lines (noting where the
+ * held-back ones belong), its records in clean/, its articles lines. */
+static int report_write_batch(report *rp, const report_batch *b)
+{
+    const char *in = b->in.data;
+    long long base = ftello(rp->clusters);
+    size_t k;
+    int err = 0;
+
+    if (base < 0)
+        return report_fail(rp, ND_EIO, "cannot write clusters.jsonl: %s",
+                           strerror(errno));
+    for (k = 0; !err && k < b->n_held; k++)
+        err = report_hold(rp, b->held[k].para, in + b->held[k].text_off,
+                          base + (long long)b->held[k].at);
+    if (err)
+        return err;
+    if (!report_put(rp->clusters, b->clusters.data, b->clusters.len))
+        return report_fail(rp, ND_EIO, "cannot write clusters.jsonl: %s",
+                           strerror(errno));
+    for (k = 0; !err && k < b->n; k++) {
+        const report_item *it = &b->items[k];
+        const char *bytes = it->out_in ? in : b->out.data;
+
+        if (!rp->clean || it->file_no != rp->clean_file)
+            err = report_open_clean(rp, in + it->name_off, it->file_no);
+        if (!err &&
+            (!report_put(rp->clean, it->out_len ? bytes + it->out_off : NULL,
+                         it->out_len) ||
+             (it->kind != ND_FILE_TEXT && putc('\n', rp->clean) == EOF)))
+            err = report_fail(rp, ND_EIO, "cannot write the cleaned corpus: "
+                              "%s", strerror(errno));
+    }
+    if (!err && !report_put(rp->articles, b->articles.data, b->articles.len))
+        err = report_fail(rp, ND_EIO, "cannot write articles.jsonl: %s",
+                          strerror(errno));
     return err;
 }
 
@@ -931,15 +982,44 @@ static int report_find_article(report *rp, nd_reader *r, nd_record *rec,
            art->text_hash == XXH3_64bits(rec->text, rec->text_len);
 }
 
-/* The reading side of pass 2 (see report_writer above). Returns 0 or an
- * error; its message is the writer's when the writer failed first (the
- * reading side writes one only once the writer is idle). */
-static int report_read_all(report *rp, report_writer *w, report_batch *bt,
+/* Takes the oldest batch back from the pool and writes it; *out receives
+ * it for reuse. */
+static int report_take(report *rp, nd_pool *pool, report_batch **out)
+{
+    int err = 0;
+
+    *out = nd_pool_take(pool, &err);
+    if (err)
+        return report_fail(rp, err, "out of memory");
+    return report_write_batch(rp, *out);
+}
+
+/* A batch to fill: a new one while the pool has room, else the oldest
+ * once it is written. */
+static int report_next_batch(report *rp, nd_pool *pool, size_t room,
+                             report_batch **out)
+{
+    int err = 0;
+
+    *out = NULL;
+    if (nd_pool_pending(pool) >= room)
+        err = report_take(rp, pool, out);
+    else if (!(*out = calloc(1, sizeof **out)))
+        err = report_fail(rp, ND_ENOMEM, "out of memory");
+    if (*out) {
+        (*out)->n = 0;
+        (*out)->in.len = 0;
+    }
+    return err;
+}
+
+/* The reading side of pass 2 (see report_batch above). */
+static int report_read_all(report *rp, nd_pool *pool, size_t room,
                            const nd_input *inputs, size_t n_inputs,
                            const nd_read_opts *ro)
 {
     const nd_result *res = rp->res;
-    report_batch *cur = &bt[0];
+    report_batch *cur = NULL;
     nd_reader *r = NULL;
     nd_record rec;
     size_t a = 0, value[2];
@@ -947,11 +1027,12 @@ static int report_read_all(report *rp, report_writer *w, report_batch *bt,
 
     err = nd_reader_open(&r, inputs, n_inputs, ro);
     if (err) {
-        report_wait(w, NULL);
         err = report_fail(rp, err, "%s",
                           r ? nd_reader_errmsg(r) : "cannot open inputs");
         goto done;
     }
+    if ((err = report_next_batch(rp, pool, room, &cur)) != 0)
+        goto done;
     while ((got = nd_reader_next(r, &rec)) == 1) {
         const nd_article *art = a < res->n_articles ? &res->articles[a] : NULL;
         int found = report_find_article(rp, r, &rec, art, ro->text_field,
@@ -967,93 +1048,97 @@ static int report_read_all(report *rp, report_writer *w, report_batch *bt,
             if (found == 1)
                 found = 0;
         }
+        if (found < 0) {
+            err = report_fail(rp, found, "%s", nd_reader_errmsg(r));
+            goto done;
+        }
         if (found != 1) {
-            err = report_wait(w, NULL);
-            if (!err && found < 0)
-                err = report_fail(rp, found, "%s", nd_reader_errmsg(r));
-            else if (!err)
-                err = report_fail(rp, ND_EFORMAT,
-                                  "%s: the input changed while neardup "
-                                  "ran; nothing was written",
-                                  rec.file);
+            err = report_fail(rp, ND_EFORMAT, "%s: the input changed while "
+                              "neardup ran; nothing was written", rec.file);
             goto done;
         }
         if ((err = report_add(rp, cur, &rec, a, ro->text_field, value)) !=
             0) {
-            if (!(err = report_wait(w, NULL)))
-                err = report_fail(rp, ND_ENOMEM, "out of memory");
+            err = report_fail(rp, err, "out of memory");
             goto done;
         }
         a++;
-        if (cur->data.len >= REPORT_BATCH_BYTES ||
+        if (cur->in.len >= REPORT_BATCH_BYTES ||
             cur->n >= REPORT_BATCH_ITEMS) {
-            if ((err = report_submit(w, cur)) != 0)
+            err = nd_pool_submit(pool, cur);
+            if (err) {
+                err = report_fail(rp, err, "out of memory");
                 goto done;
-            cur = cur == &bt[0] ? &bt[1] : &bt[0];
-            if ((err = report_wait(w, cur)) != 0)
+            }
+            cur = NULL;
+            if ((err = report_next_batch(rp, pool, room, &cur)) != 0)
                 goto done;
-            cur->n = 0;
-            cur->data.len = 0;
         }
         if (a % 1000 == 0)
             report_progress(rp, r, a);
     }
     if (got < 0) {
-        if (!(err = report_wait(w, NULL)))
-            err = report_fail(rp, got, "%s", nd_reader_errmsg(r));
+        err = report_fail(rp, got, "%s", nd_reader_errmsg(r));
         goto done;
     }
     if (a != res->n_articles) {
-        if (!(err = report_wait(w, NULL)))
-            err = report_fail(rp, ND_EFORMAT, "the inputs changed while "
-                              "neardup ran (%zu articles, expected %zu); "
-                              "nothing was written", a, res->n_articles);
+        err = report_fail(rp, ND_EFORMAT, "the inputs changed while "
+                          "neardup ran (%zu articles, expected %zu); "
+                          "nothing was written", a, res->n_articles);
         goto done;
     }
-    if (cur->n && (err = report_submit(w, cur)) == 0)
-        err = report_wait(w, NULL);
+    if (cur->n) {
+        if ((err = nd_pool_submit(pool, cur)) != 0) {
+            err = report_fail(rp, err, "out of memory");
+            goto done;
+        }
+        cur = NULL;
+    }
+    while (!err && nd_pool_pending(pool)) {
+        report_batch *b;
+
+        err = report_take(rp, pool, &b);
+        report_batch_free(b);
+    }
     report_progress(rp, r, a);
 done:
+    if (cur)
+        report_batch_free(cur);
     nd_reader_free(r);
     return err;
 }
 
-/* The second read of the inputs: clusters.jsonl and clean/. */
+/* The second read of the inputs: clusters.jsonl, articles.jsonl and
+ * clean/. */
 static int report_pass(report *rp, const nd_input *inputs, size_t n_inputs,
                        const nd_read_opts *ro)
 {
-    report_batch bt[2];
-    report_writer w;
-    int err, i;
+    unsigned threads = rp->res->threads;
+    report_scratch own;
+    nd_pool *pool = NULL;
+    int err, e;
 
-    memset(bt, 0, sizeof bt);
-    memset(&w, 0, sizeof w);
-    w.rp = rp;
-    if (rp->res->threads > 1) {
-        pthread_mutex_init(&w.lock, NULL);
-        pthread_cond_init(&w.cond, NULL);
-        w.threaded = pthread_create(&w.thread, NULL, report_writer_main,
-                                    &w) == 0;
-        if (!w.threaded) {
-            pthread_mutex_destroy(&w.lock);
-            pthread_cond_destroy(&w.cond);
-        }
+    memset(&own, 0, sizeof own);
+    rp->own = &own;
+    err = nd_pool_new(&pool, threads, report_make_batch, rp,
+                      sizeof(report_scratch), report_scratch_free);
+    if (err)
+        err = report_fail(rp, err, "out of memory");
+    else
+        err = report_read_all(rp, pool, threads > 1 ? REPORT_IN_FLIGHT *
+                                                          (size_t)threads
+                                                    : 1,
+                              inputs, n_inputs, ro);
+    /* After a failure, batches still in the pool are dropped unwritten. */
+    if (pool) {
+        report_batch *b;
+
+        while ((b = nd_pool_take(pool, &e)) != NULL)
+            report_batch_free(b);
     }
-    err = report_read_all(rp, &w, bt, inputs, n_inputs, ro);
-    if (w.threaded) {
-        report_wait(&w, NULL);
-        pthread_mutex_lock(&w.lock);
-        w.stop = 1;
-        pthread_cond_broadcast(&w.cond);
-        pthread_mutex_unlock(&w.lock);
-        pthread_join(w.thread, NULL);
-        pthread_mutex_destroy(&w.lock);
-        pthread_cond_destroy(&w.cond);
-    }
-    for (i = 0; i < 2; i++) {
-        nd_buf_free(&bt[i].data);
-        free(bt[i].items);
-    }
+    nd_pool_free(pool);
+    report_scratch_free(&own);
+    rp->own = NULL;
     return err;
 }
 
@@ -1176,9 +1261,16 @@ static int report_finish_parts(report *rp)
             break;
         }
         prev = h->pos;
-        err = report_cluster(rp, out, h->para,
-                             rp->later_text.data + h->text_off,
-                             idx + lo, at - lo);
+        rp->line.len = 0;
+        if (report_cluster(res, &rp->line, h->para,
+                           rp->later_text.data + h->text_off, idx + lo,
+                           at - lo) != 0) {
+            err = report_fail(rp, ND_ENOMEM, "out of memory");
+            break;
+        }
+        if (fwrite(rp->line.data, 1, rp->line.len, out) != rp->line.len)
+            err = report_fail(rp, ND_EIO, "cannot write clusters.jsonl: %s",
+                              strerror(errno));
     }
     if (!err && report_copy_range(in, out, prev, end) != 0)
         err = report_fail(rp, ND_EIO, "cannot write clusters.jsonl: %s",
@@ -1441,11 +1533,7 @@ done:
     nd_buf_free(&rp.tmp);
     nd_buf_free(&rp.path);
     nd_buf_free(&rp.line);
-    nd_buf_free(&rp.art_line);
-    nd_buf_free(&rp.pass_text);
     nd_buf_free(&rp.decoded);
-    nd_locate_scratch_free(&rp.loc);
-    nd_u32vec_free(&rp.pass_keep);
     free(rp.has_parts);
     free(rp.later);
     nd_buf_free(&rp.later_text);
