@@ -4,14 +4,15 @@
  * clusters.jsonl is written during the second read of the inputs: clusters
  * are numbered in the order of their canonicals, which is input order, so
  * each cluster's line can be written when its canonical's article comes by
- * and no paragraph text is held beyond the batch of articles in hand (see
- * "Pass 2 runs as two stages" below: reading and writing overlap on two
- * threads). A JSONL record that loses paragraphs is written as its own
- * line with only the text field's value replaced (nd_json_value).
+ * and no paragraph text is held beyond the batches of articles in hand
+ * (see "Pass 2 reads the inputs again" below: worker threads make the
+ * batches' output, the reading thread writes it in order). A JSONL record
+ * that loses paragraphs is written as its own line with only the text
+ * field's value replaced (nd_json_value).
  *
  * Glued boilerplate is located here, as only pass 2 has the text: the
  * scan names the paragraphs that may hold a boilerplate canonical's text
- * (nd_part); the reading side finds the prefix or suffix each holds
+ * (nd_part); pass 2 finds the prefix or suffix each holds
  * (nd_locate_part) and clean/ leaves it out. A cluster with such
  * candidates cannot be written when its canonical comes by, as parts may
  * come later in the input: its line is held back (the canonical's text
@@ -24,7 +25,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
-#include <pthread.h>
 #include <signal.h>
 #include <json-c/json.h>
 #include <stdarg.h>
