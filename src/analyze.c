@@ -1,17 +1,16 @@
 /*
- * analyze.c - pass 1's per-article work on batches, with a thread pool
- * (see analyze.h).
+ * analyze.c - pass 1's per-article work on batches, on a pool of worker
+ * threads (see analyze.h and pool.h).
  *
- * The pool is a FIFO of submitted batches guarded by one mutex; each worker
- * takes the oldest, analyses it with its own scratch buffers, and marks it
- * done. The MinHash permutations are shared read-only. Nothing a worker
- * writes is shared with another worker, so no other locking is needed.
+ * Each worker analyses a batch with its own scratch buffers; the batches
+ * come back in the order they were handed over. The MinHash permutations
+ * are shared read-only, and nothing a worker writes is shared with another
+ * worker, so no locking is needed beyond the pool's.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include "analyze.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +18,7 @@
 #include "minhash.h"
 #include "neardup.h"
 #include "normalize.h"
+#include "pool.h"
 #include "segment.h"
 #include "shingle.h"
 
@@ -33,15 +33,7 @@ typedef struct analyze_scratch {
 struct nd_analyzer {
     nd_analyze_opts o;        /* options */
     nd_minhash mh;            /* permutations, read-only once built */
-    analyze_scratch local;    /* scratch for the single-thread mode */
-    pthread_t *workers;       /* o.threads workers, or none */
-    unsigned n_workers;       /* workers started */
-    pthread_mutex_t lock;     /* guards everything below */
-    pthread_cond_t work;      /* signalled when a batch is queued */
-    pthread_cond_t finished;  /* signalled when a batch is done */
-    nd_batch **queue;         /* submitted batches, oldest first */
-    size_t q_head, q_len, q_cap;
-    int stop;                 /* workers exit when the queue is empty */
+    nd_pool *pool;            /* the workers (pool.h) */
 };
 
 /* ---- batches ------------------------------------------------------------ */
@@ -84,7 +76,6 @@ void nd_batch_reset(nd_batch *b)
     b->n_arts = b->n_paras = 0;
     b->sets.n = b->anchors.n = b->bands.n = 0;
     b->err = 0;
-    b->done = 0;
 }
 
 void nd_batch_free(nd_batch *b)
@@ -197,43 +188,28 @@ static void scratch_free(analyze_scratch *sc)
 
 /* ---- the pool ------------------------------------------------------------ */
 
-static void *analyze_worker(void *arg)
+/* A worker's job (pool.h): one batch, with that worker's scratch. */
+static int analyze_job(void *job, void *scratch, void *ctx)
 {
-    nd_analyzer *a = arg;
-    analyze_scratch sc;
+    const nd_analyzer *a = ctx;
+    analyze_scratch *sc = scratch;
+    nd_batch *b = job;
 
-    memset(&sc, 0, sizeof sc);
-    sc.sig = malloc(a->o.perm * sizeof *sc.sig);
-    for (;;) {
-        nd_batch *b;
+    if (!sc->sig && !(sc->sig = malloc(a->o.perm * sizeof *sc->sig)))
+        b->err = ND_ENOMEM;
+    else
+        b->err = analyze_batch(a, sc, b);
+    return b->err;
+}
 
-        pthread_mutex_lock(&a->lock);
-        while (a->q_len == 0 && !a->stop)
-            pthread_cond_wait(&a->work, &a->lock);
-        if (a->q_len == 0) {
-            pthread_mutex_unlock(&a->lock);
-            break;
-        }
-        b = a->queue[a->q_head];
-        a->q_head = (a->q_head + 1) % a->q_cap;
-        a->q_len--;
-        pthread_mutex_unlock(&a->lock);
-
-        b->err = sc.sig ? analyze_batch(a, &sc, b) : ND_ENOMEM;
-
-        pthread_mutex_lock(&a->lock);
-        b->done = 1;
-        pthread_cond_broadcast(&a->finished);
-        pthread_mutex_unlock(&a->lock);
-    }
-    scratch_free(&sc);
-    return NULL;
+static void analyze_scratch_free(void *scratch)
+{
+    scratch_free(scratch);
 }
 
 int nd_analyzer_new(nd_analyzer **out, const nd_analyze_opts *o)
 {
     nd_analyzer *a = calloc(1, sizeof *a);
-    unsigned i;
     int err;
 
     *out = NULL;
@@ -241,90 +217,37 @@ int nd_analyzer_new(nd_analyzer **out, const nd_analyze_opts *o)
         return ND_ENOMEM;
     a->o = *o;
     err = nd_minhash_init(&a->mh, o->perm, o->seed);
+    if (!err)
+        err = nd_pool_new(&a->pool, o->threads, analyze_job, a,
+                          sizeof(analyze_scratch), analyze_scratch_free);
     if (err) {
-        free(a);
+        nd_analyzer_free(a);
         return err;
     }
-    pthread_mutex_init(&a->lock, NULL);
-    pthread_cond_init(&a->work, NULL);
-    pthread_cond_init(&a->finished, NULL);
     *out = a;
-    if (o->threads <= 1) {
-        a->local.sig = malloc(o->perm * sizeof *a->local.sig);
-        return a->local.sig ? 0 : ND_ENOMEM;
-    }
-    a->workers = calloc(o->threads, sizeof *a->workers);
-    if (!a->workers)
-        return ND_ENOMEM;
-    for (i = 0; i < o->threads; i++) {
-        if (pthread_create(&a->workers[i], NULL, analyze_worker, a) != 0)
-            return a->n_workers ? 0 : ND_ENOMEM; /* run with fewer */
-        a->n_workers++;
-    }
     return 0;
 }
 
 int nd_analyzer_submit(nd_analyzer *a, nd_batch *b)
 {
-    b->done = 0;
     b->err = 0;
-    if (a->n_workers == 0) {
-        b->err = analyze_batch(a, &a->local, b);
-        b->done = 1;
-        return 0;
-    }
-    pthread_mutex_lock(&a->lock);
-    if (a->q_len == a->q_cap) {
-        /* Grow the ring, unrolling it so the oldest sits at 0. */
-        size_t ncap = a->q_cap ? a->q_cap * 2 : 8, i;
-        nd_batch **q = malloc(ncap * sizeof *q);
-
-        if (!q) {
-            pthread_mutex_unlock(&a->lock);
-            return ND_ENOMEM;
-        }
-        for (i = 0; i < a->q_len; i++)
-            q[i] = a->queue[(a->q_head + i) % a->q_cap];
-        free(a->queue);
-        a->queue = q;
-        a->q_head = 0;
-        a->q_cap = ncap;
-    }
-    a->queue[(a->q_head + a->q_len) % a->q_cap] = b;
-    a->q_len++;
-    pthread_cond_signal(&a->work);
-    pthread_mutex_unlock(&a->lock);
-    return 0;
+    return nd_pool_submit(a->pool, b);
 }
 
 void nd_analyzer_wait(nd_analyzer *a, nd_batch *b)
 {
-    if (a->n_workers == 0)
-        return;
-    pthread_mutex_lock(&a->lock);
-    while (!b->done)
-        pthread_cond_wait(&a->finished, &a->lock);
-    pthread_mutex_unlock(&a->lock);
+    int err;
+
+    /* Batches come back in the order they went; b->err is set. */
+    (void)b;
+    nd_pool_take(a->pool, &err);
 }
 
 void nd_analyzer_free(nd_analyzer *a)
 {
-    unsigned i;
-
     if (!a)
         return;
-    pthread_mutex_lock(&a->lock);
-    a->stop = 1;
-    pthread_cond_broadcast(&a->work);
-    pthread_mutex_unlock(&a->lock);
-    for (i = 0; i < a->n_workers; i++)
-        pthread_join(a->workers[i], NULL);
-    free(a->workers);
-    free(a->queue);
-    scratch_free(&a->local);
+    nd_pool_free(a->pool);
     nd_minhash_free(&a->mh);
-    pthread_mutex_destroy(&a->lock);
-    pthread_cond_destroy(&a->work);
-    pthread_cond_destroy(&a->finished);
     free(a);
 }

@@ -66,7 +66,6 @@ typedef struct nd_batch {
     nd_u32vec anchors;        /* anchors, folded to 32 bits */
     nd_u64vec bands;          /* band keys */
     int err;                  /* 0, or the error that stopped the batch */
-    int done;                 /* set by the analyzer when finished */
 } nd_batch;
 
 /* Appends an article (strings copied) to a batch; source may be NULL.
@@ -84,7 +83,8 @@ int nd_analyzer_new(nd_analyzer **out, const nd_analyze_opts *o);
 /* Hands a filled batch to the workers (or, with one thread, analyses it
  * now). The batch belongs to the analyzer until nd_analyzer_wait. */
 int nd_analyzer_submit(nd_analyzer *a, nd_batch *b);
-/* Waits until b is analysed; then b->err tells how it went. */
+/* Waits until b, the oldest batch handed over, is analysed; then b->err
+ * tells how it went. */
 void nd_analyzer_wait(nd_analyzer *a, nd_batch *b);
 /* Stops the workers (after the batches in hand) and frees; NULL is OK. */
 void nd_analyzer_free(nd_analyzer *a);
