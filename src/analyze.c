@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "lsh.h"
 #include "minhash.h"
 #include "neardup.h"
@@ -118,6 +119,12 @@ static int analyze_paragraph(const nd_analyzer *a, analyze_scratch *sc,
         b->sets.v[p->set_off + i] = nd_fold32(sc->seq.v[i]);
     p->set_n = (uint32_t)nd_u32_sort_unique(b->sets.v + p->set_off, n);
     b->sets.n += p->set_n;
+    /* The merge looks each set up by this hash; taking it here keeps it
+     * off the merging thread. */
+    p->set_hash = XXH3_64bits(b->sets.v + p->set_off,
+                              p->set_n * sizeof *b->sets.v);
+    if (p->set_hash == 0)
+        p->set_hash = 1;
     p->anchor_off = b->anchors.n;
     p->anchor_n = 0;
     p->n_queries = 0;
@@ -156,6 +163,7 @@ static int analyze_batch(const nd_analyzer *a, analyze_scratch *sc,
         nd_batch_article *art = &b->arts[i];
         const char *text = b->text.data + art->text_off;
 
+        art->text_hash = XXH3_64bits(text, art->text_len);
         err = nd_segment(&sc->spans, text, art->text_len);
         if (!err)
             err = nd_grow((void **)&b->paras, &b->cap_paras,

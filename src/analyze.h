@@ -39,6 +39,7 @@ typedef struct nd_batch_article {
     size_t n;        /* its paragraphs */
     uint64_t file_no; /* where it was read: the file's number */
     uint64_t line;   /* and its JSONL line, 0 for a text file */
+    uint64_t text_hash; /* XXH3 of its text (by the analyzer) */
 } nd_batch_article;
 
 /* One paragraph of a batch. */
@@ -46,6 +47,8 @@ typedef struct nd_batch_para {
     uint64_t start, end;  /* span in the article's text */
     size_t set_off;       /* its sorted set: sets.v[set_off..+set_n) */
     uint32_t set_n;       /* shingles in the set */
+    uint64_t set_hash;    /* XXH3 of the set, never 0 (0 marks an empty
+                             slot of the merge's table of sets) */
     size_t anchor_off;    /* anchors.v[anchor_off..+anchor_n) */
     uint32_t anchor_n;    /* winnowing anchors */
     uint32_t n_queries;   /* containment queries in q (0..2) */

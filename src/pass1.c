@@ -129,9 +129,9 @@ static int pass1_id_repeated(scan_seen *t, const char *id)
  * the first holder of this one.
  */
 static int pass1_copy_lookup(nd_scan *s, scan_seen *t, uint32_t p,
-                            const uint32_t *set, uint32_t n, uint32_t *out)
+                            const uint32_t *set, uint32_t n, uint64_t h,
+                            uint32_t *out)
 {
-    uint64_t h = XXH3_64bits(set, n * sizeof *set);
     size_t j;
     int err = seen_begin(t, &h, &j);
 
@@ -228,7 +228,8 @@ static int pass1_take_para(nd_scan *s, scan_keys *k, const nd_batch *b,
     s->copy_of[p] = ND_NONE;
     if (bp->set_n == 0)
         return 0; /* no words: nothing to match */
-    err = pass1_copy_lookup(s, &k->seen, p, set, bp->set_n, &first);
+    err = pass1_copy_lookup(s, &k->seen, p, set, bp->set_n, bp->set_hash,
+                            &first);
     if (err)
         return err;
     if (first != ND_NONE) {
@@ -251,6 +252,27 @@ static int pass1_take_para(nd_scan *s, scan_keys *k, const nd_batch *b,
     for (i = 0; !err && i < bp->n_queries; i++)
         err = nd_keyvec_push(&k->queries, bp->q[i], p);
     return err;
+}
+
+/* The table of sets is far larger than the caches and each lookup lands
+ * anywhere in it: the merge asks for the slot of the set a few paragraphs
+ * ahead (the workers took the sets' hashes). */
+#define PASS1_AHEAD 8
+
+static void pass1_prefetch(const scan_seen *t, const nd_batch *b, size_t i)
+{
+#if defined(__GNUC__)
+    if (i < b->n_paras && t->cap) {
+        size_t j = b->paras[i].set_hash & (t->cap - 1);
+
+        __builtin_prefetch(&t->hash[j]);
+        __builtin_prefetch(&t->para[j]);
+    }
+#else
+    (void)t;
+    (void)b;
+    (void)i;
+#endif
 }
 
 /* Takes the articles and paragraphs of an analysed batch into the scan. */
@@ -279,7 +301,7 @@ static int pass1_merge(nd_scan *s, scan_keys *k, const nd_batch *b)
         a->first = (uint32_t)s->n_paras;
         a->n = (uint32_t)ba->n;
         a->text_len = ba->text_len;
-        a->text_hash = XXH3_64bits(b->text.data + ba->text_off, ba->text_len);
+        a->text_hash = ba->text_hash;
         a->date = ba->date;
         a->has_date = ba->has_date;
         a->file_no = ba->file_no;
@@ -297,6 +319,7 @@ static int pass1_merge(nd_scan *s, scan_keys *k, const nd_batch *b)
             uint32_t p = (uint32_t)s->n_paras;
             nd_para *pa = &s->paras[p];
 
+            pass1_prefetch(&k->seen, b, ba->first + j + PASS1_AHEAD);
             pa->doc = (uint32_t)s->n_articles;
             pa->idx = (uint32_t)j;
             pa->start = (uint32_t)bp->start;
