@@ -12,7 +12,9 @@
  */
 #include "segment.h"
 
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "util.h"
 
@@ -48,6 +50,28 @@ static void segment_trim(const unsigned char *t, size_t *s, size_t *e)
     }
     *s = a;
     *e = b;
+}
+
+/* The first \n or \r at or after pos (len if none). Lines are a few
+ * hundred bytes, so words of eight bytes are tested at once: a zero byte
+ * of w ^ pattern marks a match (exact as a yes or no). */
+static size_t segment_line_end(const unsigned char *t, size_t pos, size_t len)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+
+    while (len - pos >= 8) {
+        uint64_t w, n, r;
+
+        memcpy(&w, t + pos, 8);
+        n = w ^ (ones * '\n');
+        r = w ^ (ones * '\r');
+        if (((n - ones) & ~n & highs) | ((r - ones) & ~r & highs))
+            break;
+        pos += 8;
+    }
+    while (pos < len && t[pos] != '\n' && t[pos] != '\r')
+        pos++;
+    return pos;
 }
 
 /* Whether a trimmed line of n bytes may be a non-final line of wrapped prose. */
@@ -100,8 +124,7 @@ int nd_segment(nd_spanvec *out, const char *text, size_t len)
         size_t ls = pos, le, s, e;
 
         /* Find the line end: \n, \r\n or a lone \r. */
-        while (pos < len && t[pos] != '\n' && t[pos] != '\r')
-            pos++;
+        pos = segment_line_end(t, pos, len);
         le = pos;
         if (pos < len) {
             if (t[pos] == '\r' && pos + 1 < len && t[pos + 1] == '\n')
