@@ -324,6 +324,34 @@ static void test_segment__empty(void **state)
 }
 
 /* A one-line text without a line end, and many paragraphs (growth). */
+/* A line break at every place of the words the line scan reads at once:
+ * each of \n, \r\n and \r, and \n\n between two paragraphs. The lines
+ * are short, so no block is taken for wrapped prose. */
+static void test_segment__break_anywhere(void **state)
+{
+    static const char *const breaks[] = {"\n", "\r\n", "\r", "\n\n"};
+    nd_spanvec v = {0};
+    size_t k, at;
+
+    (void)state;
+    for (k = 0; k < sizeof breaks / sizeof *breaks; k++)
+        for (at = 1; at < 30; at++) {
+            char text[64];
+            size_t bl = strlen(breaks[k]), len = at + bl + 3;
+
+            memset(text, 'x', at);
+            memcpy(text + at, breaks[k], bl);
+            memcpy(text + at + bl, "yyy", 3);
+            assert_int_equal(nd_segment(&v, text, len), 0);
+            assert_int_equal(v.n, 2);
+            assert_int_equal(v.v[0].start, 0);
+            assert_int_equal(v.v[0].end, at);
+            assert_int_equal(v.v[1].start, at + bl);
+            assert_int_equal(v.v[1].end, len);
+        }
+    nd_spanvec_free(&v);
+}
+
 static void test_segment__single_and_many(void **state)
 {
     nd_buf b = {0};
@@ -364,6 +392,7 @@ int main(void)
         cmocka_unit_test(test_segment__whitespace_only),
         cmocka_unit_test(test_segment__empty),
         cmocka_unit_test(test_segment__single_and_many),
+        cmocka_unit_test(test_segment__break_anywhere),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
