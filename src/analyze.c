@@ -2,8 +2,9 @@
  * analyze.c - pass 1's per-article work on batches, on a pool of worker
  * threads (see analyze.h and pool.h).
  *
- * Each worker analyses a batch with its own scratch buffers; the batches
- * come back in the order they were handed over. The MinHash permutations
+ * Each worker analyses a batch with its own scratch buffers and its memo
+ * of repeated paragraphs (below); the batches come back in the order they
+ * were handed over. The MinHash permutations
  * are shared read-only, and nothing a worker writes is shared with another
  * worker, so no locking is needed beyond the pool's.
  */
@@ -23,12 +24,42 @@
 #include "segment.h"
 #include "shingle.h"
 
+/*
+ * Paragraphs repeated byte for byte (a site's furniture, a syndicated story
+ * copied whole) are common in news: each worker remembers what it made of
+ * the paragraphs it saw last, and gives a repeat the same results without
+ * making them again. The results depend on the bytes alone, so which
+ * worker saw what cannot change the output. The memo is a direct-mapped
+ * table of MEMO_SLOTS entries whose records (the bytes, the set, the band
+ * keys, the anchors) sit in an arena; when the arena reaches MEMO_BYTES
+ * the memo starts afresh, so it stays that size whatever the corpus. On
+ * the generated benchmark corpus a quarter of the paragraphs come from it,
+ * and a memo eight times larger finds no more: repeats come close
+ * together.
+ */
+#define MEMO_SLOTS (1u << 13)
+#define MEMO_BYTES ((size_t)4 << 20)
+#define MEMO_MAX_PARA 65536 /* longer paragraphs are rarely repeated */
+
+typedef struct memo_entry {
+    uint64_t hash;      /* XXH3 of the paragraph's bytes; 0: empty slot */
+    size_t off;         /* its record in the arena */
+    uint32_t len;       /* the paragraph's bytes */
+    uint32_t set_n;     /* the results: as in nd_batch_para */
+    uint32_t anchor_n;
+    uint32_t n_queries;
+    uint64_t set_hash;
+    uint64_t q[2];
+} memo_entry;
+
 /* Scratch memory of one worker, reused from paragraph to paragraph. */
 typedef struct analyze_scratch {
     nd_spanvec spans; /* paragraphs of the article */
     nd_buf norm;      /* normalised paragraph */
     nd_u64vec seq;    /* shingle hashes in text order */
     uint32_t *sig;    /* MinHash signature */
+    memo_entry *memo; /* MEMO_SLOTS entries, or NULL (no memo) */
+    nd_buf arena;     /* their records */
 } analyze_scratch;
 
 struct nd_analyzer {
@@ -95,8 +126,134 @@ void nd_batch_free(nd_batch *b)
 
 /* ---- the work ----------------------------------------------------------- */
 
+/* Bytes of an arena record's parts, each rounded up to 8. */
+static size_t memo_round(size_t n)
+{
+    return (n + 7) & ~(size_t)7;
+}
+
+/* memcpy that takes n == 0 with pointers that may be NULL. */
+static void memo_copy(void *dst, const void *src, size_t n)
+{
+    if (n)
+        memcpy(dst, src, n);
+}
+
+/* Gives p the results remembered in e (its bytes matched). */
+static int memo_replay(const analyze_scratch *sc, const memo_entry *e,
+                       unsigned bands, nd_batch *b, nd_batch_para *p)
+{
+    const char *r = sc->arena.data + e->off + memo_round(e->len);
+    size_t nb = e->set_n ? bands : 0;
+    int err = nd_u32vec_reserve(&b->sets, e->set_n);
+
+    if (!err)
+        err = nd_u32vec_reserve(&b->anchors, e->anchor_n);
+    if (!err)
+        err = nd_u64vec_reserve(&b->bands, nb);
+    if (err)
+        return err;
+    p->band_off = b->bands.n;
+    if (nb)
+        memcpy(b->bands.v + b->bands.n, r, nb * sizeof *b->bands.v);
+    b->bands.n += nb;
+    r += nb * sizeof *b->bands.v;
+    p->set_off = b->sets.n;
+    p->set_n = e->set_n;
+    p->set_hash = e->set_hash;
+    if (e->set_n)
+        memcpy(b->sets.v + b->sets.n, r, e->set_n * sizeof *b->sets.v);
+    b->sets.n += e->set_n;
+    r += memo_round(e->set_n * sizeof *b->sets.v);
+    p->anchor_off = b->anchors.n;
+    p->anchor_n = e->anchor_n;
+    if (e->anchor_n)
+        memcpy(b->anchors.v + b->anchors.n, r,
+               e->anchor_n * sizeof *b->anchors.v);
+    b->anchors.n += e->anchor_n;
+    p->n_queries = e->n_queries;
+    p->q[0] = e->q[0];
+    p->q[1] = e->q[1];
+    return 0;
+}
+
+/* Remembers what p (bytes[0..len), hash h) was made into, in slot e. */
+static void memo_store(analyze_scratch *sc, memo_entry *e, uint64_t h,
+                       const char *bytes, size_t len, unsigned bands,
+                       const nd_batch *b, const nd_batch_para *p)
+{
+    size_t nb = p->set_n ? bands : 0;
+    size_t need = memo_round(len) + nb * sizeof *b->bands.v +
+                  memo_round(p->set_n * sizeof *b->sets.v) +
+                  p->anchor_n * sizeof *b->anchors.v;
+    char *r;
+
+    if (sc->arena.len + need > MEMO_BYTES) {
+        /* Full: start afresh rather than track what to evict. */
+        memset(sc->memo, 0, MEMO_SLOTS * sizeof *sc->memo);
+        sc->arena.len = 0;
+    }
+    if (nd_buf_reserve(&sc->arena, need) != 0) {
+        e->hash = 0; /* no room: the paragraph is not remembered */
+        return;
+    }
+    e->hash = h;
+    e->off = sc->arena.len;
+    e->len = (uint32_t)len;
+    e->set_n = p->set_n;
+    e->anchor_n = p->anchor_n;
+    e->n_queries = p->n_queries;
+    e->set_hash = p->set_hash;
+    e->q[0] = p->n_queries > 0 ? p->q[0] : 0;
+    e->q[1] = p->n_queries > 1 ? p->q[1] : 0;
+    r = sc->arena.data + sc->arena.len;
+    memo_copy(r, bytes, len);
+    r += memo_round(len);
+    if (nb)
+        memo_copy(r, b->bands.v + p->band_off, nb * sizeof *b->bands.v);
+    r += nb * sizeof *b->bands.v;
+    if (p->set_n)
+        memo_copy(r, b->sets.v + p->set_off, p->set_n * sizeof *b->sets.v);
+    r += memo_round(p->set_n * sizeof *b->sets.v);
+    if (p->anchor_n)
+        memo_copy(r, b->anchors.v + p->anchor_off,
+                  p->anchor_n * sizeof *b->anchors.v);
+    sc->arena.len += need;
+}
+
+static int analyze_fresh(const nd_analyzer *a, analyze_scratch *sc,
+                         nd_batch *b, nd_batch_para *p, const char *text);
+
+/* Analyses paragraph p of text, from the memo when its bytes repeat ones
+ * seen there. */
 static int analyze_paragraph(const nd_analyzer *a, analyze_scratch *sc,
                              nd_batch *b, nd_batch_para *p, const char *text)
+{
+    const char *bytes = text + p->start;
+    size_t len = p->end - p->start;
+    memo_entry *e;
+    uint64_t h;
+    int err;
+
+    if (!sc->memo && !(sc->memo = calloc(MEMO_SLOTS, sizeof *sc->memo)))
+        return analyze_fresh(a, sc, b, p, text); /* no memo, no harm */
+    if (len > MEMO_MAX_PARA)
+        return analyze_fresh(a, sc, b, p, text);
+    h = XXH3_64bits(bytes, len);
+    h += h == 0;
+    e = &sc->memo[h & (MEMO_SLOTS - 1)];
+    if (e->hash == h && e->len == len &&
+        memcmp(sc->arena.data + e->off, bytes, len) == 0)
+        return memo_replay(sc, e, a->o.bands, b, p);
+    err = analyze_fresh(a, sc, b, p, text);
+    if (!err)
+        memo_store(sc, e, h, bytes, len, a->o.bands, b, p);
+    return err;
+}
+
+/* Makes p's set, band keys and anchors from its text. */
+static int analyze_fresh(const nd_analyzer *a, analyze_scratch *sc,
+                         nd_batch *b, nd_batch_para *p, const char *text)
 {
     const nd_analyze_opts *o = &a->o;
     size_t words, n, i;
@@ -187,6 +344,9 @@ static int analyze_batch(const nd_analyzer *a, analyze_scratch *sc,
 
 static void scratch_free(analyze_scratch *sc)
 {
+    free(sc->memo);
+    sc->memo = NULL;
+    nd_buf_free(&sc->arena);
     nd_spanvec_free(&sc->spans);
     nd_buf_free(&sc->norm);
     nd_u64vec_free(&sc->seq);
