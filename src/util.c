@@ -1,6 +1,6 @@
 /*
- * util.c - growable buffers, sorts and a job runner shared by every module
- * (see util.h).
+ * util.c - growable buffers, sorts, a job runner and its chunk dealer
+ * shared by every module (see util.h).
  *
  * Capacity grows by half, so appending n items costs O(n) in all; every
  * size computation checks for overflow before it multiplies.
@@ -8,6 +8,7 @@
 #include "util.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -302,4 +303,25 @@ void nd_run_jobs(void *(*fn)(void *), void *jobs, size_t job_size, size_t n)
     for (t = 1; t < n && t < ND_MAX_JOBS; t++)
         if (started[t])
             pthread_join(tid[t], NULL);
+}
+
+void nd_chunks_init(nd_chunks *c, size_t n, size_t size)
+{
+    atomic_init(&c->next, 0);
+    c->n = n;
+    c->size = size ? size : 1;
+}
+
+int nd_chunks_take(nd_chunks *c, size_t *lo, size_t *hi)
+{
+    /* Relaxed is enough: the counter only splits the work; what the jobs
+     * write is published by the join in nd_run_jobs. */
+    size_t at = atomic_fetch_add_explicit(&c->next, c->size,
+                                          memory_order_relaxed);
+
+    if (at >= c->n)
+        return 0;
+    *lo = at;
+    *hi = c->n - at < c->size ? c->n : at + c->size;
+    return 1;
 }

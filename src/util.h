@@ -64,6 +64,24 @@ void nd_u32vec_free(nd_u32vec *vec);
 #define ND_MAX_JOBS 64
 void nd_run_jobs(void *(*fn)(void *), void *jobs, size_t job_size, size_t n);
 
+/*
+ * Hands out chunks of the items [0, n) to the jobs of nd_run_jobs, first
+ * come first served, so that a thread that drew cheap items takes more
+ * instead of waiting for the others. Which thread gets which chunk varies
+ * from run to run: a job must write each item's result to that item's own
+ * slot. Initialise with nd_chunks_init before starting the jobs.
+ */
+typedef struct nd_chunks {
+    _Atomic size_t next; /* first item not handed out yet */
+    size_t n;            /* items */
+    size_t size;         /* items in a chunk (the last may be shorter) */
+} nd_chunks;
+
+void nd_chunks_init(nd_chunks *c, size_t n, size_t size);
+/* Takes the next chunk: sets [*lo, *hi) and returns 1, or returns 0 when
+ * every item has been handed out. Safe to call from many threads. */
+int nd_chunks_take(nd_chunks *c, size_t *lo, size_t *hi);
+
 /* Gives back the unused capacity of an array of n elem-sized items; it
  * cannot fail (a failed realloc leaves the array as it was). */
 void nd_shrink(void **ptr, size_t *cap, size_t n, size_t elem);

@@ -1,5 +1,6 @@
 /*
- * test_util.c - growable buffers and the two sorts of util.c.
+ * test_util.c - growable buffers, the sorts, and the job runner with its
+ * chunk dealer (util.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -141,6 +142,67 @@ static void test_util__buffers(void **state)
     assert_null(v.v);
 }
 
+/* A job of the chunk test: counts the visits of each item it is dealt. */
+typedef struct chunk_job {
+    nd_chunks *chunks;  /* the dealer */
+    uint8_t *seen;      /* per item: visits */
+    size_t taken;       /* items this job was dealt */
+    int empty;          /* it was dealt an empty chunk (cmocka's asserts
+                           belong on the main thread) */
+} chunk_job;
+
+static void *chunk_run(void *arg)
+{
+    chunk_job *j = arg;
+    size_t lo, hi, i;
+
+    while (nd_chunks_take(j->chunks, &lo, &hi)) {
+        j->empty |= lo >= hi;
+        for (i = lo; i < hi; i++)
+            j->seen[i]++;
+        j->taken += hi - lo;
+    }
+    return NULL;
+}
+
+/* Every item is dealt exactly once, whatever the number of jobs and
+ * however the chunk size divides the items (zero items too). */
+static void test_util__chunks_deal_each_item_once(void **state)
+{
+    static const size_t items[] = {0, 1, 63, 64, 65, 1000, 4097};
+    static const size_t sizes[] = {0, 1, 7, 64};
+    chunk_job jobs[4];
+    uint8_t *seen = malloc(4097);
+    size_t a, b, t, i;
+
+    (void)state;
+    assert_non_null(seen);
+    for (a = 0; a < sizeof items / sizeof *items; a++)
+        for (b = 0; b < sizeof sizes / sizeof *sizes; b++)
+            for (t = 1; t <= 4; t++) {
+                nd_chunks c;
+                size_t total = 0;
+
+                memset(seen, 0, 4097);
+                nd_chunks_init(&c, items[a], sizes[b]);
+                for (i = 0; i < t; i++) {
+                    jobs[i].chunks = &c;
+                    jobs[i].seen = seen;
+                    jobs[i].taken = 0;
+                    jobs[i].empty = 0;
+                }
+                nd_run_jobs(chunk_run, jobs, sizeof jobs[0], t);
+                for (i = 0; i < t; i++) {
+                    total += jobs[i].taken;
+                    assert_false(jobs[i].empty);
+                }
+                assert_int_equal(total, items[a]);
+                for (i = 0; i < items[a]; i++)
+                    assert_int_equal(seen[i], 1);
+            }
+    free(seen);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -148,6 +210,7 @@ int main(void)
         cmocka_unit_test(test_util__u32_sort_matches_qsort),
         cmocka_unit_test(test_util__sort_unique),
         cmocka_unit_test(test_util__buffers),
+        cmocka_unit_test(test_util__chunks_deal_each_item_once),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
