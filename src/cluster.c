@@ -46,6 +46,17 @@ void nd_uf_union(nd_uf *uf, uint32_t a, uint32_t b)
         uf->parent[a] = b;
 }
 
+void nd_uf_flatten(nd_uf *uf)
+{
+    size_t i;
+
+    /* Items below i already point at their roots, and parent[i] < i for
+     * every non-root (unions hang the larger root under the smaller, and
+     * halving only moves an item up its path). */
+    for (i = 0; i < uf->n; i++)
+        uf->parent[i] = uf->parent[uf->parent[i]];
+}
+
 void nd_uf_free(nd_uf *uf)
 {
     free(uf->parent);

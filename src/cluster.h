@@ -27,6 +27,10 @@ typedef struct nd_uf {
 int nd_uf_init(nd_uf *uf, size_t n);
 uint32_t nd_uf_find(nd_uf *uf, uint32_t x);
 void nd_uf_union(nd_uf *uf, uint32_t a, uint32_t b);
+/* Points every item straight at its root, so that parent[i] is the root
+ * of i until the next union. One pass, because a parent is always a
+ * smaller item. */
+void nd_uf_flatten(nd_uf *uf);
 void nd_uf_free(nd_uf *uf);
 
 /*

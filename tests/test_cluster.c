@@ -28,6 +28,34 @@ static void test_cluster__union_find_roots_are_smallest(void **state)
     nd_uf_free(&uf);
 }
 
+/* After flattening, every parent is a root: the one find returns. */
+static void test_cluster__flatten_points_at_roots(void **state)
+{
+    static const uint32_t joins[][2] = {{8, 9}, {6, 8}, {2, 6}, {11, 5},
+                                        {5, 3}, {9, 1}, {10, 7}, {4, 10}};
+    uint32_t want[12];
+    size_t i;
+    nd_uf uf;
+
+    (void)state;
+    assert_int_equal(nd_uf_init(&uf, 12), 0);
+    for (i = 0; i < sizeof joins / sizeof *joins; i++)
+        nd_uf_union(&uf, joins[i][0], joins[i][1]);
+    for (i = 0; i < 12; i++)
+        want[i] = nd_uf_find(&uf, (uint32_t)i);
+    /* Union again after the finds, so that some items are two steps
+     * from their root. */
+    nd_uf_union(&uf, 7, 3);
+    for (i = 0; i < 12; i++)
+        if (want[i] == 4 || want[i] == 7)
+            want[i] = 3;
+    nd_uf_flatten(&uf);
+    for (i = 0; i < 12; i++)
+        assert_int_equal(uf.parent[i], want[i]);
+    assert_int_equal(want[9], 1);
+    nd_uf_free(&uf);
+}
+
 /* A chain 0 ~ 1 ~ 2 where 0 and 2 are unrelated; cover[a][b] says a holds
  * b's text. */
 static const int chain_cover[3][3] = {
@@ -132,6 +160,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cluster__union_find_roots_are_smallest),
+        cmocka_unit_test(test_cluster__flatten_points_at_roots),
         cmocka_unit_test(test_cluster__no_chaining),
         cmocka_unit_test(test_cluster__contained_points_to_container),
         cmocka_unit_test(test_cluster__errors_stop_assignment),
