@@ -1,11 +1,13 @@
 /*
  * group.c - from candidate pairs to clusters: exact verification (on the
  * scan's threads), union-find, the greedy split into clusters whose every
- * member is covered by its canonical (cluster.c), the article ranks that
- * decide which copy is canonical, and the boilerplate/shared kinds.
+ * member is covered by its canonical (cluster.c; on the scan's threads,
+ * component by component), the article ranks that decide which copy is
+ * canonical, and the boilerplate/shared kinds.
  *
- * Every step has a total order (paragraph numbers, article ranks), so the
- * clusters do not depend on the number of threads.
+ * Every step has a total order (paragraph numbers, article ranks), and a
+ * threaded step writes each pair's or component's result to its own
+ * slots, so the clusters do not depend on the number of threads.
  */
 #define _XOPEN_SOURCE 700
 
@@ -14,6 +16,7 @@
 
 #include "cluster.h"
 #include "scan.h"
+#include "util.h"
 #include "verify.h"
 
 /* Short lines: at most this many shingles, about 20 words (see
@@ -141,26 +144,220 @@ static void group_verify_all(const nd_scan *s, const nd_pairvec *pairs,
     nd_run_jobs(group_verify_range, jobs, sizeof jobs[0], n);
 }
 
-/* A paragraph of a component, with what decides its preference. */
-typedef struct group_pref {
-    uint32_t root;      /* component */
-    uint32_t tier;      /* 0 for site furniture (goes first), 2 when
-                           inside a larger member (goes last), else 1 */
-    uint32_t rank;      /* its article's rank (keep policy, priority) */
-    uint32_t para;      /* paragraph number */
-} group_pref;
+/*
+ * The components of two paragraphs or more, side by side in the order of
+ * their roots, each in its order of preference once split: tier first (0
+ * for site furniture, 2 for a paragraph inside a larger member, else 1),
+ * then its article's rank, then its position. Rank and position make one
+ * number, the paragraph's place among the components' paragraphs sorted
+ * by (rank, position), so a preference is a 64-bit key and a component
+ * sorts on plain integers.
+ */
+typedef struct group_comps {
+    uint64_t *key;     /* per item: tier << 32 | place */
+    uint32_t *para_at; /* the paragraph at each place */
+    uint32_t *items;   /* per item: its paragraph, in preference order */
+    uint32_t *start;   /* component c is items [start[c], start[c + 1]) */
+    size_t n_items;    /* paragraphs in these components */
+    size_t n;          /* components */
+} group_comps;
 
-static int group_cmp_pref(const void *pa, const void *pb)
+static void group_comps_free(group_comps *c)
 {
-    const group_pref *a = pa, *b = pb;
+    free(c->key);
+    free(c->para_at);
+    free(c->items);
+    free(c->start);
+}
 
-    if (a->root != b->root)
-        return a->root < b->root ? -1 : 1;
-    if (a->tier != b->tier)
-        return a->tier < b->tier ? -1 : 1;
-    if (a->rank != b->rank)
-        return a->rank < b->rank ? -1 : 1;
-    return (a->para > b->para) - (a->para < b->para);
+/* Counts the paragraphs under each root, then numbers the components of
+ * two or more and gives each its first item: at[r] becomes where the next
+ * paragraph of root r goes, ND_NONE for a paragraph on its own. */
+static int group_comps_layout(group_comps *c, uint32_t *at,
+                              const uint32_t *root, size_t n)
+{
+    size_t i, k = 0;
+
+    memset(at, 0, n * sizeof *at);
+    for (i = 0; i < n; i++)
+        at[root[i]]++;
+    c->n = c->n_items = 0;
+    for (i = 0; i < n; i++)
+        if (at[i] >= 2) {
+            c->n++;
+            c->n_items += at[i];
+        }
+    c->start = malloc((c->n + 1) * sizeof *c->start);
+    if (!c->start)
+        return ND_ENOMEM;
+    for (i = 0; i < n; i++) {
+        uint32_t m = at[i];
+
+        if (m < 2) {
+            at[i] = ND_NONE;
+            continue;
+        }
+        c->start[k++] = (uint32_t)c->n_items;
+        at[i] = (uint32_t)c->n_items;
+        c->n_items += m;
+    }
+    c->start[k] = (uint32_t)c->n_items;
+    return 0;
+}
+
+/*
+ * Places the components' paragraphs in their runs with their keys. The
+ * places come from a counting sort by rank: paragraphs are taken in
+ * ascending order, so within a rank the positions stay ascending, and the
+ * keys order exactly as (tier, rank, position) did.
+ */
+static int group_comps_fill(group_comps *c, const nd_scan *s,
+                            const uint32_t *root, uint32_t *at,
+                            const uint8_t *furn, const uint8_t *contained)
+{
+    size_t i, n = s->n_paras, na = s->n_articles, sum = 0;
+    uint32_t *next = calloc(na + 1, sizeof *next);
+
+    c->key = malloc((c->n_items ? c->n_items : 1) * sizeof *c->key);
+    c->para_at = malloc((c->n_items ? c->n_items : 1) * sizeof *c->para_at);
+    if (!next || !c->key || !c->para_at) {
+        free(next);
+        return ND_ENOMEM;
+    }
+    for (i = 0; i < n; i++)
+        if (at[root[i]] != ND_NONE)
+            next[s->articles[s->paras[i].doc].rank]++;
+    for (i = 0; i < na; i++) {
+        uint32_t m = next[i];
+
+        next[i] = (uint32_t)sum;
+        sum += m;
+    }
+    for (i = 0; i < n; i++) {
+        uint32_t r = root[i], place;
+        uint64_t tier = furn[i] ? 0 : contained[i] ? 2 : 1;
+
+        if (at[r] == ND_NONE)
+            continue;
+        place = next[s->articles[s->paras[i].doc].rank]++;
+        c->para_at[place] = (uint32_t)i;
+        c->key[at[r]++] = tier << 32 | place;
+    }
+    free(next);
+    return 0;
+}
+
+/* Gathers the components of two or more paragraphs (see group_comps);
+ * the union-find is flattened, its parents then being the roots. */
+static int group_comps_build(group_comps *c, nd_uf *uf, const nd_scan *s,
+                             const uint8_t *furn, const uint8_t *contained)
+{
+    size_t n = s->n_paras;
+    uint32_t *at = malloc((n ? n : 1) * sizeof *at);
+    int err = ND_ENOMEM;
+
+    memset(c, 0, sizeof *c);
+    if (!at)
+        return ND_ENOMEM;
+    nd_uf_flatten(uf);
+    err = group_comps_layout(c, at, uf->parent, n);
+    if (!err)
+        err = group_comps_fill(c, s, uf->parent, at, furn, contained);
+    free(at);
+    return err;
+}
+
+/* One thread's part of the split: components taken chunk by chunk. */
+typedef struct group_split_job {
+    nd_scan *s;              /* paragraphs to update */
+    group_comps *comps;      /* the components */
+    nd_chunks *chunks;       /* components handed out */
+    uint32_t *canon;         /* per item: its canonical */
+    float *jac, *cont;       /* per item: its similarity to it */
+    group_cover cov;         /* the cover check */
+    int err;                 /* 0, or what stopped the job */
+} group_split_job;
+
+/* Sorts component k into preference order and splits it into clusters.
+ * It reads and writes its own items and paragraphs only, so components
+ * can go in any order on any thread. */
+static int group_split_one(group_split_job *j, size_t k)
+{
+    group_comps *c = j->comps;
+    size_t lo = c->start[k], m = c->start[k + 1] - lo, i;
+    int err;
+
+    nd_u64_sort(c->key + lo, m);
+    for (i = lo; i < lo + m; i++)
+        c->items[i] = c->para_at[(uint32_t)c->key[i]];
+    err = nd_cluster_assign(j->canon + lo, j->jac + lo, j->cont + lo,
+                            c->items + lo, m, group_covers, &j->cov);
+    if (err)
+        return err;
+    for (i = lo; i < lo + m; i++) {
+        nd_para *pa = &j->s->paras[c->items[i]];
+
+        pa->canon = j->canon[i];
+        pa->jaccard = j->jac[i];
+        pa->contain = j->cont[i];
+    }
+    return 0;
+}
+
+static void *group_split_run(void *arg)
+{
+    group_split_job *j = arg;
+    size_t lo, hi, k;
+
+    while (!j->err && nd_chunks_take(j->chunks, &lo, &hi))
+        for (k = lo; !j->err && k < hi; k++)
+            j->err = group_split_one(j, k);
+    return NULL;
+}
+
+/* Components per chunk: enough that taking one costs nothing, few enough
+ * that the threads finish together (one large component is a chunk's
+ * worth of work by itself). */
+#define GROUP_SPLIT_CHUNK 64
+
+/* Splits every component on the scan's threads. */
+static int group_split_all(nd_scan *s, group_comps *c, const group_cover *cov)
+{
+    group_split_job jobs[ND_MAX_JOBS];
+    size_t t, n = s->threads > ND_MAX_JOBS ? ND_MAX_JOBS : s->threads;
+    size_t m = c->n_items ? c->n_items : 1;
+    uint32_t *canon = malloc(m * sizeof *canon);
+    float *jac = malloc(m * sizeof *jac), *cont = malloc(m * sizeof *cont);
+    nd_chunks chunks;
+    int err = 0;
+
+    c->items = malloc(m * sizeof *c->items);
+    if (!canon || !jac || !cont || !c->items) {
+        err = ND_ENOMEM;
+        goto done;
+    }
+    if (n < 1 || c->n_items < 4096)
+        n = 1;
+    nd_chunks_init(&chunks, c->n, GROUP_SPLIT_CHUNK);
+    for (t = 0; t < n; t++) {
+        jobs[t].s = s;
+        jobs[t].comps = c;
+        jobs[t].chunks = &chunks;
+        jobs[t].canon = canon;
+        jobs[t].jac = jac;
+        jobs[t].cont = cont;
+        jobs[t].cov = *cov;
+        jobs[t].err = 0;
+    }
+    nd_run_jobs(group_split_run, jobs, sizeof jobs[0], n);
+    for (t = 0; t < n; t++)
+        if (jobs[t].err && !err)
+            err = jobs[t].err;
+done:
+    free(canon);
+    free(jac);
+    free(cont);
+    return err;
 }
 
 /*
@@ -228,12 +425,10 @@ int nd_group_cluster(nd_scan *s, nd_pairvec *pairs)
 {
     group_cover cov;
     nd_uf uf = {0};
+    group_comps comps = {0};
     uint8_t *contained = NULL, *furn = NULL;
-    group_pref *order = NULL;
     uint8_t *verdict = NULL;
-    uint32_t *items = NULL, *canon = NULL, *count = NULL;
-    float *jac = NULL, *cont = NULL;
-    size_t i, n = s->n_paras, n_order = 0, k;
+    size_t i, n = s->n_paras;
     int err;
 
     cov.s = s;
@@ -246,8 +441,7 @@ int nd_group_cluster(nd_scan *s, nd_pairvec *pairs)
         goto done;
     contained = calloc(n ? n : 1, 1);
     furn = calloc(n ? n : 1, 1);
-    count = calloc(n ? n : 1, sizeof *count);
-    if (!contained || !furn || !count) {
+    if (!contained || !furn) {
         err = ND_ENOMEM;
         goto done;
     }
@@ -293,65 +487,21 @@ int nd_group_cluster(nd_scan *s, nd_pairvec *pairs)
         if (err)
             goto done;
     }
-    for (i = 0; i < n; i++)
-        count[nd_uf_find(&uf, (uint32_t)i)]++;
-    order = malloc((n ? n : 1) * sizeof *order);
-    if (!order) {
-        err = ND_ENOMEM;
-        goto done;
-    }
-    for (i = 0; i < n; i++) {
-        uint32_t r = nd_uf_find(&uf, (uint32_t)i);
-        group_pref *o;
-
-        if (count[r] < 2)
-            continue;
-        o = &order[n_order++];
-        o->root = r;
-        o->tier = furn[i] ? 0 : contained[i] ? 2 : 1;
-        o->rank = s->articles[s->paras[i].doc].rank;
-        o->para = (uint32_t)i;
-    }
-    qsort(order, n_order, sizeof *order, group_cmp_pref);
-
-    items = malloc((n_order ? n_order : 1) * sizeof *items);
-    canon = malloc((n_order ? n_order : 1) * sizeof *canon);
-    jac = malloc((n_order ? n_order : 1) * sizeof *jac);
-    cont = malloc((n_order ? n_order : 1) * sizeof *cont);
-    if (!items || !canon || !jac || !cont) {
-        err = ND_ENOMEM;
-        goto done;
-    }
-    for (i = 0; i < n_order; i++)
-        items[i] = order[i].para;
-    for (i = 0; i < n_order; i = k) {
-        size_t j;
-
-        for (k = i; k < n_order && order[k].root == order[i].root; k++)
-            ;
-        err = nd_cluster_assign(canon + i, jac + i, cont + i, items + i,
-                                k - i, group_covers, &cov);
-        if (err)
-            goto done;
-        for (j = i; j < k; j++) {
-            nd_para *pa = &s->paras[items[j]];
-
-            pa->canon = canon[j];
-            pa->jaccard = jac[j];
-            pa->contain = cont[j];
-        }
-    }
-done:
+    err = group_comps_build(&comps, &uf, s, furn, contained);
+    /* What is left needs none of these. */
     nd_uf_free(&uf);
     free(verdict);
     free(contained);
     free(furn);
-    free(count);
-    free(order);
-    free(items);
-    free(canon);
-    free(jac);
-    free(cont);
+    verdict = contained = furn = NULL;
+    if (!err)
+        err = group_split_all(s, &comps, &cov);
+done:
+    nd_uf_free(&uf);
+    group_comps_free(&comps);
+    free(verdict);
+    free(contained);
+    free(furn);
     return err;
 }
 
