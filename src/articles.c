@@ -3,9 +3,11 @@
  *
  * Cost: one pass over the verified pairs and the paragraphs to find
  * related articles; per related pair, the original's shingles go into a
- * hash set (once per original: the pairs are sorted by it) and each of the
+ * hash set (once per original, the pairs being sorted by it, and again
+ * where a thread's range of pairs begins inside its run) and each of the
  * copy's shingles is looked up once. The pairs are measured on the scan's
- * threads, each thread a contiguous range with its own hash set.
+ * threads, each with its own hash set, taking ranges of pairs as it
+ * finishes the last (nd_chunks).
  */
 #include "articles.h"
 
@@ -139,44 +141,63 @@ static int articles_link(nd_u64vec *links, const nd_articles_in *in,
 typedef struct articles_job {
     articles_work w;       /* its own hash set */
     const uint64_t *links; /* (original << 32 | copy), by original */
-    size_t lo, hi;         /* its range of links */
+    nd_chunks *chunks;     /* ranges of links handed out */
     uint64_t *held;        /* per link: bytes of the copy held */
     int err;               /* 0 or ND_ENOMEM */
 } articles_job;
 
+/* Measures links [lo, hi); the first one's original is loaded whatever
+ * the job loaded before, so the figures do not depend on the chunks. */
+static int articles_run_range(articles_job *j, size_t lo, size_t hi)
+{
+    size_t i;
+    int err = 0;
+
+    for (i = lo; !err && i < hi; i++) {
+        uint32_t orig = (uint32_t)(j->links[i] >> 32);
+
+        if (i == lo || orig != (uint32_t)(j->links[i - 1] >> 32))
+            err = articles_load(&j->w, orig);
+        if (!err)
+            j->held[i] = articles_held(&j->w, (uint32_t)j->links[i]);
+    }
+    return err;
+}
+
 static void *articles_run(void *arg)
 {
     articles_job *j = arg;
-    size_t i;
+    size_t lo, hi;
 
-    for (i = j->lo; !j->err && i < j->hi; i++) {
-        uint32_t orig = (uint32_t)(j->links[i] >> 32);
-
-        if (i == j->lo || orig != (uint32_t)(j->links[i - 1] >> 32))
-            j->err = articles_load(&j->w, orig);
-        if (!j->err)
-            j->held[i] = articles_held(&j->w, (uint32_t)j->links[i]);
-    }
+    while (!j->err && nd_chunks_take(j->chunks, &lo, &hi))
+        j->err = articles_run_range(j, lo, hi);
     return NULL;
 }
 
-/* Fills held[] for every link, split over the threads in contiguous
- * ranges; each figure depends on its pair alone. */
+/* Links per chunk: an original's links mostly fall in one chunk, so few
+ * loads are repeated, and the chunks are small enough that the threads
+ * finish together (a split in halves left one idle for a fifth of the
+ * time: articles differ in size). */
+#define ARTICLES_CHUNK 512
+
+/* Fills held[] for every link on the threads, chunk by chunk; each figure
+ * depends on its pair alone. */
 static int articles_measure(const nd_articles_in *in, const nd_u64vec *links,
                             uint64_t *held)
 {
     articles_job jobs[ND_MAX_JOBS];
     size_t t, n = in->threads > ND_MAX_JOBS ? ND_MAX_JOBS : in->threads;
+    nd_chunks chunks;
     int err = 0;
 
     if (n < 1 || links->n < 1024)
         n = 1;
     memset(jobs, 0, sizeof jobs);
+    nd_chunks_init(&chunks, links->n, ARTICLES_CHUNK);
     for (t = 0; t < n; t++) {
         jobs[t].w.in = in;
         jobs[t].links = links->v;
-        jobs[t].lo = links->n * t / n;
-        jobs[t].hi = links->n * (t + 1) / n;
+        jobs[t].chunks = &chunks;
         jobs[t].held = held;
     }
     nd_run_jobs(articles_run, jobs, sizeof jobs[0], n);
