@@ -713,9 +713,10 @@ int nd_group_index(nd_scan *s)
  * (a sorted array of (shingle, source, canonical), behind a bitmap of
  * shingle hashes that turns almost every other shingle away with one
  * probe), and every kept paragraph of such a source counts the shingles
- * of each canonical it holds. At least min_contain of them make a
- * candidate; whether they lie at the start or end, pass 2 decides with the
- * text (report.c). Candidate pairs cannot serve: the anchors skip stock
+ * of each canonical it holds (on the scan's threads, paragraphs taken in
+ * chunks; the candidates are sorted afterwards). At least min_contain of
+ * them make a candidate; whether they lie at the start or end, pass 2
+ * decides with the text (report.c). Candidate pairs cannot serve: the anchors skip stock
  * phrases, which is what a footer is.
  */
 /* The bitmap has 64 bits per indexed shingle, 2^20 at least (128 KiB,
@@ -749,6 +750,69 @@ static int group_cmp_bp(const void *pa, const void *pb)
     return (a->canon > b->canon) - (a->canon < b->canon);
 }
 
+/* The boilerplate canonicals' shingles, for the probes. */
+typedef struct group_bp_index {
+    group_bp *bp;     /* entries, by (shingle, source, canonical) */
+    size_t n;         /* entries */
+    uint64_t *bits;   /* 2^nbits bits, one set per entry's probe */
+    unsigned nbits;   /* log2 of the bitmap's size */
+    uint8_t *has_bp;  /* per source: it has such canonicals */
+} group_bp_index;
+
+static void group_bp_free(group_bp_index *ix)
+{
+    free(ix->bp);
+    free(ix->bits);
+    free(ix->has_bp);
+}
+
+/* Is paragraph i a boilerplate canonical large enough to be indexed? One
+ * of fewer than min_contain shingles cannot hold a part of min_contain. */
+static int group_bp_indexed(const nd_scan *s, size_t i)
+{
+    uint32_t k = s->cluster_of[i];
+
+    return k != ND_NONE && s->kind[k] == ND_KIND_BOILERPLATE &&
+           s->set_n[i] >= s->opts.min_contain;
+}
+
+static int group_bp_build(group_bp_index *ix, const nd_scan *s)
+{
+    size_t i, j, n_bp = 0;
+
+    memset(ix, 0, sizeof *ix);
+    ix->nbits = GROUP_PART_MIN_BITS;
+    for (i = 0; i < s->n_paras; i++)
+        if (group_bp_indexed(s, i))
+            n_bp += s->set_n[i];
+    while (ix->nbits < 30 && ((size_t)1 << ix->nbits) < 64 * n_bp)
+        ix->nbits++;
+    ix->has_bp = calloc(s->n_sources ? s->n_sources : 1, 1);
+    ix->bits = calloc((size_t)1 << (ix->nbits - 6), sizeof *ix->bits);
+    ix->bp = malloc((n_bp ? n_bp : 1) * sizeof *ix->bp);
+    if (!ix->has_bp || !ix->bits || !ix->bp)
+        return ND_ENOMEM;
+    for (i = 0; i < s->n_paras; i++) {
+        uint32_t src = s->articles[s->paras[i].doc].source;
+        const uint32_t *set = group_set(s, (uint32_t)i);
+
+        if (!group_bp_indexed(s, i))
+            continue;
+        ix->has_bp[src] = 1;
+        for (j = 0; j < s->set_n[i]; j++) {
+            uint32_t h = group_part_bit(set[j], src, ix->nbits);
+            group_bp *e = &ix->bp[ix->n++];
+
+            e->shingle = set[j];
+            e->source = src;
+            e->canon = (uint32_t)i;
+            ix->bits[h >> 6] |= (uint64_t)1 << (h & 63);
+        }
+    }
+    qsort(ix->bp, ix->n, sizeof *ix->bp, group_cmp_bp);
+    return 0;
+}
+
 /* May paragraph p lose a glued part? It is kept, not itself site
  * furniture (a boilerplate canonical), and its source has some. */
 static int group_part_ok(const nd_scan *s, uint32_t p, const uint8_t *has_bp)
@@ -760,18 +824,133 @@ static int group_part_ok(const nd_scan *s, uint32_t p, const uint8_t *has_bp)
     return 1;
 }
 
-int nd_group_parts(nd_scan *s)
+/* Canonicals a paragraph holds shingles of, with their counts. */
+#define GROUP_PART_HITS 16 /* more furniture than any page has */
+
+typedef struct group_hits {
+    struct { uint32_t canon, count; } v[GROUP_PART_HITS];
+    size_t n;
+} group_hits;
+
+/* Counts one shingle of paragraph p's, of source src, for every indexed
+ * canonical of that source holding it. */
+static void group_part_probe(group_hits *hit, const group_bp_index *ix,
+                             uint32_t shingle, uint32_t src)
 {
-    group_bp *bp = NULL;
-    uint64_t *bits = NULL;
-    uint8_t *has_bp = NULL;
-    size_t n_bp = 0, i, j, c;
-    unsigned nbits = GROUP_PART_MIN_BITS;
-    struct { uint32_t canon, count; } hit[16];
+    uint32_t h = group_part_bit(shingle, src, ix->nbits);
+    size_t lo = 0, hi = ix->n, k;
+
+    if (!(ix->bits[h >> 6] >> (h & 63) & 1))
+        return;
+    while (lo < hi) { /* first entry >= (shingle, source) */
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (ix->bp[mid].shingle < shingle ||
+            (ix->bp[mid].shingle == shingle && ix->bp[mid].source < src))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < ix->n && ix->bp[lo].shingle == shingle &&
+           ix->bp[lo].source == src;
+         lo++) {
+        for (k = 0; k < hit->n && hit->v[k].canon != ix->bp[lo].canon; k++)
+            ;
+        if (k == hit->n) {
+            if (hit->n == GROUP_PART_HITS)
+                continue;
+            hit->v[k].canon = ix->bp[lo].canon;
+            hit->v[hit->n++].count = 0;
+        }
+        hit->v[k].count++;
+    }
+}
+
+/* Adds paragraph p's candidates to out as p << 32 | canonical. */
+static int group_part_find(nd_u64vec *out, const nd_scan *s,
+                           const group_bp_index *ix, uint32_t p)
+{
+    const uint32_t *set = group_set(s, p);
+    uint32_t src = s->articles[s->paras[p].doc].source;
+    group_hits hit;
+    size_t j;
     int err = 0;
 
+    if (!group_part_ok(s, p, ix->has_bp))
+        return 0;
+    hit.n = 0;
+    for (j = 0; j < s->set_n[p]; j++)
+        group_part_probe(&hit, ix, set[j], src);
+    for (j = 0; !err && j < hit.n; j++)
+        if (hit.v[j].count >= s->opts.min_contain && hit.v[j].canon != p)
+            err = nd_u64vec_push(out, (uint64_t)p << 32 | hit.v[j].canon);
+    return err;
+}
+
+/* One thread's share of the paragraphs to probe. */
+typedef struct group_part_job {
+    const nd_scan *s;            /* the scan */
+    const group_bp_index *ix;    /* the index */
+    nd_chunks *chunks;           /* ranges of paragraphs handed out */
+    nd_u64vec found;             /* its candidates, p << 32 | canonical */
+    int err;                     /* 0 or ND_ENOMEM */
+} group_part_job;
+
+static void *group_part_run(void *arg)
+{
+    group_part_job *j = arg;
+    size_t lo, hi, i;
+
+    while (!j->err && nd_chunks_take(j->chunks, &lo, &hi))
+        for (i = lo; !j->err && i < hi; i++)
+            j->err = group_part_find(&j->found, j->s, j->ix, (uint32_t)i);
+    return NULL;
+}
+
+/* Paragraphs per chunk of the probes. */
+#define GROUP_PART_CHUNK 2048
+
+/* Gathers the threads' candidates into s->parts, by paragraph and then by
+ * canonical (input order), so a tie between two canonicals for one
+ * paragraph goes to the earlier one whichever thread found them. */
+static int group_parts_gather(nd_scan *s, group_part_job *jobs, size_t n)
+{
+    nd_u64vec *all = &jobs[0].found;
+    size_t t, i;
+    int err;
+
+    for (t = 1; t < n; t++) {
+        if (jobs[t].found.n == 0)
+            continue; /* nothing found, maybe no memory to copy from */
+        err = nd_u64vec_reserve(all, jobs[t].found.n);
+        if (err)
+            return err;
+        memcpy(all->v + all->n, jobs[t].found.v,
+               jobs[t].found.n * sizeof *all->v);
+        all->n += jobs[t].found.n;
+    }
+    nd_u64_sort(all->v, all->n);
+    s->parts = calloc(all->n ? all->n : 1, sizeof *s->parts);
+    if (!s->parts)
+        return ND_ENOMEM;
+    s->n_parts = s->cap_parts = all->n;
+    for (i = 0; i < all->n; i++) {
+        s->parts[i].para = (uint32_t)(all->v[i] >> 32);
+        s->parts[i].canon = (uint32_t)all->v[i];
+    }
+    return 0;
+}
+
+int nd_group_parts(nd_scan *s)
+{
+    group_part_job jobs[ND_MAX_JOBS];
+    group_bp_index ix;
+    nd_chunks chunks;
+    size_t c, t, n = s->threads > ND_MAX_JOBS ? ND_MAX_JOBS : s->threads;
+    int err;
+
     s->parts = NULL;
-    s->n_parts = 0;
+    s->n_parts = s->cap_parts = 0;
     if (s->opts.boilerplate == ND_BOILERPLATE_KEEP)
         return 0;
     for (c = 0; c < s->n_clusters; c++)
@@ -779,112 +958,26 @@ int nd_group_parts(nd_scan *s)
             break;
     if (c == s->n_clusters)
         return 0;
-    has_bp = calloc(s->n_sources ? s->n_sources : 1, 1);
-    for (i = 0; i < s->n_paras; i++) {
-        uint32_t k = s->cluster_of[i];
-
-        if (k != ND_NONE && s->kind[k] == ND_KIND_BOILERPLATE &&
-            s->set_n[i] >= s->opts.min_contain)
-            n_bp += s->set_n[i];
-    }
-    while (nbits < 30 && ((size_t)1 << nbits) < 64 * n_bp)
-        nbits++;
-    bits = calloc((size_t)1 << (nbits - 6), sizeof *bits);
-    bp = malloc((n_bp ? n_bp : 1) * sizeof *bp);
-    if (!has_bp || !bits || !bp) {
-        err = ND_ENOMEM;
+    err = group_bp_build(&ix, s);
+    if (err)
         goto done;
+    if (n < 1 || s->n_paras < 4 * GROUP_PART_CHUNK)
+        n = 1;
+    memset(jobs, 0, n * sizeof *jobs);
+    nd_chunks_init(&chunks, s->n_paras, GROUP_PART_CHUNK);
+    for (t = 0; t < n; t++) {
+        jobs[t].s = s;
+        jobs[t].ix = &ix;
+        jobs[t].chunks = &chunks;
     }
-    n_bp = 0;
-    for (i = 0; i < s->n_paras; i++) {
-        uint32_t k = s->cluster_of[i], src = s->articles[s->paras[i].doc].source;
-        const uint32_t *set = group_set(s, (uint32_t)i);
-
-        /* A canonical of fewer than min_contain shingles cannot hold a
-         * part of min_contain. */
-        if (k == ND_NONE || s->kind[k] != ND_KIND_BOILERPLATE ||
-            s->set_n[i] < s->opts.min_contain)
-            continue;
-        has_bp[src] = 1;
-        for (j = 0; j < s->set_n[i]; j++) {
-            uint32_t h = group_part_bit(set[j], src, nbits);
-
-            bp[n_bp].shingle = set[j];
-            bp[n_bp].source = src;
-            bp[n_bp].canon = (uint32_t)i;
-            n_bp++;
-            bits[h >> 6] |= (uint64_t)1 << (h & 63);
-        }
-    }
-    qsort(bp, n_bp, sizeof *bp, group_cmp_bp);
-
-    for (i = 0; i < s->n_paras; i++) {
-        const uint32_t *set = group_set(s, (uint32_t)i);
-        uint32_t src = s->articles[s->paras[i].doc].source;
-        size_t n_hit = 0, k;
-
-        if (!group_part_ok(s, (uint32_t)i, has_bp))
-            continue;
-        for (j = 0; j < s->set_n[i]; j++) {
-            uint32_t h = group_part_bit(set[j], src, nbits);
-            size_t lo = 0, hi = n_bp;
-
-            if (!(bits[h >> 6] >> (h & 63) & 1))
-                continue;
-            while (lo < hi) { /* first entry >= (shingle, source) */
-                size_t mid = lo + (hi - lo) / 2;
-
-                if (bp[mid].shingle < set[j] ||
-                    (bp[mid].shingle == set[j] && bp[mid].source < src))
-                    lo = mid + 1;
-                else
-                    hi = mid;
-            }
-            for (; lo < n_bp && bp[lo].shingle == set[j] &&
-                   bp[lo].source == src;
-                 lo++) {
-                for (k = 0; k < n_hit && hit[k].canon != bp[lo].canon; k++)
-                    ;
-                if (k == n_hit) {
-                    if (n_hit == sizeof hit / sizeof *hit)
-                        continue; /* more furniture than any page has */
-                    hit[n_hit].canon = bp[lo].canon;
-                    hit[n_hit++].count = 0;
-                }
-                hit[k].count++;
-            }
-        }
-        for (k = 0; k < n_hit; k++) {
-            nd_part *pt;
-
-            if (hit[k].count < s->opts.min_contain ||
-                hit[k].canon == (uint32_t)i)
-                continue;
-            err = nd_grow((void **)&s->parts, &s->cap_parts, s->n_parts + 1,
-                          sizeof *s->parts);
-            if (err)
-                goto done;
-            pt = &s->parts[s->n_parts++];
-            memset(pt, 0, sizeof *pt);
-            pt->para = (uint32_t)i;
-            pt->canon = hit[k].canon;
-        }
-        /* One paragraph's candidates by canonical (input order), so a tie
-         * between two goes to the earlier one. */
-        for (k = s->n_parts; k > 0 && s->parts[k - 1].para == i; k--)
-            ;
-        for (j = k + 1; j < s->n_parts; j++) {
-            nd_part t = s->parts[j];
-            size_t m = j;
-
-            for (; m > k && s->parts[m - 1].canon > t.canon; m--)
-                s->parts[m] = s->parts[m - 1];
-            s->parts[m] = t;
-        }
-    }
+    nd_run_jobs(group_part_run, jobs, sizeof jobs[0], n);
+    for (t = 0; t < n && !err; t++)
+        err = jobs[t].err;
+    if (!err)
+        err = group_parts_gather(s, jobs, n);
+    for (t = 0; t < n; t++)
+        nd_u64vec_free(&jobs[t].found);
 done:
-    free(bp);
-    free(bits);
-    free(has_bp);
+    group_bp_free(&ix);
     return err;
 }
