@@ -48,11 +48,8 @@ static size_t json_utf8_len(const unsigned char *s, size_t n)
  * loop). Most news text is ASCII, so this skips it at word speed. */
 static uint64_t json_word_special(uint64_t w)
 {
-    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-    uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
-
-    return (w | ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) |
-            ((bs - ones) & ~bs)) & highs;
+    return (w & ND_WORD_HIGHS) | nd_word_below(w, 0x20) |
+           nd_word_eq(w, '"') | nd_word_eq(w, '\\');
 }
 
 /* End of the run from i that needs no escaping: plain ASCII and valid

@@ -53,19 +53,14 @@ static void segment_trim(const unsigned char *t, size_t *s, size_t *e)
 }
 
 /* The first \n or \r at or after pos (len if none). Lines are a few
- * hundred bytes, so words of eight bytes are tested at once: a zero byte
- * of w ^ pattern marks a match (exact as a yes or no). */
+ * hundred bytes, so words of eight bytes are tested at once (util.h). */
 static size_t segment_line_end(const unsigned char *t, size_t pos, size_t len)
 {
-    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-
     while (len - pos >= 8) {
-        uint64_t w, n, r;
+        uint64_t w;
 
         memcpy(&w, t + pos, 8);
-        n = w ^ (ones * '\n');
-        r = w ^ (ones * '\r');
-        if (((n - ones) & ~n & highs) | ((r - ones) & ~r & highs))
+        if (nd_word_eq(w, '\n') | nd_word_eq(w, '\r'))
             break;
         pos += 8;
     }

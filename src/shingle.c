@@ -21,22 +21,19 @@
 
 /* The end of the word that starts at p: the next space or the text end.
  * Words are a few bytes, too short for memchr to pay for its call: eight
- * bytes are tested at once, and on little-endian machines the lowest
- * marked byte of a zero-byte test is the first space. */
+ * bytes are tested at once (util.h), and on little-endian machines the
+ * lowest marked byte is the first space. */
 static const char *shingle_word_end(const char *p, const char *end)
 {
     const char *sp;
 
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-
     while (end - p >= 8) {
         uint64_t w, m;
 
         memcpy(&w, p, 8);
-        w ^= ones * ' ';
-        m = (w - ones) & ~w & highs;
+        m = nd_word_eq(w, ' ');
         if (m)
             return p + (__builtin_ctzll(m) >> 3);
         p += 8;

@@ -104,4 +104,26 @@ static inline uint32_t nd_fold32(uint64_t h)
     return (uint32_t)(h ^ (h >> 32));
 }
 
+/*
+ * Scanning bytes eight at a time (text is mostly runs of plain bytes
+ * between the few a scanner stops at): for a word w loaded with memcpy,
+ * the high bit of each byte of the result is set where w's byte equals c
+ * (nd_word_eq) or is below c, for c <= 0x80 (nd_word_below). Nonzero
+ * exactly when such a byte exists; the lowest set bit is the first one in
+ * memory order on a little-endian machine, while bits above it may be
+ * false alarms.
+ */
+#define ND_WORD_ONES 0x0101010101010101u
+#define ND_WORD_HIGHS 0x8080808080808080u
+
+static inline uint64_t nd_word_below(uint64_t w, unsigned char c)
+{
+    return (w - ND_WORD_ONES * c) & ~w & ND_WORD_HIGHS;
+}
+
+static inline uint64_t nd_word_eq(uint64_t w, unsigned char c)
+{
+    return nd_word_below(w ^ (ND_WORD_ONES * c), 1);
+}
+
 #endif /* ND_UTIL_H */

@@ -203,6 +203,45 @@ static void test_util__chunks_deal_each_item_once(void **state)
     free(seen);
 }
 
+/* The eight-byte tests: nonzero exactly when a byte matches, and on
+ * little-endian machines the lowest mark is the first match. Every place,
+ * with every byte value around it. */
+static void test_util__word_tests(void **state)
+{
+    unsigned at, v, fill;
+
+    (void)state;
+    for (fill = 0; fill < 256; fill += 15)
+        for (at = 0; at < 8; at++)
+            for (v = 0; v < 256; v++) {
+                unsigned char b[8];
+                uint64_t w, eq, below;
+                unsigned k, first_eq = 8, first_below = 8;
+
+                memset(b, (int)fill, 8);
+                b[at] = (unsigned char)v;
+                memcpy(&w, b, 8);
+                eq = nd_word_eq(w, ' ');
+                below = nd_word_below(w, 0x20);
+                for (k = 8; k-- > 0;) {
+                    if (b[k] == ' ')
+                        first_eq = k;
+                    if (b[k] < 0x20)
+                        first_below = k;
+                }
+                assert_int_equal(eq != 0, first_eq < 8);
+                assert_int_equal(below != 0, first_below < 8);
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+                if (eq)
+                    assert_int_equal(__builtin_ctzll(eq) >> 3, first_eq);
+                if (below)
+                    assert_int_equal(__builtin_ctzll(below) >> 3,
+                                     first_below);
+#endif
+            }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -211,6 +250,7 @@ int main(void)
         cmocka_unit_test(test_util__sort_unique),
         cmocka_unit_test(test_util__buffers),
         cmocka_unit_test(test_util__chunks_deal_each_item_once),
+        cmocka_unit_test(test_util__word_tests),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
