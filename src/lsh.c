@@ -449,6 +449,40 @@ int nd_lsh_pairs(nd_pairvec *out, nd_keyvec *keys, size_t cap,
     return 0;
 }
 
+/*
+ * Drops the index entries whose key no query asks for: they cannot pair,
+ * and a key's run of entries is kept whole or not at all, so the join
+ * gives the same pairs (its stock-phrase cap counts whole runs). Most
+ * anchors are asked for by no query (a paragraph asks with two of its
+ * anchors), so the sort that follows has far less to do. The test is a
+ * bitmap of the queries' keys, with a false alarm now and then (kept,
+ * harmless); without memory for it nothing is dropped.
+ */
+static void lsh_keep_asked(nd_keyvec *index, const nd_keyvec *queries)
+{
+    size_t bits = (size_t)1 << 16, i, n = 0;
+    uint64_t *map;
+
+    while (bits < 64 * queries->n && bits < ((size_t)1 << 30))
+        bits <<= 1;
+    map = calloc(bits / 64, sizeof *map);
+    if (!map)
+        return;
+    for (i = 0; i < queries->n; i++) {
+        size_t b = queries->v[i].key & (bits - 1);
+
+        map[b / 64] |= (uint64_t)1 << (b % 64);
+    }
+    for (i = 0; i < index->n; i++) {
+        size_t b = index->v[i].key & (bits - 1);
+
+        index->v[n] = index->v[i];
+        n += (size_t)(map[b / 64] >> (b % 64) & 1);
+    }
+    index->n = n;
+    free(map);
+}
+
 int nd_lsh_join(nd_pairvec *out, nd_keyvec *index, nd_keyvec *queries,
                 size_t cap, unsigned threads)
 {
@@ -456,6 +490,7 @@ int nd_lsh_join(nd_pairvec *out, nd_keyvec *index, nd_keyvec *queries,
     size_t xi = 0, qi = 0;
     int err;
 
+    lsh_keep_asked(index, queries);
     err = lsh_sort_keys(index, threads);
     if (!err)
         err = lsh_sort_keys(queries, threads);
