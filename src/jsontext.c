@@ -1,8 +1,17 @@
 /*
- * jsontext.c - JSON text for the writer (see jsontext.h): string literals
- * that are valid JSON whatever bytes the text holds, and the span of a
- * top-level value in a line json-c has already parsed, so a JSONL record
- * can be written back with only its text field's value replaced.
+ * jsontext.c - JSON text for the reader and the writer (see jsontext.h):
+ * string literals that are valid JSON whatever bytes the text holds; the
+ * span of a top-level value in a line json-c has already parsed, so a
+ * JSONL record can be written back with only its text field's value
+ * replaced; and nd_json_fields, a strict check of a line that finds the
+ * reader's few fields in one pass without building anything.
+ *
+ * The idea behind nd_json_fields: json-c accepts far more than JSON
+ * (comments, single quotes, trailing commas, raw control bytes), and
+ * what it makes of the odd cases is its own business. The check accepts
+ * a subset of strict JSON that json-c surely reads the same way, and
+ * says no to everything else, so its caller can hand those lines to
+ * json-c and keep json-c's values and messages.
  */
 #include "jsontext.h"
 
@@ -360,4 +369,273 @@ int nd_json_decode(nd_buf *out, const char *lit, size_t len)
         }
     }
     return err;
+}
+
+/* ---- strict check (nd_json_fields) ----------------------------------- */
+
+/* What the scanners return for input they do not accept. */
+#define JSON_BAD ((size_t)-1)
+/* Deepest nesting checked; the recursion is bounded by it. */
+#define JSON_MAX_DEPTH 64u
+
+/* The index after the escape at s[i] == '\\', or JSON_BAD. Only what
+ * nd_json_decode decodes passes: a \u escape of a surrogate must be
+ * half of a pair, high then low, since a lone one is json-c's choice. */
+static size_t json_scan_escape(const char *s, size_t i, size_t len)
+{
+    long u, lo;
+
+    if (len - i < 2)
+        return JSON_BAD;
+    switch (s[i + 1]) {
+    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r':
+    case 't':
+        return i + 2;
+    case 'u':
+        break;
+    default:
+        return JSON_BAD;
+    }
+    u = json_u_escape(s + i, len - i);
+    if (u < 0 || (u >= 0xdc00 && u <= 0xdfff))
+        return JSON_BAD;
+    i += 6;
+    if (u >= 0xd800 && u <= 0xdbff) {
+        lo = json_u_escape(s + i, len - i);
+        if (lo < 0xdc00 || lo > 0xdfff)
+            return JSON_BAD;
+        i += 6;
+    }
+    return i;
+}
+
+/* The index after the string at s[i] == '"', or JSON_BAD; *escaped is set
+ * when it holds an escape. The text field is most of a line and mostly
+ * ASCII, so plain bytes are passed over eight at a time. */
+static size_t json_scan_string(const char *s, size_t i, size_t len,
+                               int *escaped)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n;
+
+    for (i++;;) {
+        while (len - i >= 8) {
+            uint64_t w;
+
+            memcpy(&w, u + i, 8);
+            if (json_word_special(w))
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            return JSON_BAD;
+        if (u[i] == '"')
+            return i + 1;
+        if (u[i] == '\\') {
+            *escaped = 1;
+            if ((i = json_scan_escape(s, i, len)) == JSON_BAD)
+                return JSON_BAD;
+        } else if (u[i] < 0x20) {
+            return JSON_BAD; /* raw control byte: json-c takes it, JSON not */
+        } else if (u[i] >= 0x80) {
+            if ((n = json_utf8_len(u + i, len - i)) == 0)
+                return JSON_BAD;
+            i += n;
+        } else {
+            i++;
+        }
+    }
+}
+
+static int json_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* The index after the number at s[i], or JSON_BAD: RFC 8259's grammar
+ * only, no leading zeros, '+', bare '.', hex, NaN or Infinity. */
+static size_t json_scan_number(const char *s, size_t i, size_t len)
+{
+    if (i < len && s[i] == '-')
+        i++;
+    if (i >= len || !json_digit(s[i]))
+        return JSON_BAD;
+    if (s[i] == '0')
+        i++;
+    else
+        while (i < len && json_digit(s[i]))
+            i++;
+    if (i < len && s[i] == '.') {
+        if (++i >= len || !json_digit(s[i]))
+            return JSON_BAD;
+        while (i < len && json_digit(s[i]))
+            i++;
+    }
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        if (++i < len && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if (i >= len || !json_digit(s[i]))
+            return JSON_BAD;
+        while (i < len && json_digit(s[i]))
+            i++;
+    }
+    return i;
+}
+
+static size_t json_scan_value(const char *s, size_t i, size_t len,
+                              unsigned depth);
+
+/* The index after the array or object at s[i], or JSON_BAD; its values
+ * may open depth more levels. Keys below the top level are not looked
+ * at, so they may hold any escape, and repeat. */
+static size_t json_scan_container(const char *s, size_t i, size_t len,
+                                  unsigned depth)
+{
+    int obj = s[i] == '{', escaped = 0;
+    char close = obj ? '}' : ']';
+
+    i = json_skip_ws(s, i + 1, len);
+    if (i < len && s[i] == close)
+        return i + 1;
+    for (;;) {
+        if (obj) {
+            if (i >= len || s[i] != '"' ||
+                (i = json_scan_string(s, i, len, &escaped)) == JSON_BAD)
+                return JSON_BAD;
+            i = json_skip_ws(s, i, len);
+            if (i >= len || s[i] != ':')
+                return JSON_BAD;
+            i = json_skip_ws(s, i + 1, len);
+        }
+        if ((i = json_scan_value(s, i, len, depth)) == JSON_BAD)
+            return JSON_BAD;
+        i = json_skip_ws(s, i, len);
+        if (i >= len)
+            return JSON_BAD;
+        if (s[i] == close)
+            return i + 1;
+        if (s[i] != ',')
+            return JSON_BAD;
+        i = json_skip_ws(s, i + 1, len);
+    }
+}
+
+/* The index after the literal word at s[i], or JSON_BAD. */
+static size_t json_scan_word(const char *s, size_t i, size_t len,
+                             const char *word, size_t n)
+{
+    return len - i >= n && memcmp(s + i, word, n) == 0 ? i + n : JSON_BAD;
+}
+
+/* The index after the value at s[i], or JSON_BAD; an array or object
+ * there may be at most depth levels deep, itself included. */
+static size_t json_scan_value(const char *s, size_t i, size_t len,
+                              unsigned depth)
+{
+    int escaped = 0;
+
+    if (i >= len)
+        return JSON_BAD;
+    switch (s[i]) {
+    case '"':
+        return json_scan_string(s, i, len, &escaped);
+    case '{': case '[':
+        return depth ? json_scan_container(s, i, len, depth - 1) : JSON_BAD;
+    case 't':
+        return json_scan_word(s, i, len, "true", 4);
+    case 'f':
+        return json_scan_word(s, i, len, "false", 5);
+    case 'n':
+        return json_scan_word(s, i, len, "null", 4);
+    default:
+        return json_scan_number(s, i, len);
+    }
+}
+
+/* The kind of the value that starts with c. */
+static nd_json_kind json_kind_of(char c)
+{
+    if (c == '"')
+        return ND_JSON_STRING;
+    if (c == '-' || json_digit(c))
+        return ND_JSON_NUMBER;
+    return ND_JSON_OTHER;
+}
+
+/* Notes the value s[v..e) of the top-level key s[k0..k1) in the fields
+ * that want it; 0 when one of them has had it before. One key may serve
+ * two fields (an id field that is the text field). */
+static int json_note_field(nd_json_field *fields, size_t n, const char *s,
+                           size_t k0, size_t k1, size_t v, size_t e,
+                           int escaped)
+{
+    size_t f, klen = k1 - k0;
+
+    for (f = 0; f < n; f++) {
+        nd_json_field *fd = &fields[f];
+
+        if (!fd->key || strncmp(fd->key, s + k0, klen) != 0 ||
+            fd->key[klen] != '\0')
+            continue;
+        if (fd->kind != ND_JSON_ABSENT)
+            return 0; /* json-c keeps the last copy; leave that to it */
+        fd->kind = json_kind_of(s[v]);
+        fd->start = v;
+        fd->end = e;
+        fd->escaped = escaped;
+    }
+    return 1;
+}
+
+int nd_json_fields(const char *line, size_t len, nd_json_field *fields,
+                   size_t n, unsigned max_depth)
+{
+    const char *s = line;
+    size_t i, f, k0, k1, v;
+    int escaped;
+
+    for (f = 0; f < n; f++)
+        fields[f].kind = ND_JSON_ABSENT;
+    if (max_depth > JSON_MAX_DEPTH)
+        max_depth = JSON_MAX_DEPTH;
+    i = json_skip_ws(s, 0, len);
+    if (max_depth == 0 || i >= len || s[i] != '{')
+        return 0;
+    i = json_skip_ws(s, i + 1, len);
+    if (i < len && s[i] == '}') {
+        i++;
+    } else {
+        for (;;) {
+            escaped = 0;
+            if (i >= len || s[i] != '"')
+                return 0;
+            k0 = i + 1;
+            if ((i = json_scan_string(s, i, len, &escaped)) == JSON_BAD ||
+                escaped)
+                return 0;
+            k1 = i - 1;
+            i = json_skip_ws(s, i, len);
+            if (i >= len || s[i] != ':')
+                return 0;
+            v = i = json_skip_ws(s, i + 1, len);
+            if (i < len && s[i] == '"')
+                i = json_scan_string(s, i, len, &escaped);
+            else
+                i = json_scan_value(s, i, len, max_depth - 1);
+            if (i == JSON_BAD ||
+                !json_note_field(fields, n, s, k0, k1, v, i, escaped))
+                return 0;
+            i = json_skip_ws(s, i, len);
+            if (i >= len)
+                return 0;
+            if (s[i] == '}') {
+                i++;
+                break;
+            }
+            if (s[i] != ',')
+                return 0;
+            i = json_skip_ws(s, i + 1, len);
+        }
+    }
+    return json_skip_ws(s, i, len) == len;
 }
