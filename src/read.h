@@ -108,7 +108,8 @@ typedef struct nd_record {
     const char *id;           /* article id, NUL-terminated (see "Ids of
                                  text articles" above) */
     const char *text;         /* article text (file bytes or decoded JSON
-                                 string; may hold NUL bytes) */
+                                 string; may hold NUL bytes, and need not
+                                 be followed by one) */
     size_t text_len;          /* bytes of text */
     const char *file;         /* file name for messages: input name joined
                                  with the path below it */
@@ -122,7 +123,11 @@ typedef struct nd_record {
                                  inputs), then the path below a directory;
                                  .gz/.zst endings removed */
     struct json_object *obj;  /* the parsed JSONL object (borrowed), or NULL
-                                 for text files */
+                                 for text files and for lines the reader
+                                 read without json-c: without raw_jsonl,
+                                 most lines of plain strict JSON (see
+                                 read_parse); nd_reader_parse always
+                                 gives it */
     const char *source;       /* publisher or site: the source field of a
                                  JSONL record or sidecar (a string, or a
                                  number as written), else for a text file

@@ -368,7 +368,8 @@ static void test_read__dir_walk(void **state)
     assert_string_equal(w.recs[4].id, "d1");
     assert_int_equal(w.recs[4].kind, ND_FILE_JSONL);
     assert_int_equal(w.recs[4].line, 1);
-    assert_true(w.recs[4].has_obj);
+    /* plain strict JSON: read without json-c, so without an object */
+    assert_false(w.recs[4].has_obj);
     assert_string_equal(w.recs[4].file, "corp/d.jsonl");
     assert_string_equal(w.recs[4].out_name, "corp/d.jsonl");
     assert_string_equal(w.recs[5].id, "d2");

@@ -18,8 +18,10 @@
  *     fault, then an error.
  * Checked: every record's strings and its text[0..text_len) can be read;
  * a JSONL record's text is its object's text field, with text_len its
- * length, its id the id field or FILE:LINE, its raw line the very bytes of
- * that line; lines go up; each non-blank line of plain JSONL is a record
+ * length, its id the id field or FILE:LINE, its source and date those
+ * fields, its raw line the very bytes of that line, and a record read
+ * without json-c (the reader's fast path) has all that from json-c's
+ * own parse of the line; lines go up; each non-blank line of plain JSONL is a record
  * or a counted skip; a plain text article is the file's bytes; no reader
  * fails outside strict mode; the counters match what came out.
  */
@@ -27,6 +29,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,22 +208,77 @@ static nd_file_kind read_fuzz_sniff(const read_want *w)
     return i < w->size && w->data[i] == '{' ? ND_FILE_JSONL : ND_FILE_TEXT;
 }
 
-/* The checks of one JSONL record. */
+/* A JSONL record's object: the reader's, or for a line it read without
+   json-c (its fast path) one parsed here, which must succeed. Put it with
+   read_put_obj. */
+static json_object *read_get_obj(const nd_record *rec)
+{
+    json_tokener *tok;
+    json_object *obj;
+
+    if (rec->obj)
+        return rec->obj;
+    FUZZ_CHECK(rec->raw_len <= INT_MAX);
+    tok = json_tokener_new();
+    FUZZ_CHECK(tok != NULL);
+    obj = json_tokener_parse_ex(tok, rec->raw, (int)rec->raw_len);
+    FUZZ_CHECK(obj != NULL &&
+               json_tokener_get_error(tok) == json_tokener_success);
+    FUZZ_CHECK(json_object_is_type(obj, json_type_object));
+    json_tokener_free(tok);
+    return obj;
+}
+
+static void read_put_obj(const nd_record *rec, json_object *obj)
+{
+    if (obj != rec->obj)
+        json_object_put(obj);
+}
+
+/* A source or date field as read.c keeps it, or NULL. */
+static const char *read_json_field(json_object *obj, const char *field,
+                                   int nonempty)
+{
+    json_object *v;
+    const char *s;
+
+    if (!json_object_object_get_ex(obj, field, &v) ||
+        !(json_object_is_type(v, json_type_string) ||
+          json_object_is_type(v, json_type_int) ||
+          json_object_is_type(v, json_type_double)))
+        return NULL;
+    s = json_object_get_string(v);
+    return s && (!nonempty || *s) ? s : NULL;
+}
+
+/* The checks of one JSONL record. Every one of them holds on both of the
+   reader's paths, so the fast path is checked against json-c here. */
 static void read_check_jsonl(const nd_record *rec, const read_want *w,
                              uint64_t prev_line)
 {
-    json_object *tv, *iv;
+    json_object *obj, *tv, *iv;
+    const char *s;
     char fallback[64];
     size_t off, len;
 
     FUZZ_CHECK(rec->line > prev_line);
-    FUZZ_CHECK(rec->obj != NULL && rec->raw != NULL);
+    FUZZ_CHECK(rec->raw != NULL);
     read_touch(rec->raw, rec->raw_len);
-    FUZZ_CHECK(json_object_object_get_ex(rec->obj, "text", &tv));
+    obj = read_get_obj(rec);
+    FUZZ_CHECK(json_object_object_get_ex(obj, "text", &tv));
     FUZZ_CHECK(json_object_is_type(tv, json_type_string));
-    FUZZ_CHECK(json_object_get_string(tv) == rec->text);
+    if (rec->obj)
+        FUZZ_CHECK(json_object_get_string(tv) == rec->text);
     FUZZ_CHECK((size_t)json_object_get_string_len(tv) == rec->text_len);
-    if (json_object_object_get_ex(rec->obj, "id", &iv) &&
+    FUZZ_CHECK(memcmp(json_object_get_string(tv), rec->text,
+                      rec->text_len) == 0);
+    s = read_json_field(obj, "source", 1);
+    FUZZ_CHECK(s ? rec->source && strcmp(s, rec->source) == 0
+                 : rec->source == NULL);
+    s = read_json_field(obj, "date", 0);
+    FUZZ_CHECK(s ? rec->date && strcmp(s, rec->date) == 0
+                 : rec->date == NULL);
+    if (json_object_object_get_ex(obj, "id", &iv) &&
         (json_object_is_type(iv, json_type_string) ||
          json_object_is_type(iv, json_type_int) ||
          json_object_is_type(iv, json_type_double))) {
@@ -241,6 +299,7 @@ static void read_check_jsonl(const nd_record *rec, const read_want *w,
         FUZZ_CHECK(len == rec->raw_len);
         FUZZ_CHECK(memcmp(w->data + off, rec->raw, len) == 0);
     }
+    read_put_obj(rec, obj);
 }
 
 /* Runs one reader to its end and checks every record. */
