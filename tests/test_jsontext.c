@@ -1,12 +1,16 @@
 /*
- * test_jsontext.c - JSON string literals, and the value spans of the JSONL
- * splice.
+ * test_jsontext.c - JSON string literals, the value spans of the JSONL
+ * splice, and the strict check of the reader's fast path
+ * (nd_json_fields): what it accepts, the kinds and spans it finds, and
+ * everything it must refuse. That json-c agrees with what it accepts is
+ * test_read's differential test.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -210,6 +214,361 @@ static void test_jsontext__decode(void **state)
     expect_decode("abc", NULL, 0);
 }
 
+/* ---- nd_json_fields ---------------------------------------------------- */
+
+enum { F_TEXT, F_ID, F_SOURCE, F_DATE, F_N };
+
+/* nd_json_fields on line[0..len), copied to a buffer of exactly that size
+ * so that the sanitizers see any read past its end, with the reader's four
+ * keys and json-c's depth. */
+static int fields_n(const char *line, size_t len, nd_json_field *f,
+                    unsigned depth)
+{
+    char *copy = malloc(len ? len : 1);
+    int rc;
+
+    assert_non_null(copy);
+    memcpy(copy, line, len);
+    memset(f, 0, F_N * sizeof *f);
+    f[F_TEXT].key = "text";
+    f[F_ID].key = "id";
+    f[F_SOURCE].key = "source";
+    f[F_DATE].key = "date";
+    rc = nd_json_fields(copy, len, f, F_N, depth);
+    /* spans point into the copy; make them offsets of line, which they
+       are already, and check they lie inside it */
+    if (rc) {
+        int k;
+
+        for (k = 0; k < F_N; k++)
+            if (f[k].kind != ND_JSON_ABSENT)
+                assert_true(f[k].start < f[k].end && f[k].end <= len);
+    }
+    free(copy);
+    return rc;
+}
+
+static int fields(const char *line, nd_json_field *f)
+{
+    return fields_n(line, strlen(line), f, 31);
+}
+
+/* The value found for f is want, as written in line. */
+static void check_value(const char *line, const nd_json_field *f,
+                        const char *want)
+{
+    assert_int_equal(f->end - f->start, strlen(want));
+    assert_memory_equal(line + f->start, want, strlen(want));
+}
+
+static void expect_refused(const char *line)
+{
+    nd_json_field f[F_N];
+
+    if (fields(line, f) != 0)
+        fail_msg("accepted: %s", line);
+}
+
+static void expect_accepted(const char *line)
+{
+    nd_json_field f[F_N];
+
+    if (fields(line, f) != 1)
+        fail_msg("refused: %s", line);
+}
+
+static void test_jsontext__fields_valid(void **state)
+{
+    const char *l = "{\"id\":\"a1\",\"title\":\"T\",\"text\":\"Hello.\","
+                    "\"source\":\"S\",\"date\":\"2020-01-02\"}";
+    nd_json_field f[F_N];
+
+    (void)state;
+    assert_int_equal(fields(l, f), 1);
+    assert_int_equal(f[F_TEXT].kind, ND_JSON_STRING);
+    check_value(l, &f[F_TEXT], "\"Hello.\"");
+    assert_false(f[F_TEXT].escaped);
+    check_value(l, &f[F_ID], "\"a1\"");
+    check_value(l, &f[F_SOURCE], "\"S\"");
+    check_value(l, &f[F_DATE], "\"2020-01-02\"");
+
+    /* empty strings, and an object without any of the keys */
+    l = "{\"text\":\"\",\"id\":\"\"}";
+    assert_int_equal(fields(l, f), 1);
+    check_value(l, &f[F_TEXT], "\"\"");
+    check_value(l, &f[F_ID], "\"\"");
+    assert_int_equal(f[F_SOURCE].kind, ND_JSON_ABSENT);
+    assert_int_equal(fields("{}", f), 1);
+    assert_int_equal(f[F_TEXT].kind, ND_JSON_ABSENT);
+    assert_int_equal(fields("{\"other\":1}", f), 1);
+    assert_int_equal(f[F_TEXT].kind, ND_JSON_ABSENT);
+
+    /* kinds */
+    l = "{\"text\":[1,{\"a\":null}],\"id\":-0.5e3,\"source\":null,"
+        "\"date\":true}";
+    assert_int_equal(fields(l, f), 1);
+    assert_int_equal(f[F_TEXT].kind, ND_JSON_OTHER);
+    check_value(l, &f[F_TEXT], "[1,{\"a\":null}]");
+    assert_int_equal(f[F_ID].kind, ND_JSON_NUMBER);
+    check_value(l, &f[F_ID], "-0.5e3");
+    assert_int_equal(f[F_SOURCE].kind, ND_JSON_OTHER);
+    check_value(l, &f[F_SOURCE], "null");
+    assert_int_equal(f[F_DATE].kind, ND_JSON_OTHER);
+    check_value(l, &f[F_DATE], "true");
+    l = "{\"text\":{},\"id\":false}";
+    assert_int_equal(fields(l, f), 1);
+    check_value(l, &f[F_TEXT], "{}");
+    check_value(l, &f[F_ID], "false");
+}
+
+static void test_jsontext__fields_whitespace(void **state)
+{
+    const char *l = " \t\r\n{ \"text\" :\t\"a\" ,\r\n\"id\" : [ ] , "
+                    "\"x\" : { \"y\" : [ 1 , 2 ] } }  \r\n\t";
+    nd_json_field f[F_N];
+
+    (void)state;
+    assert_int_equal(fields(l, f), 1);
+    check_value(l, &f[F_TEXT], "\"a\"");
+    check_value(l, &f[F_ID], "[ ]");
+    /* json-c takes \f and \v for white space, JSON does not */
+    expect_refused("{\"text\":\"a\"}\f");
+    expect_refused("\v{\"text\":\"a\"}");
+    expect_refused("{\"text\":\f\"a\"}");
+    assert_int_equal(fields_n("{\"text\":\"a\"}\0", 13, f, 31), 0);
+    expect_refused("");
+    expect_refused("   ");
+}
+
+static void test_jsontext__fields_escapes(void **state)
+{
+    const char *l = "{\"text\":\"q\\\"b\\\\s\\/b\\bf\\fn\\nr\\rt\\t"
+                    "\\u00e9\\u20AC\\ud83d\\ude00\\u0000!\"}";
+    static const char want[] = "q\"b\\s/b\bf\fn\nr\rt\t\xc3\xa9\xe2\x82\xac"
+                               "\xf0\x9f\x98\x80\0!";
+    nd_json_field f[F_N];
+    nd_buf b = {0};
+
+    (void)state;
+    assert_int_equal(fields(l, f), 1);
+    assert_true(f[F_TEXT].escaped);
+    assert_int_equal(nd_json_decode(&b, l + f[F_TEXT].start,
+                                    f[F_TEXT].end - f[F_TEXT].start), 0);
+    assert_int_equal(b.len, sizeof want - 1);
+    assert_memory_equal(b.data, want, sizeof want - 1);
+    nd_buf_free(&b);
+
+    /* every escape that nd_json_decode refuses is refused here */
+    expect_refused("{\"text\":\"\\x\"}");
+    expect_refused("{\"text\":\"\\'\"}");
+    expect_refused("{\"text\":\"\\U00e9\"}");
+    expect_refused("{\"text\":\"\\u00e\"}");
+    expect_refused("{\"text\":\"\\u00eg\"}");
+    expect_refused("{\"text\":\"\\ud800\"}");
+    expect_refused("{\"text\":\"\\ud800x\"}");
+    expect_refused("{\"text\":\"\\ud800\\u0041\"}");
+    expect_refused("{\"text\":\"\\ud800\\ud800\"}");
+    expect_refused("{\"text\":\"\\udc00\"}");
+    expect_refused("{\"text\":\"\\udfff\\ud800\"}");
+    expect_refused("{\"text\":\"\\");
+    expect_refused("{\"text\":\"\\\"}");
+    /* also where the value is not wanted */
+    expect_refused("{\"text\":\"a\",\"x\":[\"\\ud800\"]}");
+    expect_accepted("{\"text\":\"a\",\"x\":[\"\\udbff\\udfff\"]}");
+}
+
+static void test_jsontext__fields_bytes(void **state)
+{
+    nd_json_field f[F_N];
+    static const char nul[] = "{\"text\":\"a\0b\"}";
+
+    (void)state;
+    /* raw control bytes and NUL: json-c takes them, JSON does not */
+    expect_refused("{\"text\":\"a\x01\"}");
+    expect_refused("{\"text\":\"tab\there\"}");
+    expect_refused("{\"text\":\"a\x1f\"}");
+    assert_int_equal(fields_n(nul, sizeof nul - 1, f, 31), 0);
+    expect_accepted("{\"text\":\"del \x7f\"}");
+    /* UTF-8: valid passes, anything else is refused */
+    expect_accepted("{\"text\":\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 "
+                    "\xf4\x8f\xbf\xbf\"}");
+    expect_accepted("{\"t\xc3\xa9xt\":\"key in UTF-8\"}");
+    expect_refused("{\"text\":\"caf\xe9\"}");
+    expect_refused("{\"text\":\"\xff\"}");
+    expect_refused("{\"text\":\"\xc0\xaf\"}");
+    expect_refused("{\"text\":\"\xe0\x80\xaf\"}");
+    expect_refused("{\"text\":\"\xed\xa0\x80\"}");
+    expect_refused("{\"text\":\"\xf4\x90\x80\x80\"}");
+    expect_refused("{\"text\":\"\xe2\x82\"}");
+    expect_refused("{\"text\":\"\xe2\x82");
+    expect_refused("{\"text\":\"a\",\"x\":\"\x80\"}");
+    /* a BOM is the reader's to drop */
+    expect_refused("\xef\xbb\xbf{\"text\":\"a\"}");
+}
+
+static void test_jsontext__fields_numbers(void **state)
+{
+    static const char *const good[] = {
+        "0", "-0", "7", "-12", "1.5", "-0.0", "1e5", "1E5", "1e+5", "1E-05",
+        "-1.25e-300", "1e400", "123456789012345678901234567890",
+        "18446744073709551616", "0.000001"};
+    static const char *const bad[] = {
+        "01", "-01", "+1", ".5", "1.", "1.e5", "1e", "1e+", "-", "--1",
+        "0x10", "NaN", "Infinity", "-Infinity", "1_000", "1..2", "1e5.5",
+        "0.5.", "00"};
+    char l[128];
+    nd_json_field f[F_N];
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof good / sizeof *good; i++) {
+        snprintf(l, sizeof l, "{\"text\":\"a\",\"id\":%s,\"x\":[%s]}", good[i],
+                 good[i]);
+        assert_int_equal(fields(l, f), 1);
+        assert_int_equal(f[F_ID].kind, ND_JSON_NUMBER);
+        check_value(l, &f[F_ID], good[i]);
+        snprintf(l, sizeof l, "{\"id\":%s}", good[i]);
+        assert_int_equal(fields(l, f), 1);
+        check_value(l, &f[F_ID], good[i]);
+    }
+    for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+        snprintf(l, sizeof l, "{\"text\":\"a\",\"x\":%s}", bad[i]);
+        expect_refused(l);
+        snprintf(l, sizeof l, "{\"text\":\"a\",\"x\":[%s]}", bad[i]);
+        expect_refused(l);
+    }
+    /* literals are lower case and whole */
+    expect_accepted("{\"a\":true,\"b\":false,\"c\":null,\"d\":[true,null]}");
+    expect_refused("{\"a\":True}");
+    expect_refused("{\"a\":NULL}");
+    expect_refused("{\"a\":nul}");
+    expect_refused("{\"a\":truex}");
+    expect_refused("{\"a\":tru");
+    expect_refused("{\"a\":1true}");
+}
+
+/* A line whose "x" nests levels deep in all: the object itself, then
+ * arrays and objects by turns. */
+static char *deep_line(unsigned levels)
+{
+    size_t cap = 64 + 16 * (size_t)levels, n = 0;
+    char *l = malloc(cap);
+    unsigned d;
+
+    assert_non_null(l);
+    n += (size_t)sprintf(l, "{\"text\":\"deep\",\"x\":");
+    for (d = 1; d < levels; d++)
+        n += (size_t)sprintf(l + n, d % 2 ? "[" : "{\"k\":");
+    n += (size_t)sprintf(l + n, "1");
+    for (d = levels - 1; d >= 1; d--)
+        n += (size_t)sprintf(l + n, d % 2 ? "]" : "}");
+    sprintf(l + n, "}");
+    return l;
+}
+
+static void test_jsontext__fields_nesting(void **state)
+{
+    nd_json_field f[F_N];
+    char *l;
+    unsigned d;
+
+    (void)state;
+    for (d = 1; d <= 40; d++) {
+        l = deep_line(d);
+        assert_int_equal(fields(l, f), d <= 31);
+        assert_int_equal(fields_n(l, strlen(l), f, 5), d <= 5);
+        /* above 64 counts as 64 */
+        assert_int_equal(fields_n(l, strlen(l), f, 1000), 1);
+        free(l);
+    }
+    l = deep_line(65);
+    assert_int_equal(fields_n(l, strlen(l), f, 64), 0);
+    assert_int_equal(fields_n(l, strlen(l), f, 1000), 0);
+    free(l);
+    /* depth 1: the object alone */
+    assert_int_equal(fields_n("{\"text\":\"a\",\"n\":1}", 18, f, 1), 1);
+    assert_int_equal(fields_n("{\"text\":\"a\",\"n\":[]}", 19, f, 1), 0);
+    assert_int_equal(fields_n("{}", 2, f, 0), 0);
+}
+
+static void test_jsontext__fields_duplicates(void **state)
+{
+    nd_json_field f[F_N];
+    const char *l;
+
+    (void)state;
+    /* json-c keeps the last of a repeated key: the caller must ask it */
+    expect_refused("{\"text\":\"a\",\"text\":\"b\"}");
+    expect_refused("{\"id\":\"a\",\"text\":\"t\",\"id\":\"b\"}");
+    expect_refused("{\"date\":1,\"text\":\"t\",\"date\":null}");
+    expect_refused("{\"source\":\"\",\"source\":\"\",\"text\":\"t\"}");
+    /* keys no field wants, and keys below the top level, may repeat */
+    l = "{\"x\":1,\"text\":\"t\",\"x\":2,\"y\":{\"text\":\"in\","
+        "\"text\":\"in2\"},\"z\":[{\"id\":1,\"id\":2}]}";
+    assert_int_equal(fields(l, f), 1);
+    check_value(l, &f[F_TEXT], "\"t\"");
+    assert_int_equal(f[F_ID].kind, ND_JSON_ABSENT);
+    /* a top-level key with an escape could spell a wanted one */
+    expect_refused("{\"te\\u0078t\":\"a\",\"text\":\"b\"}");
+    expect_refused("{\"text\":\"b\",\"\\u0000\":1}");
+    expect_refused("{\"a\\\"b\":1,\"text\":\"b\"}");
+    expect_accepted("{\"text\":\"b\",\"x\":{\"te\\u0078t\":1,\"\\n\":2}}");
+    /* keys that only start like a wanted one are others */
+    l = "{\"tex\":1,\"texts\":2,\"text\":\"t\",\"\":3,\"Text\":4}";
+    assert_int_equal(fields(l, f), 1);
+    check_value(l, &f[F_TEXT], "\"t\"");
+}
+
+static void test_jsontext__fields_shared_and_unwanted_keys(void **state)
+{
+    const char *l = "{\"id\":\"x\",\"body\":\"b\",\"text\":\"t\"}";
+    nd_json_field f[3];
+
+    (void)state;
+    /* one key for two fields, and a field not wanted */
+    memset(f, 0, sizeof f);
+    f[0].key = "body";
+    f[1].key = "body";
+    f[2].key = NULL;
+    assert_int_equal(nd_json_fields(l, strlen(l), f, 3, 31), 1);
+    check_value(l, &f[0], "\"b\"");
+    check_value(l, &f[1], "\"b\"");
+    assert_int_equal(f[2].kind, ND_JSON_ABSENT);
+    /* stale out-fields from an earlier call are reset */
+    assert_int_equal(nd_json_fields("{}", 2, f, 3, 31), 1);
+    assert_int_equal(f[0].kind, ND_JSON_ABSENT);
+    assert_int_equal(nd_json_fields(l, strlen(l), f, 0, 31), 1);
+}
+
+static void test_jsontext__fields_syntax(void **state)
+{
+    static const char *const bad[] = {
+        "{\"text\":\"a\",}", "{\"text\":\"a\",\"x\":[1,]}", "{,}", "[1]",
+        "\"text\"", "1", "null", "{\"text\" \"a\"}", "{\"text\":}",
+        "{\"text\":\"a\" \"id\":\"b\"}", "{\"text\":\"a\"", "{\"text\":\"a",
+        "{'text':'a'}", "{\"text\":'a'}", "{text:\"a\"}",
+        "{\"text\":\"a\"} x", "{\"text\":\"a\"}{}", "{\"text\":\"a\"}}",
+        "{\"text\":\"a\"/* c */}", "// c\n{\"text\":\"a\"}",
+        "{\"text\":\"a\",\"x\":[1 2]}", "{\"text\":\"a\",\"x\":{\"k\"}}",
+        "{\"text\":\"a\",\"x\":{\"k\":1,}}", "{\"text\":\"a\",\"x\":{1:2}}",
+        "{\"text\":\"a\",\"x\":[}", "{\"text\":\"a\",\"x\":{]}", "{:\"a\"}",
+        "{\"text\"::\"a\"}", "{\"x\":[[[]]}", "{\"x\":]"};
+    const char *good = "{\"id\":\"r-1\",\"text\":\"Par one.\\n\\nPar two "
+                       "\\u201cquoted\\u201d.\",\"tags\":[\"a\",{\"b\":[1,"
+                       "2.5e3,true,null]}],\"source\":\"AP\"}";
+    size_t i, n = strlen(good);
+    nd_json_field f[F_N];
+
+    (void)state;
+    for (i = 0; i < sizeof bad / sizeof *bad; i++)
+        expect_refused(bad[i]);
+    /* every proper prefix of a good line is refused, at no read past its
+       end (fields_n copies it to a buffer of its size) */
+    assert_int_equal(fields_n(good, n, f, 31), 1);
+    for (i = 0; i < n; i++)
+        assert_int_equal(fields_n(good, i, f, 31), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -219,6 +578,15 @@ int main(void)
         cmocka_unit_test(test_jsontext__numbers),
         cmocka_unit_test(test_jsontext__json_value),
         cmocka_unit_test(test_jsontext__decode),
+        cmocka_unit_test(test_jsontext__fields_valid),
+        cmocka_unit_test(test_jsontext__fields_whitespace),
+        cmocka_unit_test(test_jsontext__fields_escapes),
+        cmocka_unit_test(test_jsontext__fields_bytes),
+        cmocka_unit_test(test_jsontext__fields_numbers),
+        cmocka_unit_test(test_jsontext__fields_nesting),
+        cmocka_unit_test(test_jsontext__fields_duplicates),
+        cmocka_unit_test(test_jsontext__fields_shared_and_unwanted_keys),
+        cmocka_unit_test(test_jsontext__fields_syntax),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
