@@ -776,6 +776,28 @@ fault:
 }
 
 /*
+ * After a parse that failed, a new tokener. json-c 0.16's
+ * json_tokener_reset keeps a high surrogate still waiting for its pair
+ * when the data stopped inside a \u escape pair ("\ud800 and the line
+ * ends), and the next line's first surrogate pair then decodes with an
+ * extra U+FFFD before it: a record's text would depend on an unrelated
+ * bad line before it, and pass 2, which parses other lines, could see
+ * other text than pass 1. A fresh tokener makes every line parse as if it
+ * were alone. Bad lines are rare, so the allocation does not matter.
+ * Returns 0 or ND_ENOMEM (the reader keeps its old tokener).
+ */
+static int read_tok_fresh(nd_reader *r)
+{
+    json_tokener *tok = json_tokener_new();
+
+    if (!tok)
+        return ND_ENOMEM;
+    json_tokener_free(r->tok);
+    r->tok = tok;
+    return 0;
+}
+
+/*
  * Copies the value of field in obj into b and sets *has, when it is a
  * string or a number (spelt as in the input, like ids). A missing field,
  * null, any other type, and an empty string when nonempty is asked, leave
@@ -907,6 +929,8 @@ static int read_sidecar(nd_reader *r)
     jerr = json_tokener_get_error(r->tok);
     end = bom + json_tokener_get_parse_end(r->tok);
     if (jerr != json_tokener_success) {
+        if (read_tok_fresh(r))
+            return read_nomem(r);
         read_json_error(msg, sizeof msg, p + bom, len - bom, bom, end - bom,
                         jerr, "file");
         return read_side_fault(r, ND_EFORMAT, "%s", msg);
@@ -1123,6 +1147,8 @@ static int read_parse(nd_reader *r, nd_record *rec, const char *p,
     jerr = json_tokener_get_error(r->tok);
     end = json_tokener_get_parse_end(r->tok);
     if (jerr != json_tokener_success) {
+        if (read_tok_fresh(r))
+            return read_nomem(r);
         read_json_error(msg, sizeof msg, p, len, 0, end, jerr, "line");
         return read_fault(r, ND_EFORMAT, r->line_no, "record skipped", "%s",
                           msg);
