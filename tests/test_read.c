@@ -11,6 +11,7 @@
 #define _XOPEN_SOURCE 700
 #define _DEFAULT_SOURCE
 
+#include <dirent.h>
 #include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -828,6 +829,530 @@ static void test_read__raw_lines_parse_alike(void **state)
     assert_int_equal(raw.stats.skipped, plain.stats.skipped);
     run_free(&plain);
     run_free(&raw);
+}
+
+/* ---- the fast path against json-c -------------------------------------- */
+
+/*
+ * Without raw_jsonl the reader reads strict JSON lines on its fast path,
+ * without json-c; with raw_jsonl, nd_reader_parse always asks json-c.
+ * Both must give the same records, warnings and counters for any line:
+ * the fast path may only take a line json-c reads the same way.
+ * Returns how many records came off the fast path.
+ */
+static size_t expect_paths_agree(const nd_input *in, nd_read_opts opts)
+{
+    run fast, slow;
+    size_t i, n_fast = 0;
+
+    opts.raw_jsonl = 0;
+    read_all_opts(&fast, in, 1, opts);
+    opts.raw_jsonl = 1;
+    read_all_opts(&slow, in, 1, opts);
+    assert_int_equal(fast.rc, slow.rc);
+    assert_int_equal(fast.n, slow.n);
+    for (i = 0; i < fast.n; i++) {
+        const rec_copy *a = &fast.recs[i], *b = &slow.recs[i];
+
+        if (strcmp(a->id, b->id) != 0 || a->text_len != b->text_len ||
+            memcmp(a->text, b->text, a->text_len) != 0 ||
+            a->line != b->line || !a->source != !b->source ||
+            !a->date != !b->date ||
+            (a->source && strcmp(a->source, b->source) != 0) ||
+            (a->date && strcmp(a->date, b->date) != 0))
+            fail_msg("line %llu: id '%s' / '%s', %zu / %zu text bytes, "
+                     "source %s / %s, date %s / %s",
+                     (unsigned long long)a->line, a->id, b->id, a->text_len,
+                     b->text_len, a->source ? a->source : "(none)",
+                     b->source ? b->source : "(none)",
+                     a->date ? a->date : "(none)",
+                     b->date ? b->date : "(none)");
+        assert_true(b->has_obj);
+        n_fast += !a->has_obj;
+    }
+    assert_int_equal(fast.n_warns, slow.n_warns);
+    for (i = 0; i < fast.n_warns; i++) {
+        assert_int_equal(fast.warns[i].line, slow.warns[i].line);
+        assert_string_equal(fast.warns[i].msg, slow.warns[i].msg);
+    }
+    /* (raw_jsonl counts every line handed out as a record) */
+    assert_int_equal(fast.stats.skipped, slow.stats.skipped);
+    assert_int_equal(fast.stats.records, fast.n);
+    run_free(&fast);
+    run_free(&slow);
+    return n_fast;
+}
+
+/* A line generator: JSON-like lines, mostly valid, with every kind of
+ * near miss the fast path must refuse, and byte-level damage on top. */
+typedef struct gen {
+    uint64_t s; /* xorshift64* state */
+    char *buf;  /* the lines so far */
+    size_t len; /* bytes in buf */
+    size_t cap; /* bytes allocated */
+} gen;
+
+static uint64_t gen_next(gen *g)
+{
+    g->s ^= g->s >> 12;
+    g->s ^= g->s << 25;
+    g->s ^= g->s >> 27;
+    return g->s * 0x2545f4914f6cdd1du;
+}
+
+/* A number below n. */
+static size_t gen_below(gen *g, size_t n)
+{
+    return (size_t)((gen_next(g) >> 11) % n);
+}
+
+static void gen_put(gen *g, const char *p, size_t n)
+{
+    if (g->len + n + 1 > g->cap) {
+        g->cap = 2 * (g->len + n + 1);
+        g->buf = realloc(g->buf, g->cap);
+        assert_non_null(g->buf);
+    }
+    memcpy(g->buf + g->len, p, n);
+    g->len += n;
+}
+
+static void gen_puts(gen *g, const char *p)
+{
+    gen_put(g, p, strlen(p));
+}
+
+/* One of the strings of list. */
+#define GEN_PICK(g, list) \
+    ((list)[gen_below((g), sizeof(list) / sizeof *(list))])
+
+/* White space, now and then what json-c takes for it and JSON does not. */
+static void gen_ws(gen *g)
+{
+    static const char *const ws[] = {"", "", "", "", "", " ", "  ", "\t",
+                                     "\r", " \r "};
+    static const char *const odd[] = {"\f", "\v"};
+
+    gen_puts(g, gen_below(g, 200) ? GEN_PICK(g, ws) : GEN_PICK(g, odd));
+}
+
+static void gen_string(gen *g)
+{
+    static const char *const good[] = {
+        "Plain words of a news story. ", "\\n", "\\n\\n", "\\\"", "\\\\",
+        "\\/", "\\t", "\\b\\f\\r", "\\u00e9", "\\u20AC", "\\u0000",
+        "\\ud83d\\ude00", "caf\xc3\xa9 ", "\xe2\x80\x9c", "\xf0\x9f\x98\x80",
+        "1.5", " ", "x", "\xc2\xa0", "\x7f", "\\uDBFF\\uDFFF", "\\uFFFF"};
+    static const char *const bad[] = {
+        "\\ud800", "\\udc00", "\\ud800\\u0041", "\\u12", "\\uZZZZ", "\\x",
+        "\\'", "\\U0041", "\xff", "\xc0\xaf", "\xed\xa0\x80", "\xe2\x82",
+        "\xf4\x90\x80\x80", "\x01", "\t", "\x1f", "\xe9", "\\"};
+    size_t k, n = gen_below(g, 6);
+
+    gen_puts(g, "\"");
+    for (k = 0; k < n; k++)
+        gen_puts(g, gen_below(g, 40) ? GEN_PICK(g, good) : GEN_PICK(g, bad));
+    if (gen_below(g, 200))
+        gen_puts(g, "\"");
+}
+
+static void gen_number(gen *g)
+{
+    static const char *const nums[] = {
+        "0", "-0", "7", "42", "-12", "1.5", "-0.0", "1e5", "1E+5", "2e-3",
+        "1e400", "123456789012345678901234567890", "9223372036854775807",
+        "-9223372036854775809", "18446744073709551616", "0.1e-999999",
+        "01", "+1", ".5", "1.", "1e", "-", "0x10", "NaN", "Infinity", "1..2",
+        "-Infinity", "1.0", "1E2", "1e-0"};
+    char d[32];
+
+    if (gen_below(g, 3)) {
+        gen_puts(g, GEN_PICK(g, nums));
+        return;
+    }
+    snprintf(d, sizeof d, "%llu",
+             (unsigned long long)(gen_next(g) >> gen_below(g, 64)));
+    gen_puts(g, d);
+}
+
+static void gen_value(gen *g, unsigned depth);
+
+/* A key: the wanted ones most often, and ones that only look like them. */
+static void gen_key(gen *g)
+{
+    static const char *const keys[] = {
+        "\"text\"", "\"id\"", "\"source\"", "\"date\"", "\"title\"",
+        "\"url\"", "\"\"", "\"Text\"", "\"id \"", "\"t\xc3\xa9xt\""};
+    static const char *const odd[] = {"\"te\\u0078t\"", "'text'", "text",
+                                      "\"id\\u0000\""};
+
+    gen_puts(g, gen_below(g, 60) ? GEN_PICK(g, keys) : GEN_PICK(g, odd));
+}
+
+static void gen_container(gen *g, unsigned depth, int obj)
+{
+    size_t k, n = gen_below(g, 4);
+
+    gen_puts(g, obj ? "{" : "[");
+    gen_ws(g);
+    for (k = 0; k < n; k++) {
+        if (k)
+            gen_puts(g, gen_below(g, 300) ? "," : ",,");
+        gen_ws(g);
+        if (obj) {
+            gen_key(g);
+            gen_ws(g);
+            gen_puts(g, gen_below(g, 300) ? ":" : "");
+            gen_ws(g);
+        }
+        gen_value(g, depth);
+        gen_ws(g);
+    }
+    if (n && !gen_below(g, 200))
+        gen_puts(g, ",");
+    if (gen_below(g, 300))
+        gen_puts(g, obj ? "}" : "]");
+}
+
+static void gen_value(gen *g, unsigned depth)
+{
+    static const char *const words[] = {"true", "false", "null", "True",
+                                        "nul", "NULL", "truex"};
+    size_t k, d;
+
+    switch (gen_below(g, depth ? 8 : 5)) {
+    case 0: case 1: case 4:
+        gen_string(g);
+        break;
+    case 2:
+        gen_number(g);
+        break;
+    case 3:
+        gen_puts(g, gen_below(g, 8) ? GEN_PICK(g, words) : "null");
+        break;
+    case 5:
+        gen_container(g, depth - 1, 0);
+        break;
+    case 6:
+        gen_container(g, depth - 1, 1);
+        break;
+    default:
+        /* a chain of arrays and objects near json-c's depth limit: 26 to
+           35 levels with the line's object, around a value or nothing */
+        if (gen_below(g, 4) == 0) {
+            char kinds[40];
+
+            d = 25 + gen_below(g, 10);
+            for (k = 0; k < d; k++) {
+                kinds[k] = gen_below(g, 3) ? '[' : '{';
+                gen_puts(g, kinds[k] == '[' ? "[" : "{\"k\":");
+            }
+            if (kinds[d - 1] == '{' || gen_below(g, 4))
+                gen_value(g, 0);
+            else
+                g->len--; /* an empty innermost array: "[]" */
+            for (k = d; k-- > 0;)
+                gen_puts(g, kinds[k] == '[' ? "]" : "}");
+        } else {
+            gen_string(g);
+        }
+        break;
+    }
+}
+
+/* Damage: a byte replaced, inserted or removed, from the bytes that
+ * matter to a parser. No '\n', which would only make two lines. */
+static void gen_damage(gen *g, size_t from)
+{
+    static const char bytes[] = "\"\\{}[],:0-e.tnu \t\r\f\x01\x80\xff";
+    size_t n = g->len - from, at;
+    char c = bytes[gen_below(g, sizeof bytes - 1)];
+
+    if (n == 0)
+        return;
+    at = from + gen_below(g, n);
+    switch (gen_below(g, 3)) {
+    case 0:
+        g->buf[at] = c;
+        break;
+    case 1:
+        gen_put(g, &c, 1); /* room for one more */
+        memmove(g->buf + at + 1, g->buf + at, g->len - 1 - at);
+        g->buf[at] = c;
+        break;
+    default:
+        memmove(g->buf + at, g->buf + at + 1, g->len - at - 1);
+        g->len--;
+        break;
+    }
+}
+
+/* One line: an object with a text field most of the time, white space,
+ * now and then something before or after it, and damage in a quarter. */
+static void gen_line(gen *g)
+{
+    static const char *const tails[] = {"x", "{}", ",", "}", "\"", "\\",
+                                        "0", "\xef\xbb\xbf"};
+    size_t from = g->len, k, n = gen_below(g, 6);
+
+    gen_ws(g);
+    if (!gen_below(g, 60))
+        gen_puts(g, GEN_PICK(g, tails));
+    gen_puts(g, "{");
+    for (k = 0; k < n; k++) {
+        if (k)
+            gen_puts(g, ",");
+        gen_ws(g);
+        if (k == n / 2 && gen_below(g, 8)) {
+            gen_puts(g, "\"text\"");
+            gen_ws(g);
+            gen_puts(g, ":");
+            gen_ws(g);
+            gen_string(g);
+        } else {
+            gen_key(g);
+            gen_ws(g);
+            gen_puts(g, ":");
+            gen_ws(g);
+            gen_value(g, 3);
+        }
+        gen_ws(g);
+    }
+    gen_puts(g, "}");
+    gen_ws(g);
+    if (!gen_below(g, 60))
+        gen_puts(g, GEN_PICK(g, tails));
+    if (gen_below(g, 4) == 0)
+        for (k = 1 + gen_below(g, 3); k > 0; k--)
+            gen_damage(g, from);
+    gen_puts(g, "\n");
+}
+
+static void test_read__fast_path_agrees(void **state)
+{
+    static const char *const fields[][4] = {
+        {"id", "text", "source", "date"},
+        {"text", "text", "id", NULL}, /* one key for two fields */
+        {"url", "title", NULL, "source"},
+    };
+    nd_input in;
+    nd_read_opts opts = {0};
+    gen g = {0x9e3779b97f4a7c15u, NULL, 0, 0};
+    size_t f, k, n_fast, lines = 20000;
+
+    (void)state;
+    for (k = 0; k < lines; k++)
+        gen_line(&g);
+    write_bytes("gen.jsonl", g.buf, g.len);
+    in.path = in.name = tpath("gen.jsonl");
+    for (f = 0; f < sizeof fields / sizeof *fields; f++) {
+        opts.id_field = fields[f][0];
+        opts.text_field = fields[f][1];
+        opts.source_field = fields[f][2];
+        opts.date_field = fields[f][3];
+        n_fast = expect_paths_agree(&in, opts);
+        if (f == 0) /* both paths well used: about a quarter is fast */
+            assert_true(n_fast > lines / 10 && n_fast < lines / 2);
+    }
+    free(g.buf);
+}
+
+/* The same on every input of the reader's saved fuzz corpus, read as
+ * JSONL (compressed ones decoded). */
+static void test_read__fast_path_agrees_fuzz_corpus(void **state)
+{
+    const char *dir = ND_SOURCE_DIR "/tests/fuzz/corpus/read";
+    nd_read_opts opts = {0};
+    struct dirent *de;
+    nd_input in;
+    DIR *d;
+    size_t n = 0;
+
+    (void)state;
+    opts.id_field = "id";
+    opts.text_field = "text";
+    opts.source_field = "source";
+    opts.date_field = "date";
+    d = opendir(dir);
+    assert_non_null(d);
+    while ((de = readdir(d)) != NULL) {
+        char path[1024];
+        char *data;
+        long size;
+        FILE *f;
+
+        if (de->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        f = fopen(path, "rb");
+        assert_non_null(f);
+        assert_int_equal(fseek(f, 0, SEEK_END), 0);
+        size = ftell(f);
+        assert_true(size >= 0);
+        rewind(f);
+        data = malloc((size_t)size + 1);
+        assert_non_null(data);
+        assert_int_equal(fread(data, 1, (size_t)size, f), (size_t)size);
+        fclose(f);
+        write_bytes("case.jsonl", data, (size_t)size);
+        free(data);
+        in.path = in.name = tpath("case.jsonl");
+        expect_paths_agree(&in, opts);
+        n++;
+    }
+    closedir(d);
+    assert_true(n > 10);
+}
+
+/* json-c reads an object holding 30 nested arrays around a number and
+ * refuses one of 31; the fast path takes the first and leaves the second
+ * to json-c's message. (json-c checks the depth when it goes down to a
+ * value, so around nothing it takes one array more; the fast path leaves
+ * that one to it too.) */
+static void test_read__fast_path_depth(void **state)
+{
+    nd_read_opts opts = {0};
+    char line[256];
+    size_t n, n0, k, levels;
+    nd_input in;
+    run w;
+
+    (void)state;
+    opts.id_field = "id";
+    opts.text_field = "text";
+    for (levels = 29; levels <= 33; levels++) {
+        n = n0 = (size_t)snprintf(line, sizeof line,
+                                  "{\"id\":\"d\",\"text\":\"t\",\"x\":");
+        for (k = 1; k < levels; k++)
+            line[n++] = '[';
+        line[n++] = '1';
+        for (k = 1; k < levels; k++)
+            line[n++] = ']';
+        line[n++] = '}';
+        line[n++] = '\n';
+        write_bytes("deep.jsonl", line, n);
+        in.path = in.name = tpath("deep.jsonl");
+        read_all(&w, &in, 1, 0, NULL, NULL);
+        if (levels <= 31) {
+            assert_int_equal(w.n, 1);
+            assert_false(w.recs[0].has_obj);
+            assert_string_equal(w.recs[0].id, "d");
+        } else {
+            assert_int_equal(w.n, 0);
+            assert_int_equal(w.n_warns, 1);
+            assert_non_null(strstr(w.warns[0].msg, "too deep"));
+        }
+        run_free(&w);
+        expect_paths_agree(&in, opts);
+        /* around nothing */
+        memmove(line + n0 + levels - 1, line + n0 + levels, n - n0 - levels);
+        write_bytes("deep.jsonl", line, n - 1);
+        read_all(&w, &in, 1, 0, NULL, NULL);
+        assert_int_equal(w.n, levels <= 32);
+        if (w.n)
+            assert_int_equal(w.recs[0].has_obj, levels == 32);
+        run_free(&w);
+        expect_paths_agree(&in, opts);
+    }
+}
+
+/* A line cut inside a surrogate pair's escape leaves json-c's tokener
+ * waiting for the low half (json-c 0.16); the reader's next line must
+ * not get a U+FFFD for it, on either path, nor in the sidecar. */
+static void test_read__json_c_no_state_across_lines(void **state)
+{
+    static const char data[] =
+        "{\"id\":\"x\",\"text\":\"\\ud800\n"
+        "{\"id\":1,\"text\":\"\\ud83d\\ude00x\"}\n" /* json-c */
+        "{\"id\":\"y\",\"text\":\"\\ud800\\u00\n"
+        "{\"id\":\"z\",\"text\":\"\\ud83d\\ude00x\"}\n"; /* fast */
+    nd_read_opts opts = {0};
+    nd_input in;
+    run w;
+
+    (void)state;
+    write_bytes("s.jsonl", data, sizeof data - 1);
+    in.path = in.name = tpath("s.jsonl");
+    read_all(&w, &in, 1, 0, NULL, NULL);
+    assert_int_equal(w.n, 2);
+    assert_int_equal(w.n_warns, 2);
+    assert_true(w.recs[0].has_obj);
+    assert_false(w.recs[1].has_obj);
+    assert_string_equal(w.recs[0].text, "\xf0\x9f\x98\x80x");
+    assert_string_equal(w.recs[1].text, "\xf0\x9f\x98\x80x");
+    run_free(&w);
+    opts.id_field = "id";
+    opts.text_field = "text";
+    expect_paths_agree(&in, opts);
+
+    /* a sidecar shares the tokener */
+    make_dir("d");
+    write_str("d/a.txt", "article");
+    write_str("d/a.meta.json", "{\"source\":\"\\ud800");
+    write_str("d/b.txt", "article");
+    write_str("d/b.meta.json", "{\"source\":\"\\ud83d\\ude00\"}");
+    in.path = tpath("d");
+    in.name = "d";
+    read_all(&w, &in, 1, 0, NULL, NULL);
+    assert_int_equal(w.n, 2);
+    assert_null(w.recs[0].source);
+    assert_string_equal(w.recs[1].source, "\xf0\x9f\x98\x80");
+    run_free(&w);
+}
+
+/* Which lines the fast path takes, and that the others still come out as
+ * json-c makes them. */
+static void test_read__fast_path_fallbacks(void **state)
+{
+    static const char data[] =
+        "{\"id\":\"a\",\"text\":\"plain\",\"source\":\"S\",\"date\":\"D\"}\n"
+        "{\"id\":\"b\",\"text\":\"esc\\n\\u0000!\"}\n"
+        "{\"id\":-0,\"text\":\"number id\"}\n"
+        "{\"id\":\"c\",\"text\":\"t\",\"date\":20200102}\n"
+        "{\"id\":\"d\",\"text\":\"one\",\"text\":\"two\"}\n"
+        "{\"id\":\"e\",\"text\":\"t\",}\n"
+        "{\"id\":\"f\",\"text\":\"\\ud800\"}\n"
+        "{\"id\":\"a\\u0000b\",\"text\":\"t\",\"source\":\"\\u0000x\"}\n"
+        "{\"id\":null,\"text\":\"t\",\"source\":[],\"date\":\"\"}\n"
+        "{\"id\":\"g\",\"text\":\"caf\xe9\"}\n"
+        "{\"id\":\"h\",\"text\":\"raw\ttab\"}\n";
+    static const int fast[] = {1, 1, 0, 0, 0, 0, 0, 1, 1, 0, 0};
+    nd_read_opts opts = {0};
+    char id9[600];
+    nd_input in;
+    size_t i;
+    run w;
+
+    (void)state;
+    write_bytes("fb.jsonl", data, sizeof data - 1);
+    in.path = in.name = tpath("fb.jsonl");
+    snprintf(id9, sizeof id9, "%s:9", in.name);
+    read_all(&w, &in, 1, 0, NULL, NULL);
+    assert_int_equal(w.n_warns, 0);
+    assert_int_equal(w.n, sizeof fast / sizeof *fast);
+    for (i = 0; i < w.n; i++)
+        assert_int_equal(!w.recs[i].has_obj, fast[i]);
+    assert_string_equal(w.recs[0].source, "S");
+    assert_string_equal(w.recs[0].date, "D");
+    assert_int_equal(w.recs[1].text_len, 6);
+    assert_memory_equal(w.recs[1].text, "esc\n\0!", 6);
+    assert_string_equal(w.recs[2].id, "0"); /* json-c's spelling */
+    assert_string_equal(w.recs[3].date, "20200102");
+    assert_string_equal(w.recs[4].text, "two"); /* the last one */
+    assert_string_equal(w.recs[6].text, "\xef\xbf\xbd");
+    assert_string_equal(w.recs[7].id, "a"); /* up to the NUL */
+    assert_null(w.recs[7].source);
+    assert_string_equal(w.recs[8].id, id9);
+    assert_null(w.recs[8].source);
+    assert_string_equal(w.recs[8].date, "");
+    assert_string_equal(w.recs[9].text, "caf\xe9");
+    assert_string_equal(w.recs[10].text, "raw\ttab");
+    run_free(&w);
+    opts.id_field = "id";
+    opts.text_field = "text";
+    opts.source_field = "source";
+    opts.date_field = "date";
+    expect_paths_agree(&in, opts);
 }
 
 static void test_read__zstd(void **state)
@@ -1653,6 +2178,16 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_read__gzip_truncated, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_read__zstd, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read__fast_path_agrees, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            test_read__fast_path_agrees_fuzz_corpus, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read__fast_path_depth, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_read__fast_path_fallbacks,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_read__json_c_no_state_across_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read__raw_lines_parse_alike,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_read__zstd_truncated, setup,
