@@ -191,3 +191,48 @@ head -c 20 $r/seed_zstd >$r/seed_zstd_truncated
 { cat $r/seed_zstd; printf 'junk'; } >$r/seed_zstd_junk
 printf '\037\213' >$r/seed_gzip_magic_only
 printf '\050\265\057\375' >$r/seed_zstd_magic_only
+
+# ---- jsonl: the fast path against json-c (fuzz_jsonl.c) ------------------
+# The first byte picks the field names (0: id text source date; 1: id text;
+# 2: text text id id; 3: url title date source); the rest is a JSONL file.
+j=jsonl
+mkdir -p $j && rm -f $j/seed_*
+python3 - "$j" <<'PY'
+import sys
+d = sys.argv[1]
+def w(name, sel, lines):
+    open(f"{d}/{name}", "wb").write(bytes([sel]) + b"\n".join(lines) + b"\n")
+news = [b'{"id":"valleynews-0000000","source":"Valley News","date":"2024-01-01",'
+        b'"title":"Council Votes","text":"Listen to this article\\n\\nWARSAW, Jan 1 '
+        b'(News) - \\"To sudo pono,\\" said Robert Fupebu. Fuke 11.9 percent.\\n\\n'
+        b'Seme water to gino dome."}',
+        b'{"id":"wire-17","source":"AP","date":"Mon, 01 Jan 2024 10:00:00 +0000",'
+        b'"title":"T","text":"caf\xc3\xa9 \xe2\x80\x9cquoted\xe2\x80\x9d \\u2019 '
+        b'\\ud83d\\ude00 end"}']
+w("seed_news", 0, news)
+w("seed_news_fields3", 3, news)
+w("seed_fallbacks", 0, [
+    b'{"id":-0,"text":"number id"}',
+    b'{"id":"c","text":"t","date":20200102,"source":1.50}',
+    b'{"id":"d","text":"one","text":"two"}',
+    b'{"id":"e","text":"t",}',
+    b'{"id":"f","text":"\\ud800"}',
+    b'{"id":"a\\u0000b","text":"t","source":"\\u0000x"}',
+    b'{"id":null,"text":"t","source":[],"date":""}',
+    b'{"id":"g","text":"caf\xe9","x":"\x01"}',
+    b'{"te\\u0078t":"escaped key","text":"t"}',
+    b'{"text":"t"}\x0c',
+    b'\xef\xbb\xbf{"text":"BOM on line 9"}'])
+w("seed_shared_key", 2, [b'{"text":"both id and text","id":"src"}',
+                         b'{"text":"a\\u0000b","id":7}'])
+w("seed_deep", 0, [b'{"text":"t","x":' + b'[' * n + b'1' + b']' * n + b'}'
+                   for n in (29, 30, 31)] +
+                  [b'{"text":"t","x":' + b'[' * n + b']' * n + b'}'
+                   for n in (30, 31, 32)] +
+                  [b'{"text":"t","x":' + b'{"k":' * n + b'1' + b'}' * n + b'}'
+                   for n in (29, 30, 31)])
+w("seed_surrogate_state", 0, [b'{"text":"\\ud800', b'{"text":"\\ud83d\\ude00x"}',
+                              b'{"text":"\\ud800\\u00', b'{"id":1,"text":"\\ud83d\\ude00"}'])
+w("seed_whitespace", 1, [b' \t{ "id" : "w" ,\r"text" :\t"x" } \r', b'{}', b'{"id":"e"}',
+                         b'{"text":""}', b'{"text":"\\/\\b\\f\\n\\r\\t\\"\\\\"}'])
+PY
