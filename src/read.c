@@ -20,6 +20,15 @@
  * JSON, a truncated stream) go to the warn callback and the reader moves
  * on, unless strict mode asks for them to be errors.
  *
+ * A JSONL line is parsed by json-c, which builds an object of it, unless
+ * it is plain strict JSON whose fields nd_json_fields (jsontext.h) can
+ * find in one pass without building anything: then pass 1 takes the
+ * fields straight from the line (read_parse_fast), and the text too when
+ * it holds no escape. That path takes only lines json-c reads the same
+ * way, so which one read a line shows nowhere but in record.obj; json-c
+ * keeps every message about bad lines, and pass 2 (raw_jsonl) always
+ * gets its object.
+ *
  * A text article may have a sidecar, "X.meta.json" beside "X.txt", with its
  * source and date. In a directory the sorted listing already says whether
  * it exists, so the millions of articles without one cost no failed open.

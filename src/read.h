@@ -171,8 +171,10 @@ int nd_reader_next(nd_reader *r, nd_record *rec);
  * 0), and a malformed line is not noticed. nd_reader_parse parses such a
  * record as nd_reader_next would have, filling id, text, obj, source and
  * date: 1, 0 when the line is a bad record (warned about as usual), or <
- * 0. For a second pass that knows which lines are articles and can often
- * read the text without the parser.
+ * 0 (ND_EINVAL for any other record, or a reader without raw_jsonl). It
+ * always parses with json-c, so obj is set. For a second pass that knows
+ * which lines are articles and can often read the text without the
+ * parser.
  */
 int nd_reader_parse(nd_reader *r, nd_record *rec);
 

@@ -235,8 +235,7 @@ static int fields_n(const char *line, size_t len, nd_json_field *f,
     f[F_SOURCE].key = "source";
     f[F_DATE].key = "date";
     rc = nd_json_fields(copy, len, f, F_N, depth);
-    /* spans point into the copy; make them offsets of line, which they
-       are already, and check they lie inside it */
+    /* spans are offsets, as good for line as for the copy */
     if (rc) {
         int k;
 
