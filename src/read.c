@@ -155,7 +155,9 @@ struct nd_reader {
     size_t dec_len;         /* decoded bytes held */
     char fault[256];        /* what the byte source failed on */
 
-    nd_buf line;            /* the current line */
+    nd_buf line;            /* a line that spans reads, put together */
+    const char *line_p;     /* the current line: in the read buffer, or */
+    size_t line_n;          /* line; valid until the next read */
     nd_buf id;              /* the current record's id */
     json_tokener *tok;      /* reused for every line */
     json_object *obj;       /* the current record's object, or NULL */
@@ -641,9 +643,11 @@ static void read_consume(nd_reader *r, size_t k)
 }
 
 /*
- * Reads the next line, without its '\n', into r->line. Returns 1, 0 at the
- * end of the file, or < 0 with r->fault set; a line cut short by a fault is
- * dropped, as its end is unknown.
+ * Reads the next line, without its '\n', into r->line_p and r->line_n.
+ * Returns 1, 0 at the end of the file, or < 0 with r->fault set; a line cut
+ * short by a fault is dropped, as its end is unknown. A line that lies
+ * whole in what was read is not copied (it stays valid until the next
+ * read); only one that spans reads is put together in r->line.
  */
 static int read_line(nd_reader *r)
 {
@@ -656,18 +660,30 @@ static int read_line(nd_reader *r)
         rc = read_avail(r, &p, &n);
         if (rc < 0)
             return rc;
-        if (rc == 0)
+        if (rc == 0) {
+            r->line_p = r->line.data ? r->line.data : "";
+            r->line_n = r->line.len;
             return got;
-        got = 1;
+        }
         nl = memchr(p, '\n', n);
         k = nl ? (size_t)(nl - p) : n;
+        if (!got && nl) {
+            r->line_p = p;
+            r->line_n = k;
+            read_consume(r, k + 1);
+            return 1;
+        }
+        got = 1;
         if ((rc = nd_buf_append(&r->line, p, k))) {
             snprintf(r->fault, sizeof r->fault, "out of memory");
             return rc;
         }
         read_consume(r, nl ? k + 1 : k);
-        if (nl)
+        if (nl) {
+            r->line_p = r->line.data;
+            r->line_n = r->line.len;
             return 1;
+        }
     }
 }
 
@@ -1241,8 +1257,8 @@ static int read_jsonl_next(nd_reader *r, nd_record *rec)
                               "%s", r->fault);
         }
         r->line_no++;
-        p = r->line.data;
-        len = r->line.len;
+        p = r->line_p;
+        len = r->line_n;
         if (r->line_no == 1 && len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
             p += 3;
             len -= 3;
