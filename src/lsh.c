@@ -414,6 +414,92 @@ static size_t lsh_run_end(const nd_key *v, size_t n, size_t i)
     return e;
 }
 
+/* A bitmap indexed by the low bits of keys (they are hashes). */
+typedef struct lsh_map {
+    uint64_t *w;
+    size_t bits; /* a power of two */
+} lsh_map;
+
+/* A zeroed map of at least per_key bits for each of n keys; w is NULL
+ * without memory (the callers then drop nothing). */
+static lsh_map lsh_map_new(size_t n, size_t per_key)
+{
+    lsh_map m;
+
+    m.bits = (size_t)1 << 16;
+    while (m.bits < per_key * n && m.bits < ((size_t)1 << 32))
+        m.bits <<= 1;
+    m.w = calloc(m.bits / 64, sizeof *m.w);
+    return m;
+}
+
+/* Sets the bit of key k; returns whether it was set before. */
+static int lsh_map_set(lsh_map *m, uint32_t k)
+{
+    size_t b = k & (m->bits - 1);
+    uint64_t bit = (uint64_t)1 << (b % 64);
+    int was = (m->w[b / 64] & bit) != 0;
+
+    m->w[b / 64] |= bit;
+    return was;
+}
+
+/* Keeps the entries of v whose key's bit is set in m, in order. */
+static void lsh_keep_marked(nd_keyvec *v, const lsh_map *m)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < v->n; i++) {
+        size_t b = v->v[i].key & (m->bits - 1);
+
+        v->v[n] = v->v[i];
+        n += (size_t)(m->w[b / 64] >> (b % 64) & 1);
+    }
+    v->n = n;
+}
+
+/*
+ * Before the sorts, entries that cannot pair are dropped: among band
+ * keys, those no other entry shares (most paragraphs have no near copy);
+ * in the join, index entries whose key no query asks for (a paragraph asks
+ * with two of its anchors, so that is most of them). Either way a key's
+ * run of entries is kept whole or not at all, so the pairs are the same,
+ * the stock-phrase caps included, and the sorts have far less to do. The
+ * tests are bitmaps over the keys, whose false alarms (an entry kept that
+ * pairs with nothing) are harmless; without memory for a bitmap nothing is
+ * dropped.
+ */
+static void lsh_keep_shared(nd_keyvec *keys)
+{
+    /* 4 bits a key in each map: about a fifth of the lone keys stay by a
+     * false alarm, for a quarter of the keys' memory */
+    lsh_map once = lsh_map_new(keys->n, 4), twice = once;
+    size_t i;
+
+    twice.w = once.w ? calloc(once.bits / 64, sizeof *twice.w) : NULL;
+    if (twice.w)
+        for (i = 0; i < keys->n; i++)
+            if (lsh_map_set(&once, keys->v[i].key))
+                lsh_map_set(&twice, keys->v[i].key);
+    if (twice.w)
+        lsh_keep_marked(keys, &twice);
+    free(once.w);
+    free(twice.w);
+}
+
+static void lsh_keep_asked(nd_keyvec *index, const nd_keyvec *queries)
+{
+    lsh_map m = lsh_map_new(queries->n, 64);
+    size_t i;
+
+    if (!m.w)
+        return;
+    for (i = 0; i < queries->n; i++)
+        lsh_map_set(&m, queries->v[i].key);
+    lsh_keep_marked(index, &m);
+    free(m.w);
+}
+
 int nd_lsh_pairs(nd_pairvec *out, nd_keyvec *keys, size_t cap,
                  unsigned threads)
 {
@@ -421,6 +507,7 @@ int nd_lsh_pairs(nd_pairvec *out, nd_keyvec *keys, size_t cap,
     size_t s, e, i, j, taken;
     int err;
 
+    lsh_keep_shared(keys);
     err = lsh_sort_keys(keys, threads);
     if (err)
         return err;
@@ -447,40 +534,6 @@ int nd_lsh_pairs(nd_pairvec *out, nd_keyvec *keys, size_t cap,
         }
     }
     return 0;
-}
-
-/*
- * Drops the index entries whose key no query asks for: they cannot pair,
- * and a key's run of entries is kept whole or not at all, so the join
- * gives the same pairs (its stock-phrase cap counts whole runs). Most
- * anchors are asked for by no query (a paragraph asks with two of its
- * anchors), so the sort that follows has far less to do. The test is a
- * bitmap of the queries' keys, with a false alarm now and then (kept,
- * harmless); without memory for it nothing is dropped.
- */
-static void lsh_keep_asked(nd_keyvec *index, const nd_keyvec *queries)
-{
-    size_t bits = (size_t)1 << 16, i, n = 0;
-    uint64_t *map;
-
-    while (bits < 64 * queries->n && bits < ((size_t)1 << 30))
-        bits <<= 1;
-    map = calloc(bits / 64, sizeof *map);
-    if (!map)
-        return;
-    for (i = 0; i < queries->n; i++) {
-        size_t b = queries->v[i].key & (bits - 1);
-
-        map[b / 64] |= (uint64_t)1 << (b % 64);
-    }
-    for (i = 0; i < index->n; i++) {
-        size_t b = index->v[i].key & (bits - 1);
-
-        index->v[n] = index->v[i];
-        n += (size_t)(map[b / 64] >> (b % 64) & 1);
-    }
-    index->n = n;
-    free(map);
 }
 
 int nd_lsh_join(nd_pairvec *out, nd_keyvec *index, nd_keyvec *queries,

@@ -49,7 +49,6 @@
 
 #include "util.h"
 
-/* One entry of a bucket index. */
 /* One entry of a bucket index: 8 bytes, since there are tens of them per
  * paragraph. Keys are folded to 32 bits; two unrelated keys that fold
  * alike only add a candidate, which verification then rejects. */
@@ -120,14 +119,16 @@ size_t nd_lsh_queries(uint64_t q[2], const uint64_t *h, size_t n,
 /*
  * Sorts keys (on up to `threads` threads) and appends to out every pair of
  * distinct items sharing a key (capped as above). Pairs may repeat; see
- * nd_lsh_pairs_unique. The result does not depend on threads.
+ * nd_lsh_pairs_unique. The result does not depend on threads. keys is
+ * left sorted, less (some of) the entries whose key no other entry has.
  * Returns 0 or ND_ENOMEM.
  */
 int nd_lsh_pairs(nd_pairvec *out, nd_keyvec *keys, size_t cap,
                  unsigned threads);
 
 /*
- * Sorts index and queries (on up to `threads` threads), and appends to out
+ * Sorts index (less (some of) the entries whose key no query has) and
+ * queries (on up to `threads` threads), and appends to out
  * a pair for every query entry and index entry that share a key and name
  * different items. A key that more than cap distinct items are indexed
  * under is skipped: it is a stock phrase ("said in a statement on"), and

@@ -521,6 +521,57 @@ static void test_lsh__pairs_random_keys(void **state)
     nd_pairvec_free(&out);
 }
 
+/* Mostly lone keys (which are dropped before the sort) among a few shared
+ * ones, many entries: every pair of items sharing a key is found, and
+ * no other. */
+static void test_lsh__pairs_lone_keys(void **state)
+{
+    enum { N = 100000 };
+    static uint64_t key_of[N];
+    nd_keyvec keys = {0};
+    nd_pairvec out = {0};
+    uint64_t seed = 17;
+    size_t i, expect = 0;
+
+    (void)state;
+    for (i = 0; i < N; i++) {
+        seed += 0x9e3779b97f4a7c15ULL;
+        key_of[i] = (seed ^ (seed >> 31)) * 0xbf58476d1ce4e5b9ULL;
+        if (i % 100 == 1)
+            key_of[i] = key_of[i - 1]; /* pairs (i-1, i) */
+        assert_int_equal(nd_keyvec_push(&keys, key_of[i], (uint32_t)i), 0);
+    }
+    assert_int_equal(nd_lsh_pairs(&out, &keys, SIZE_MAX, 2), 0);
+    assert_int_equal(nd_lsh_pairs_unique(&out), 0);
+    for (i = 1; i < N; i++)
+        expect += (uint32_t)(key_of[i] ^ key_of[i] >> 32) ==
+                  (uint32_t)(key_of[i - 1] ^ key_of[i - 1] >> 32);
+    /* Random 32-bit keys of 100,000 entries collide now and then too. */
+    assert_true(out.n >= expect && out.n <= expect + 20);
+    for (i = 0; i < out.n; i++) {
+        uint64_t a = key_of[out.v[i].a], b = key_of[out.v[i].b];
+
+        assert_true((uint32_t)(a ^ a >> 32) == (uint32_t)(b ^ b >> 32));
+    }
+    for (i = 1; i < N; i += 100) { /* each planted pair is there */
+        size_t lo = 0, hi = out.n;
+
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+
+            if (out.v[mid].a < i - 1 ||
+                (out.v[mid].a == i - 1 && out.v[mid].b < i))
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        assert_true(lo < out.n && out.v[lo].a == i - 1 && out.v[lo].b == i);
+    }
+    assert_true(keys.n < N / 2); /* the lone keys went before the sort */
+    nd_keyvec_free(&keys);
+    nd_pairvec_free(&out);
+}
+
 /* Enough entries for the bucket sorts to go to threads, and keys with
  * long runs: the keys come sorted by (key, item), and the sorted keys and
  * the pairs are the same for 1, 2 and 3 threads. */
@@ -686,6 +737,7 @@ int main(void)
         cmocka_unit_test(test_lsh__join),
         cmocka_unit_test(test_lsh__pairs_random_keys),
         cmocka_unit_test(test_lsh__pairs_any_threads),
+        cmocka_unit_test(test_lsh__pairs_lone_keys),
         cmocka_unit_test(test_lsh__join_any_threads),
         cmocka_unit_test(test_lsh__pairs_unique),
     };
