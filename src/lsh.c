@@ -420,16 +420,22 @@ typedef struct lsh_map {
     size_t bits; /* a power of two */
 } lsh_map;
 
-/* A zeroed map of at least per_key bits for each of n keys; w is NULL
- * without memory (the callers then drop nothing). */
+/*
+ * A zeroed map of at least per_key bits for each of n keys; w is NULL
+ * without memory, or when the map would pass LSH_MAP_MAX_BITS (the callers
+ * then drop nothing). Every key's test lands anywhere in the map, so a map
+ * much larger than the caches costs a memory access per entry.
+ */
+#define LSH_MAP_MAX_BITS ((size_t)1 << 26) /* 8 MB */
+
 static lsh_map lsh_map_new(size_t n, size_t per_key)
 {
     lsh_map m;
 
     m.bits = (size_t)1 << 16;
-    while (m.bits < per_key * n && m.bits < ((size_t)1 << 32))
+    while (m.bits < per_key * n && m.bits < LSH_MAP_MAX_BITS)
         m.bits <<= 1;
-    m.w = calloc(m.bits / 64, sizeof *m.w);
+    m.w = m.bits < per_key * n ? NULL : calloc(m.bits / 64, sizeof *m.w);
     return m;
 }
 
