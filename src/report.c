@@ -6,7 +6,7 @@
  * each cluster's line can be written when its canonical's article comes by
  * and no paragraph text is held beyond the batches of articles in hand
  * (see "Pass 2 reads the inputs again" below: worker threads make the
- * batches' output, the reading thread writes it in order). A JSONL record
+ * batches' output, a writer thread writes it in order). A JSONL record
  * that loses paragraphs is written as its own line with only the text
  * field's value replaced (nd_json_value).
  *
@@ -27,6 +27,7 @@
 #include <ftw.h>
 #include <signal.h>
 #include <json-c/json.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -527,12 +528,13 @@ static int report_keep_spans(nd_u32vec *keep, const nd_result *res,
  * The pool's workers make each batch's output (pool.h): they locate the
  * glued parts of its articles, make the records' cleaned form, and format
  * its cluster lines and articles.jsonl lines into the batch's buffers. The
- * batches come back in the order they were read, and the calling thread
- * writes them; so everything is written in the order of the records, and
- * the output is the same for any number of threads. The calling thread
- * alone touches the output files, the report's messages and the held-back
- * lines; a worker reads the scan's result and writes only the parts of the
- * articles of its batch.
+ * batches come back in the order they were read and are written in that
+ * order (report_out below: by a writer thread when there are threads to
+ * spare); so everything is written in the order of the records, and the
+ * output is the same for any number of threads. Only the writing side
+ * touches the output files and the held-back lines, and messages are set
+ * by one side at a time; a worker reads the scan's result and writes only
+ * the parts of the articles of its batch.
  */
 #define REPORT_BATCH_BYTES (1u << 20) /* a batch's text before it is sent */
 #define REPORT_BATCH_ITEMS 1024       /* or its records */
@@ -982,30 +984,143 @@ static int report_find_article(report *rp, nd_reader *r, nd_record *rec,
            art->text_hash == XXH3_64bits(rec->text, rec->text_len);
 }
 
-/* Takes the oldest batch back from the pool and writes it; *out receives
- * it for reuse. */
-static int report_take(report *rp, nd_pool *pool, report_batch **out)
+/*
+ * The writing side of pass 2. With threads to spare, a writer thread takes
+ * the batches back from the pool in order and writes them, so that the
+ * reading thread never waits on a write (on ext4 a write costs the caller
+ * its page-cache work); written batches come back to the reader for reuse.
+ * With one thread, the reader takes back and writes a batch whenever the
+ * pool holds enough. At most `room` batches are in the pool or waiting to
+ * be written, plus the one being filled.
+ */
+typedef struct report_out {
+    report *rp;
+    nd_pool *pool;
+    size_t room;
+    int threaded;           /* a writer thread runs */
+    pthread_t thread;
+    pthread_mutex_t lock;   /* guards what follows, with the thread */
+    pthread_cond_t cond;    /* signalled at every change of it */
+    size_t queued;          /* batches handed to the pool, not yet taken */
+    size_t made;            /* batches allocated */
+    report_batch **spare;   /* written batches, for reuse */
+    size_t n_spare, cap_spare;
+    int stop;               /* no more batches come */
+    int err;                /* the writer's first error (message in rp) */
+} report_out;
+
+/* Takes the oldest batch back from the pool and writes it (not after an
+ * error); returns the error of making or writing it. */
+static int report_take(report *rp, nd_pool *pool, report_batch **out,
+                       int failed)
 {
     int err = 0;
 
     *out = nd_pool_take(pool, &err);
+    if (failed)
+        return failed;
     if (err)
         return report_fail(rp, err, "out of memory");
     return report_write_batch(rp, *out);
 }
 
-/* A batch to fill: a new one while the pool has room, else the oldest
- * once it is written. */
-static int report_next_batch(report *rp, nd_pool *pool, size_t room,
-                             report_batch **out)
+static void *report_writer_main(void *arg)
+{
+    report_out *o = arg;
+
+    pthread_mutex_lock(&o->lock);
+    for (;;) {
+        report_batch *b;
+        int err;
+
+        while (!o->queued && !o->stop)
+            pthread_cond_wait(&o->cond, &o->lock);
+        if (!o->queued)
+            break;
+        err = o->err;
+        pthread_mutex_unlock(&o->lock);
+        err = report_take(o->rp, o->pool, &b, err);
+        pthread_mutex_lock(&o->lock);
+        if (!o->err)
+            o->err = err;
+        o->queued--;
+        if (nd_grow((void **)&o->spare, &o->cap_spare, o->n_spare + 1,
+                    sizeof *o->spare) == 0)
+            o->spare[o->n_spare++] = b;
+        else
+            report_batch_free(b), o->made--;
+        pthread_cond_broadcast(&o->cond);
+    }
+    pthread_mutex_unlock(&o->lock);
+    return NULL;
+}
+
+static void report_out_start(report_out *o, report *rp, nd_pool *pool,
+                             size_t room)
+{
+    memset(o, 0, sizeof *o);
+    o->rp = rp;
+    o->pool = pool;
+    o->room = room;
+    if (rp->res->threads <= 1)
+        return;
+    pthread_mutex_init(&o->lock, NULL);
+    pthread_cond_init(&o->cond, NULL);
+    o->threaded = pthread_create(&o->thread, NULL, report_writer_main, o) ==
+                  0;
+    if (!o->threaded) {
+        pthread_mutex_destroy(&o->lock);
+        pthread_cond_destroy(&o->cond);
+    }
+}
+
+/* The writer's error if it failed (its message stands), else code with
+ * the reading side's message. */
+static int report_read_fail(report_out *o, int code, const char *msg)
+{
+    int err = 0;
+
+    if (o->threaded) {
+        pthread_mutex_lock(&o->lock);
+        err = o->err;
+        if (!err)
+            o->err = code; /* nothing more is written nor reported */
+        pthread_mutex_unlock(&o->lock);
+        if (err)
+            return err;
+        /* The writer may still be writing a batch, and fail on it:
+         * the message is set once it is done with those in hand. */
+        pthread_mutex_lock(&o->lock);
+        while (o->queued)
+            pthread_cond_wait(&o->cond, &o->lock);
+        pthread_mutex_unlock(&o->lock);
+    }
+    return report_fail(o->rp, code, "%s", msg);
+}
+
+/* A batch to fill, emptied: a spare one, a new one while there is room,
+ * else the next to be written once it is. */
+static int report_out_batch(report_out *o, report_batch **out)
 {
     int err = 0;
 
     *out = NULL;
-    if (nd_pool_pending(pool) >= room)
-        err = report_take(rp, pool, out);
-    else if (!(*out = calloc(1, sizeof **out)))
-        err = report_fail(rp, ND_ENOMEM, "out of memory");
+    if (!o->threaded) {
+        if (nd_pool_pending(o->pool) >= o->room)
+            err = report_take(o->rp, o->pool, out, 0);
+    } else {
+        pthread_mutex_lock(&o->lock);
+        while (!o->err && !o->n_spare && o->made > o->room)
+            pthread_cond_wait(&o->cond, &o->lock);
+        err = o->err;
+        if (!err && o->n_spare)
+            *out = o->spare[--o->n_spare];
+        else if (!err)
+            o->made++;
+        pthread_mutex_unlock(&o->lock);
+    }
+    if (!err && !*out && !(*out = calloc(1, sizeof **out)))
+        err = report_read_fail(o, ND_ENOMEM, "out of memory");
     if (*out) {
         (*out)->n = 0;
         (*out)->in.len = 0;
@@ -1013,25 +1128,76 @@ static int report_next_batch(report *rp, nd_pool *pool, size_t room,
     return err;
 }
 
+/* Hands b to the pool, to be written in its turn. */
+static int report_out_send(report_out *o, report_batch *b)
+{
+    int err = nd_pool_submit(o->pool, b);
+
+    if (err) {
+        report_batch_free(b);
+        return err;
+    }
+    if (o->threaded) {
+        pthread_mutex_lock(&o->lock);
+        o->queued++;
+        err = o->err;
+        pthread_cond_broadcast(&o->cond);
+        pthread_mutex_unlock(&o->lock);
+    }
+    return err;
+}
+
+/* Writes whatever is in hand (nothing after an error), stops the writer
+ * and frees the batches; returns the writer's error, or 0. */
+static int report_out_end(report_out *o, int failed)
+{
+    int err = failed;
+    size_t i;
+
+    if (o->threaded) {
+        pthread_mutex_lock(&o->lock);
+        if (failed && !o->err)
+            o->err = failed; /* drop what remains unwritten */
+        o->stop = 1;
+        pthread_cond_broadcast(&o->cond);
+        pthread_mutex_unlock(&o->lock);
+        pthread_join(o->thread, NULL);
+        pthread_mutex_destroy(&o->lock);
+        pthread_cond_destroy(&o->cond);
+        err = failed ? failed : o->err;
+    } else {
+        while (nd_pool_pending(o->pool)) {
+            report_batch *b;
+
+            err = report_take(o->rp, o->pool, &b, err);
+            report_batch_free(b);
+        }
+    }
+    for (i = 0; i < o->n_spare; i++)
+        report_batch_free(o->spare[i]);
+    free(o->spare);
+    return err;
+}
+
 /* The reading side of pass 2 (see report_batch above). */
-static int report_read_all(report *rp, nd_pool *pool, size_t room,
-                           const nd_input *inputs, size_t n_inputs,
-                           const nd_read_opts *ro)
+static int report_read_all(report *rp, report_out *o, const nd_input *inputs,
+                           size_t n_inputs, const nd_read_opts *ro)
 {
     const nd_result *res = rp->res;
     report_batch *cur = NULL;
     nd_reader *r = NULL;
     nd_record rec;
+    char msg[1024];
     size_t a = 0, value[2];
     int err, got;
 
     err = nd_reader_open(&r, inputs, n_inputs, ro);
     if (err) {
-        err = report_fail(rp, err, "%s",
-                          r ? nd_reader_errmsg(r) : "cannot open inputs");
+        err = report_read_fail(o, err, r ? nd_reader_errmsg(r)
+                                         : "cannot open inputs");
         goto done;
     }
-    if ((err = report_next_batch(rp, pool, room, &cur)) != 0)
+    if ((err = report_out_batch(o, &cur)) != 0)
         goto done;
     while ((got = nd_reader_next(r, &rec)) == 1) {
         const nd_article *art = a < res->n_articles ? &res->articles[a] : NULL;
@@ -1049,56 +1215,51 @@ static int report_read_all(report *rp, nd_pool *pool, size_t room,
                 found = 0;
         }
         if (found < 0) {
-            err = report_fail(rp, found, "%s", nd_reader_errmsg(r));
+            err = report_read_fail(o, found, nd_reader_errmsg(r));
             goto done;
         }
         if (found != 1) {
-            err = report_fail(rp, ND_EFORMAT, "%s: the input changed while "
-                              "neardup ran; nothing was written", rec.file);
+            snprintf(msg, sizeof msg, "%s: the input changed while neardup "
+                     "ran; nothing was written", rec.file);
+            err = report_read_fail(o, ND_EFORMAT, msg);
             goto done;
         }
         if ((err = report_add(rp, cur, &rec, a, ro->text_field, value)) !=
             0) {
-            err = report_fail(rp, err, "out of memory");
+            err = report_read_fail(o, err, "out of memory");
             goto done;
         }
         a++;
         if (cur->in.len >= REPORT_BATCH_BYTES ||
             cur->n >= REPORT_BATCH_ITEMS) {
-            err = nd_pool_submit(pool, cur);
+            err = report_out_send(o, cur);
+            cur = NULL;
             if (err) {
-                err = report_fail(rp, err, "out of memory");
+                err = report_read_fail(o, err, "out of memory");
                 goto done;
             }
-            cur = NULL;
-            if ((err = report_next_batch(rp, pool, room, &cur)) != 0)
+            if ((err = report_out_batch(o, &cur)) != 0)
                 goto done;
         }
         if (a % 1000 == 0)
             report_progress(rp, r, a);
     }
     if (got < 0) {
-        err = report_fail(rp, got, "%s", nd_reader_errmsg(r));
+        err = report_read_fail(o, got, nd_reader_errmsg(r));
         goto done;
     }
     if (a != res->n_articles) {
-        err = report_fail(rp, ND_EFORMAT, "the inputs changed while "
-                          "neardup ran (%zu articles, expected %zu); "
-                          "nothing was written", a, res->n_articles);
+        snprintf(msg, sizeof msg, "the inputs changed while neardup ran "
+                 "(%zu articles, expected %zu); nothing was written", a,
+                 res->n_articles);
+        err = report_read_fail(o, ND_EFORMAT, msg);
         goto done;
     }
     if (cur->n) {
-        if ((err = nd_pool_submit(pool, cur)) != 0) {
-            err = report_fail(rp, err, "out of memory");
-            goto done;
-        }
+        err = report_out_send(o, cur);
         cur = NULL;
-    }
-    while (!err && nd_pool_pending(pool)) {
-        report_batch *b;
-
-        err = report_take(rp, pool, &b);
-        report_batch_free(b);
+        if (err)
+            err = report_read_fail(o, err, "out of memory");
     }
     report_progress(rp, r, a);
 done:
@@ -1115,23 +1276,28 @@ static int report_pass(report *rp, const nd_input *inputs, size_t n_inputs,
 {
     unsigned threads = rp->res->threads;
     report_scratch own;
+    report_out o;
     nd_pool *pool = NULL;
-    int err, e;
+    int err;
 
     memset(&own, 0, sizeof own);
     rp->own = &own;
     err = nd_pool_new(&pool, threads, report_make_batch, rp,
                       sizeof(report_scratch), report_scratch_free);
-    if (err)
-        err = report_fail(rp, err, "out of memory");
-    else
-        err = report_read_all(rp, pool, threads > 1 ? REPORT_IN_FLIGHT *
-                                                          (size_t)threads
-                                                    : 1,
-                              inputs, n_inputs, ro);
+    if (err) {
+        nd_pool_free(pool);
+        rp->own = NULL;
+        return report_fail(rp, err, "out of memory");
+    }
+    report_out_start(&o, rp, pool, threads > 1 ? REPORT_IN_FLIGHT *
+                                                     (size_t)threads
+                                               : 1);
+    err = report_read_all(rp, &o, inputs, n_inputs, ro);
+    err = report_out_end(&o, err);
     /* After a failure, batches still in the pool are dropped unwritten. */
-    if (pool) {
+    {
         report_batch *b;
+        int e;
 
         while ((b = nd_pool_take(pool, &e)) != NULL)
             report_batch_free(b);
