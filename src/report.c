@@ -47,7 +47,6 @@ typedef struct report {
     const char *outdir;    /* final directory */
     nd_buf tmp;            /* OUTDIR/.neardup-tmp-PID */
     nd_buf path;           /* scratch path */
-    nd_buf line;           /* scratch output line */
     nd_buf decoded;        /* a JSONL text decoded by the reading side */
     FILE *clusters;        /* tmp/clusters.jsonl */
     FILE *articles;        /* tmp/articles.jsonl */
@@ -81,7 +80,6 @@ static int report_fail(report *rp, int err, const char *fmt, ...)
     return err;
 }
 
-
 static int report_printf(nd_buf *b, const char *fmt, ...)
 {
     char small[128];
@@ -95,7 +93,6 @@ static int report_printf(nd_buf *b, const char *fmt, ...)
         return ND_EINVAL; /* only used for short numeric fields */
     return nd_buf_append(b, small, (size_t)n);
 }
-
 
 /* ---- files and directories ---------------------------------------------- */
 
@@ -611,7 +608,6 @@ static int report_id(nd_buf *b, const nd_result *res, uint32_t doc)
 
     return nd_json_string(b, id, strlen(id));
 }
-
 
 /* articles.jsonl: one line per article that shares text with another. */
 /* Appends article a's line of articles.jsonl to b when it shares text;
@@ -1345,6 +1341,81 @@ static int report_copy_range(FILE *in, FILE *out, long long from,
 }
 
 /*
+ * The held-back lines are those of the boilerplate clusters, the largest
+ * of all (one line per site furniture, with every copy in it): they are
+ * formatted on the scan's threads, a window of lines at a time, each into
+ * its own buffer, and written in order. A window ends at
+ * REPORT_WINDOW_LINES lines or when its lines would hold about
+ * REPORT_WINDOW_BYTES, so the buffers stay that size but for a single
+ * larger line.
+ */
+#define REPORT_WINDOW_LINES 64
+#define REPORT_WINDOW_BYTES ((size_t)64 << 20)
+#define REPORT_MEMBER_BYTES 128 /* a member's part of a line, about */
+
+typedef struct report_window {
+    const report *rp;
+    const uint32_t *idx;   /* the located parts, in cluster order */
+    const size_t *lo, *hi; /* per line: its parts idx[lo..hi) */
+    size_t first;          /* the window's first line in rp->later */
+    nd_buf *bufs;          /* per line of the window */
+    nd_chunks *chunks;     /* the window's lines, handed out */
+    int err;               /* this job's error */
+} report_window;
+
+static void *report_window_run(void *arg)
+{
+    report_window *w = arg;
+    const nd_result *res = w->rp->res;
+    size_t lo, hi, k;
+
+    while (!w->err && nd_chunks_take(w->chunks, &lo, &hi))
+        for (k = lo; !w->err && k < hi; k++) {
+            const report_later *h = &w->rp->later[w->first + k];
+
+            w->bufs[k].len = 0;
+            w->err = report_cluster(res, &w->bufs[k], h->para,
+                                    w->rp->later_text.data + h->text_off,
+                                    w->idx + w->lo[k], w->hi[k] - w->lo[k]);
+        }
+    return NULL;
+}
+
+/* Formats held-back lines first..first+n into bufs, on the threads. */
+static int report_window_format(const report *rp, const uint32_t *idx,
+                                const size_t *lo, const size_t *hi,
+                                size_t first, size_t n, nd_buf *bufs)
+{
+    report_window jobs[ND_MAX_JOBS];
+    nd_chunks chunks;
+    size_t t, nj = rp->res->threads;
+    int err = 0;
+
+    if (nj > ND_MAX_JOBS)
+        nj = ND_MAX_JOBS;
+    if (nj < 1 || n < 2)
+        nj = 1;
+    if (nj > n)
+        nj = n;
+    nd_chunks_init(&chunks, n, 1);
+    for (t = 0; t < nj; t++) {
+        jobs[t].rp = rp;
+        jobs[t].idx = idx;
+        jobs[t].lo = lo;
+        jobs[t].hi = hi;
+        jobs[t].first = first;
+        jobs[t].bufs = bufs;
+        jobs[t].chunks = &chunks;
+        jobs[t].err = 0;
+    }
+    nd_run_jobs(report_window_run, jobs, sizeof jobs[0], nj);
+    for (t = 0; t < nj; t++)
+        if (jobs[t].err)
+            err = jobs[t].err;
+    return err;
+}
+
+/*
  * After pass 2: counts the located parts in the stats, and writes the
  * held-back cluster lines into clusters.jsonl where they belong (the file
  * is copied once around them, so lines stay in cluster order).
@@ -1355,12 +1426,15 @@ static int report_finish_parts(report *rp)
     nd_stats *st = res->stats;
     report_pk *pk = NULL;
     uint32_t *idx = NULL;
-    size_t i, n = 0, at = 0, l;
+    size_t i, n = 0, at = 0, l, w;
+    size_t wlo[REPORT_WINDOW_LINES], whi[REPORT_WINDOW_LINES];
+    nd_buf wbufs[REPORT_WINDOW_LINES];
     FILE *in = NULL, *out = NULL;
     nd_buf final = {0};
     long long prev = 0, end;
     int err = 0;
 
+    memset(wbufs, 0, sizeof wbufs);
     for (i = 0; i < res->n_parts; i++)
         n += res->parts[i].side != ND_PART_NONE;
     pk = malloc((n ? n : 1) * sizeof *pk);
@@ -1412,32 +1486,41 @@ static int report_finish_parts(report *rp)
                           : final.data, strerror(errno));
         goto done;
     }
-    for (l = 0, at = 0; !err && l < rp->n_later; l++) {
-        const report_later *h = &rp->later[l];
-        uint32_t c = res->cluster_of[h->para];
-        size_t lo = at;
+    for (l = 0, at = 0; !err && l < rp->n_later; l += w) {
+        size_t est = 0, k;
 
-        while (at < n && pk[at].cluster < c)
-            lo = ++at;
-        while (at < n && pk[at].cluster == c)
-            at++;
-        if (report_copy_range(in, out, prev, h->pos) != 0) {
-            err = report_fail(rp, ND_EIO, "cannot write clusters.jsonl: %s",
-                              strerror(errno));
-            break;
+        /* The window: its lines, and the parts of each. */
+        for (w = 0; l + w < rp->n_later && w < REPORT_WINDOW_LINES &&
+                    (w == 0 || est < REPORT_WINDOW_BYTES);
+             w++) {
+            uint32_t c = res->cluster_of[rp->later[l + w].para];
+
+            wlo[w] = at;
+            while (at < n && pk[at].cluster < c)
+                wlo[w] = ++at;
+            while (at < n && pk[at].cluster == c)
+                at++;
+            whi[w] = at;
+            est += REPORT_MEMBER_BYTES *
+                   (res->member_off[c + 1] - res->member_off[c] + 1 +
+                    (at - wlo[w]));
         }
-        prev = h->pos;
-        rp->line.len = 0;
-        if (report_cluster(res, &rp->line, h->para,
-                           rp->later_text.data + h->text_off, idx + lo,
-                           at - lo) != 0) {
+        if (report_window_format(rp, idx, wlo, whi, l, w, wbufs) != 0) {
             err = report_fail(rp, ND_ENOMEM, "out of memory");
             break;
         }
-        if (fwrite(rp->line.data, 1, rp->line.len, out) != rp->line.len)
-            err = report_fail(rp, ND_EIO, "cannot write clusters.jsonl: %s",
-                              strerror(errno));
+        for (k = 0; !err && k < w; k++) {
+            const report_later *h = &rp->later[l + k];
+
+            if (report_copy_range(in, out, prev, h->pos) != 0 ||
+                fwrite(wbufs[k].data, 1, wbufs[k].len, out) != wbufs[k].len)
+                err = report_fail(rp, ND_EIO, "cannot write clusters.jsonl: "
+                                  "%s", strerror(errno));
+            prev = h->pos;
+        }
     }
+    for (l = 0; l < REPORT_WINDOW_LINES; l++)
+        nd_buf_free(&wbufs[l]);
     if (!err && report_copy_range(in, out, prev, end) != 0)
         err = report_fail(rp, ND_EIO, "cannot write clusters.jsonl: %s",
                           strerror(errno));
@@ -1698,7 +1781,6 @@ done:
     report_rm_tree(rp.tmp.data);
     nd_buf_free(&rp.tmp);
     nd_buf_free(&rp.path);
-    nd_buf_free(&rp.line);
     nd_buf_free(&rp.decoded);
     free(rp.has_parts);
     free(rp.later);
