@@ -1528,6 +1528,16 @@ static int report_finish_parts(report *rp)
         err = report_fail(rp, ND_EIO, "cannot write clusters.jsonl: %s",
                           strerror(errno));
     out = NULL;
+    /* The first copy goes first: ext4 writes a file out at once when a
+     * rename replaces another (its guard for editors that save that way),
+     * on the calling thread. */
+    if (in) {
+        fclose(in);
+        in = NULL;
+    }
+    if (!err && unlink(final.data) != 0)
+        err = report_fail(rp, ND_EIO, "cannot remove %s: %s", final.data,
+                          strerror(errno));
     if (!err && rename(rp->path.data, final.data) != 0)
         err = report_fail(rp, ND_EIO, "cannot move %s: %s", rp->path.data,
                           strerror(errno));
