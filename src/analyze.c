@@ -132,13 +132,6 @@ static size_t memo_round(size_t n)
     return (n + 7) & ~(size_t)7;
 }
 
-/* memcpy that takes n == 0 with pointers that may be NULL. */
-static void memo_copy(void *dst, const void *src, size_t n)
-{
-    if (n)
-        memcpy(dst, src, n);
-}
-
 /* Gives p the results remembered in e (its bytes matched). */
 static int memo_replay(const analyze_scratch *sc, const memo_entry *e,
                        unsigned bands, nd_batch *b, nd_batch_para *p)
@@ -207,17 +200,17 @@ static void memo_store(analyze_scratch *sc, memo_entry *e, uint64_t h,
     e->q[0] = p->n_queries > 0 ? p->q[0] : 0;
     e->q[1] = p->n_queries > 1 ? p->q[1] : 0;
     r = sc->arena.data + sc->arena.len;
-    memo_copy(r, bytes, len);
+    memcpy(r, bytes, len); /* a paragraph is never empty */
     r += memo_round(len);
-    if (nb)
-        memo_copy(r, b->bands.v + p->band_off, nb * sizeof *b->bands.v);
+    if (nb) /* (an empty array may be NULL: no arithmetic on it) */
+        memcpy(r, b->bands.v + p->band_off, nb * sizeof *b->bands.v);
     r += nb * sizeof *b->bands.v;
     if (p->set_n)
-        memo_copy(r, b->sets.v + p->set_off, p->set_n * sizeof *b->sets.v);
+        memcpy(r, b->sets.v + p->set_off, p->set_n * sizeof *b->sets.v);
     r += memo_round(p->set_n * sizeof *b->sets.v);
     if (p->anchor_n)
-        memo_copy(r, b->anchors.v + p->anchor_off,
-                  p->anchor_n * sizeof *b->anchors.v);
+        memcpy(r, b->anchors.v + p->anchor_off,
+               p->anchor_n * sizeof *b->anchors.v);
     sc->arena.len += need;
 }
 
