@@ -186,12 +186,10 @@ static int articles_measure(const nd_articles_in *in, const nd_u64vec *links,
                             uint64_t *held)
 {
     articles_job jobs[ND_MAX_JOBS];
-    size_t t, n = in->threads > ND_MAX_JOBS ? ND_MAX_JOBS : in->threads;
+    size_t t, n = nd_jobs_for(in->threads, links->n, 1024);
     nd_chunks chunks;
     int err = 0;
 
-    if (n < 1 || links->n < 1024)
-        n = 1;
     memset(jobs, 0, sizeof jobs);
     nd_chunks_init(&chunks, links->n, ARTICLES_CHUNK);
     for (t = 0; t < n; t++) {

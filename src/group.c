@@ -129,10 +129,8 @@ static void group_verify_all(const nd_scan *s, const nd_pairvec *pairs,
                             const nd_thresholds *th, uint8_t *verdict)
 {
     group_verify_job jobs[ND_MAX_JOBS];
-    size_t t, n = s->threads > ND_MAX_JOBS ? ND_MAX_JOBS : s->threads;
+    size_t t, n = nd_jobs_for(s->threads, pairs->n, 4096);
 
-    if (n < 1 || pairs->n < 4096)
-        n = 1;
     for (t = 0; t < n; t++) {
         jobs[t].s = s;
         jobs[t].pairs = pairs->v;
@@ -324,7 +322,7 @@ static void *group_split_run(void *arg)
 static int group_split_all(nd_scan *s, group_comps *c, const group_cover *cov)
 {
     group_split_job jobs[ND_MAX_JOBS];
-    size_t t, n = s->threads > ND_MAX_JOBS ? ND_MAX_JOBS : s->threads;
+    size_t t, n = nd_jobs_for(s->threads, c->n_items, 4096);
     size_t m = c->n_items ? c->n_items : 1;
     uint32_t *canon = malloc(m * sizeof *canon);
     float *jac = malloc(m * sizeof *jac), *cont = malloc(m * sizeof *cont);
@@ -336,8 +334,6 @@ static int group_split_all(nd_scan *s, group_comps *c, const group_cover *cov)
         err = ND_ENOMEM;
         goto done;
     }
-    if (n < 1 || c->n_items < 4096)
-        n = 1;
     nd_chunks_init(&chunks, c->n, GROUP_SPLIT_CHUNK);
     for (t = 0; t < n; t++) {
         jobs[t].s = s;
@@ -946,7 +942,8 @@ int nd_group_parts(nd_scan *s)
     group_part_job jobs[ND_MAX_JOBS];
     group_bp_index ix;
     nd_chunks chunks;
-    size_t c, t, n = s->threads > ND_MAX_JOBS ? ND_MAX_JOBS : s->threads;
+    size_t c, t, n = nd_jobs_for(s->threads, s->n_paras,
+                                 4 * GROUP_PART_CHUNK);
     int err;
 
     s->parts = NULL;
@@ -961,8 +958,6 @@ int nd_group_parts(nd_scan *s)
     err = group_bp_build(&ix, s);
     if (err)
         goto done;
-    if (n < 1 || s->n_paras < 4 * GROUP_PART_CHUNK)
-        n = 1;
     memset(jobs, 0, n * sizeof *jobs);
     nd_chunks_init(&chunks, s->n_paras, GROUP_PART_CHUNK);
     for (t = 0; t < n; t++) {

@@ -383,12 +383,7 @@ static int lsh_sort_keys(nd_keyvec *keys, unsigned threads)
             }
             v[next[b]++] = e;
         }
-    if (threads < 1)
-        threads = 1;
-    if (threads > ND_MAX_JOBS)
-        threads = ND_MAX_JOBS;
-    if (n < 65536)
-        threads = 1; /* not worth a thread */
+    threads = (unsigned)nd_jobs_for(threads, n, 65536);
     for (t = 0; t < threads; t++) {
         jobs[t].v = v;
         jobs[t].start = start;

@@ -1388,15 +1388,9 @@ static int report_window_format(const report *rp, const uint32_t *idx,
 {
     report_window jobs[ND_MAX_JOBS];
     nd_chunks chunks;
-    size_t t, nj = rp->res->threads;
+    size_t t, nj = nd_jobs_for(rp->res->threads, n, 2);
     int err = 0;
 
-    if (nj > ND_MAX_JOBS)
-        nj = ND_MAX_JOBS;
-    if (nj < 1 || n < 2)
-        nj = 1;
-    if (nj > n)
-        nj = n;
     nd_chunks_init(&chunks, n, 1);
     for (t = 0; t < nj; t++) {
         jobs[t].rp = rp;

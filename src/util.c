@@ -305,6 +305,15 @@ void nd_run_jobs(void *(*fn)(void *), void *jobs, size_t job_size, size_t n)
             pthread_join(tid[t], NULL);
 }
 
+size_t nd_jobs_for(unsigned threads, size_t items, size_t least)
+{
+    size_t n = threads > ND_MAX_JOBS ? ND_MAX_JOBS : threads;
+
+    if (n < 1 || items < least)
+        return 1;
+    return n < items ? n : items;
+}
+
 void nd_chunks_init(nd_chunks *c, size_t n, size_t size)
 {
     atomic_init(&c->next, 0);

@@ -64,6 +64,11 @@ void nd_u32vec_free(nd_u32vec *vec);
 #define ND_MAX_JOBS 64
 void nd_run_jobs(void *(*fn)(void *), void *jobs, size_t job_size, size_t n);
 
+/* How many jobs to run on threads for items of work: one when there are
+ * fewer than least items (threads would not pay), else threads, at most
+ * ND_MAX_JOBS and at most items. */
+size_t nd_jobs_for(unsigned threads, size_t items, size_t least);
+
 /*
  * Hands out chunks of the items [0, n) to the jobs of nd_run_jobs, first
  * come first served, so that a thread that drew cheap items takes more

@@ -242,6 +242,18 @@ static void test_util__word_tests(void **state)
             }
 }
 
+/* One job below the threshold or without threads; never more than the
+ * threads, ND_MAX_JOBS or the items. */
+static void test_util__jobs_for(void **state)
+{
+    (void)state;
+    assert_int_equal(nd_jobs_for(0, 100000, 10), 1);
+    assert_int_equal(nd_jobs_for(4, 9, 10), 1);
+    assert_int_equal(nd_jobs_for(4, 10, 10), 4);
+    assert_int_equal(nd_jobs_for(4, 3, 2), 3);
+    assert_int_equal(nd_jobs_for(1000, 1u << 20, 1), ND_MAX_JOBS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -251,6 +263,7 @@ int main(void)
         cmocka_unit_test(test_util__buffers),
         cmocka_unit_test(test_util__chunks_deal_each_item_once),
         cmocka_unit_test(test_util__word_tests),
+        cmocka_unit_test(test_util__jobs_for),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
