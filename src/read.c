@@ -1048,6 +1048,17 @@ static int read_text_next(nd_reader *r, nd_record *rec, const char *id)
     return 1;
 }
 
+/* The id of a JSONL record without one: FILE:LINE. 0 or ND_ENOMEM. */
+static int read_line_id(nd_reader *r)
+{
+    char num[32];
+
+    snprintf(num, sizeof num, ":%" PRIu64, r->line_no);
+    if (read_sets(&r->id, read_curfile(r)) || read_appends(&r->id, num))
+        return ND_ENOMEM;
+    return 0;
+}
+
 /*
  * Decodes the string field f of line p into b as read_field keeps it: up
  * to a first NUL byte, which is where json-c's C string ends. Returns 1,
@@ -1083,7 +1094,6 @@ static int read_parse_fast(nd_reader *r, nd_record *rec, const char *p,
 {
     enum { F_TEXT, F_ID, F_SOURCE, F_DATE, F_N };
     nd_json_field f[F_N];
-    char num[32];
     int rc, k;
 
     memset(f, 0, sizeof f);
@@ -1103,10 +1113,8 @@ static int read_parse_fast(nd_reader *r, nd_record *rec, const char *p,
     if (f[F_ID].kind == ND_JSON_STRING) {
         if ((rc = read_fast_string(&r->id, p, &f[F_ID])) <= 0)
             return rc;
-    } else {
-        snprintf(num, sizeof num, ":%" PRIu64, r->line_no);
-        if (read_sets(&r->id, read_curfile(r)) || read_appends(&r->id, num))
-            return ND_ENOMEM;
+    } else if (read_line_id(r)) {
+        return ND_ENOMEM;
     }
     r->has_source = r->has_date = 0;
     if (f[F_SOURCE].kind == ND_JSON_STRING) {
@@ -1158,7 +1166,6 @@ static int read_parse(nd_reader *r, nd_record *rec, const char *p,
     json_type t;
     size_t end;
     const char *s;
-    char num[32];
     int err;
 
     if (len > INT_MAX)
@@ -1212,10 +1219,7 @@ static int read_parse(nd_reader *r, nd_record *rec, const char *p,
         s = json_object_get_string(iv);
         err = read_sets(&r->id, s ? s : "");
     } else {
-        snprintf(num, sizeof num, ":%" PRIu64, r->line_no);
-        err = read_sets(&r->id, read_curfile(r));
-        if (!err)
-            err = read_appends(&r->id, num);
+        err = read_line_id(r);
     }
     r->has_source = r->has_date = 0;
     if (!err)
