@@ -1289,15 +1289,7 @@ static int report_pass(report *rp, const nd_input *inputs, size_t n_inputs,
                                                      (size_t)threads
                                                : 1);
     err = report_read_all(rp, &o, inputs, n_inputs, ro);
-    err = report_out_end(&o, err);
-    /* After a failure, batches still in the pool are dropped unwritten. */
-    {
-        report_batch *b;
-        int e;
-
-        while ((b = nd_pool_take(pool, &e)) != NULL)
-            report_batch_free(b);
-    }
+    err = report_out_end(&o, err); /* takes every batch back */
     nd_pool_free(pool);
     report_scratch_free(&own);
     rp->own = NULL;
