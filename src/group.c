@@ -712,8 +712,8 @@ int nd_group_index(nd_scan *s)
  * of each canonical it holds (on the scan's threads, paragraphs taken in
  * chunks; the candidates are sorted afterwards). At least min_contain of
  * them make a candidate; whether they lie at the start or end, pass 2
- * decides with the text (report.c). Candidate pairs cannot serve: the anchors skip stock
- * phrases, which is what a footer is.
+ * decides with the text (report.c). Candidate pairs cannot serve: the
+ * anchors skip stock phrases, which is what a footer is.
  */
 /* The bitmap has 64 bits per indexed shingle, 2^20 at least (128 KiB,
  * stays cached) and 2^30 at most, so few probes get past it; a probe is
