@@ -103,6 +103,18 @@ static double lsh_simpson_w(int i)
     return (i & 1) ? 4.0 : 2.0;
 }
 
+/* Simpson sum (before the factor h/3) of the miss probability exp(b L)
+ * over the grid above the threshold, L tabulated in hi_log. */
+static double lsh_area_fn(const double *hi_log, unsigned b)
+{
+    double a = 0.0;
+    int i;
+
+    for (i = 0; i <= LSH_STEPS; i++)
+        a += lsh_simpson_w(i) * exp((double)b * hi_log[i]);
+    return a;
+}
+
 int nd_lsh_choose(unsigned *bands, unsigned *rows, double *fp, double *fn,
                   double t, unsigned k, double w_fp, double w_fn)
 {
@@ -123,21 +135,28 @@ int nd_lsh_choose(unsigned *bands, unsigned *rows, double *fp, double *fn,
      * is exhaustive because both areas trade against each other in a way
      * no closed form captures once b*r is capped by k. */
     for (r = 1; r <= k; r++) {
-        for (i = 0; i <= LSH_STEPS; i++) {
-            lo_log[i] = log1p(-pow(h_lo * i, (double)r));
+        for (i = 0; i <= LSH_STEPS; i++)
             hi_log[i] = i == LSH_STEPS
                             ? -HUGE_VAL
                             : log1p(-pow(t + h_hi * i, (double)r));
-        }
+        /* The miss area falls as b grows, so the most bands r allows
+         * bound the cost of every b from below: an r whose bound already
+         * costs more than the best is skipped whole. */
+        if (w_fn * lsh_area_fn(hi_log, k / r) * (h_hi / 3.0) > best)
+            continue;
+        for (i = 0; i <= LSH_STEPS; i++)
+            lo_log[i] = log1p(-pow(h_lo * i, (double)r));
         for (b = 1; b <= k / r; b++) {
-            double a_fp = 0.0, a_fn = 0.0, cost;
+            double a_fp = 0.0, a_fn, cost;
 
-            for (i = 0; i <= LSH_STEPS; i++) {
+            for (i = 0; i <= LSH_STEPS; i++)
                 a_fp -= lsh_simpson_w(i) * expm1((double)b * lo_log[i]);
-                a_fn += lsh_simpson_w(i) * exp((double)b * hi_log[i]);
-            }
             a_fp *= h_lo / 3.0;
-            a_fn *= h_hi / 3.0;
+            /* The false-alarm area grows with b: once it alone costs
+             * more than the best, so does every larger b. */
+            if (w_fp * a_fp > best)
+                break;
+            a_fn = lsh_area_fn(hi_log, b) * (h_hi / 3.0);
             cost = w_fp * a_fp + w_fn * a_fn;
             /* Ties go to the smaller b*r, then to the smaller r. */
             if (cost < best ||
