@@ -115,6 +115,30 @@ static double lsh_area_fn(const double *hi_log, unsigned b)
     return a;
 }
 
+/*
+ * Tabulates L = log1p(-s^r) over the grid of [t, 1] with step h into
+ * hi_log, unless r cannot beat the cost best: the miss area falls as b
+ * grows, so w_fn times the area of the most bands r allows (b_max) bounds
+ * the cost of every b from below, and so does each partial sum of it,
+ * which lets a hopeless r (most of them) stop after a few points.
+ * Returns 0 with the table whole, 1 when r is to be skipped.
+ */
+static int lsh_tab_hi(double *hi_log, double t, double h, unsigned r,
+                      unsigned b_max, double w_fn, double best)
+{
+    double a = 0.0;
+    int i;
+
+    for (i = 0; i <= LSH_STEPS; i++) {
+        hi_log[i] = i == LSH_STEPS ? -HUGE_VAL
+                                   : log1p(-pow(t + h * i, (double)r));
+        a += lsh_simpson_w(i) * exp((double)b_max * hi_log[i]);
+        if (w_fn * (a * (h / 3.0)) > best)
+            return 1;
+    }
+    return 0;
+}
+
 int nd_lsh_choose(unsigned *bands, unsigned *rows, double *fp, double *fn,
                   double t, unsigned k, double w_fp, double w_fn)
 {
@@ -135,14 +159,7 @@ int nd_lsh_choose(unsigned *bands, unsigned *rows, double *fp, double *fn,
      * is exhaustive because both areas trade against each other in a way
      * no closed form captures once b*r is capped by k. */
     for (r = 1; r <= k; r++) {
-        for (i = 0; i <= LSH_STEPS; i++)
-            hi_log[i] = i == LSH_STEPS
-                            ? -HUGE_VAL
-                            : log1p(-pow(t + h_hi * i, (double)r));
-        /* The miss area falls as b grows, so the most bands r allows
-         * bound the cost of every b from below: an r whose bound already
-         * costs more than the best is skipped whole. */
-        if (w_fn * lsh_area_fn(hi_log, k / r) * (h_hi / 3.0) > best)
+        if (lsh_tab_hi(hi_log, t, h_hi, r, k / r, w_fn, best))
             continue;
         for (i = 0; i <= LSH_STEPS; i++)
             lo_log[i] = log1p(-pow(h_lo * i, (double)r));
