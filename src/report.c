@@ -18,12 +18,13 @@
  * come later in the input: its line is held back (the canonical's text
  * only) and written into its place once pass 2 is over.
  */
-#define _XOPEN_SOURCE 700
+#define _GNU_SOURCE /* copy_file_range */
 
 #include "report.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
 #include <json-c/json.h>
@@ -1312,22 +1313,51 @@ static int report_cmp_pk(const void *pa, const void *pb)
     return (a->para > b->para) - (a->para < b->para);
 }
 
-/* Copies bytes [from, to) of in to out. */
-static int report_copy_range(FILE *in, FILE *out, long long from,
-                             long long to)
+/* Writes n bytes at p to fd; 0, or -1 with errno set. */
+static int report_write_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t put = write(fd, p, n);
+
+        if (put < 0 && errno == EINTR)
+            continue;
+        if (put <= 0)
+            return -1;
+        p += put;
+        n -= (size_t)put;
+    }
+    return 0;
+}
+
+/*
+ * Copies bytes [from, to) of file in to where out stands. copy_file_range
+ * keeps the bytes in the kernel, sparing this (serial) copy of most of
+ * clusters.jsonl a trip through user space; where the file system cannot,
+ * a plain loop does it.
+ */
+static int report_copy_range(int in, int out, off_t from, off_t to)
 {
     char buf[1 << 16];
 
-    if (fseeko(in, (off_t)from, SEEK_SET) != 0)
-        return -1;
+#ifdef __linux__
     while (from < to) {
-        size_t want = to - from < (long long)sizeof buf ? (size_t)(to - from)
-                                                        : sizeof buf;
-        size_t got = fread(buf, 1, want, in);
+        ssize_t got = copy_file_range(in, &from, out, NULL,
+                                      (size_t)(to - from), 0);
 
-        if (got == 0 || fwrite(buf, 1, got, out) != got)
+        if (got <= 0)
+            break; /* the loop below goes on, or meets the error */
+    }
+#endif
+    while (from < to) {
+        size_t want = to - from < (off_t)sizeof buf ? (size_t)(to - from)
+                                                    : sizeof buf;
+        ssize_t got = pread(in, buf, want, from);
+
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0 || report_write_all(out, buf, (size_t)got) != 0)
             return -1;
-        from += (long long)got;
+        from += got;
     }
     return 0;
 }
@@ -1415,9 +1445,9 @@ static int report_finish_parts(report *rp)
     size_t i, n = 0, at = 0, l, w;
     size_t wlo[REPORT_WINDOW_LINES], whi[REPORT_WINDOW_LINES];
     nd_buf wbufs[REPORT_WINDOW_LINES];
-    FILE *in = NULL, *out = NULL;
+    int in = -1, out = -1;
     nd_buf final = {0};
-    long long prev = 0, end;
+    off_t prev = 0, end;
     int err = 0;
 
     memset(wbufs, 0, sizeof wbufs);
@@ -1465,10 +1495,10 @@ static int report_finish_parts(report *rp)
         err = report_fail(rp, ND_ENOMEM, "out of memory");
         goto done;
     }
-    in = fopen(final.data, "rb");
-    out = fopen(rp->path.data, "wb");
-    if (!in || !out) {
-        err = report_fail(rp, ND_EIO, "%s: %s", in ? rp->path.data
+    in = open(final.data, O_RDONLY | O_CLOEXEC);
+    out = open(rp->path.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (in < 0 || out < 0) {
+        err = report_fail(rp, ND_EIO, "%s: %s", in >= 0 ? rp->path.data
                           : final.data, strerror(errno));
         goto done;
     }
@@ -1499,7 +1529,7 @@ static int report_finish_parts(report *rp)
             const report_later *h = &rp->later[l + k];
 
             if (report_copy_range(in, out, prev, h->pos) != 0 ||
-                fwrite(wbufs[k].data, 1, wbufs[k].len, out) != wbufs[k].len)
+                report_write_all(out, wbufs[k].data, wbufs[k].len) != 0)
                 err = report_fail(rp, ND_EIO, "cannot write clusters.jsonl: "
                                   "%s", strerror(errno));
             prev = h->pos;
@@ -1510,16 +1540,16 @@ static int report_finish_parts(report *rp)
     if (!err && report_copy_range(in, out, prev, end) != 0)
         err = report_fail(rp, ND_EIO, "cannot write clusters.jsonl: %s",
                           strerror(errno));
-    if (!err && fclose(out) != 0)
+    if (!err && close(out) != 0)
         err = report_fail(rp, ND_EIO, "cannot write clusters.jsonl: %s",
                           strerror(errno));
-    out = NULL;
+    out = -1;
     /* The first copy goes first: ext4 writes a file out at once when a
      * rename replaces another (its guard for editors that save that way),
      * on the calling thread. */
-    if (in) {
-        fclose(in);
-        in = NULL;
+    if (in >= 0) {
+        close(in);
+        in = -1;
     }
     if (!err && unlink(final.data) != 0)
         err = report_fail(rp, ND_EIO, "cannot remove %s: %s", final.data,
@@ -1528,10 +1558,10 @@ static int report_finish_parts(report *rp)
         err = report_fail(rp, ND_EIO, "cannot move %s: %s", rp->path.data,
                           strerror(errno));
 done:
-    if (in)
-        fclose(in);
-    if (out)
-        fclose(out);
+    if (in >= 0)
+        close(in);
+    if (out >= 0)
+        close(out);
     nd_buf_free(&final);
     free(pk);
     free(idx);
