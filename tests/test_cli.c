@@ -758,6 +758,48 @@ static void test_cli__strict_fails_and_keeps_previous_output(void **state)
     assert_int_equal(run("ls -A %s/s | grep -q tmp", tmpdir), 1);
 }
 
+/* A write that fails (here: past a file size limit, as on a full disk)
+ * stops the run with the reason and exit 1, and leaves the previous
+ * output as it was, with one thread writing and with the writer thread. */
+static void test_cli__write_failure_keeps_previous_output(void **state)
+{
+    char *before, *after, *err;
+    int t;
+
+    (void)state;
+#ifdef ND_GEN
+    assert_int_equal(run("%s --seed 5 --size 2M --quiet -o %s/w.jsonl",
+                         ND_GEN, tmpdir),
+                     0);
+    assert_int_equal(run("%s scan %s/w.jsonl -o %s/w -q", ND_CLI, tmpdir,
+                         tmpdir),
+                     0);
+    /* The outputs pass the limit below, so the run below must fail. */
+    assert_int_equal(run("test $(cat %s/w/clean/* | wc -c) -gt 600000",
+                         tmpdir),
+                     0);
+    before = slurp(path_in(tmpdir, "w/clusters.jsonl"), NULL);
+    for (t = 1; t <= 2; t++) {
+        /* 512 blocks of the shell's ulimit are 256 or 512 KiB. */
+        assert_int_equal(run("(ulimit -f 512 && trap '' XFSZ && exec %s scan "
+                             "--threads %d %s/w.jsonl -o %s/w -q) 2>%s/w.err",
+                             ND_CLI, t, tmpdir, tmpdir, tmpdir),
+                         1);
+        err = slurp(path_in(tmpdir, "w.err"), NULL);
+        assert_non_null(strstr(err, "cannot write"));
+        assert_non_null(strstr(err, "File too large"));
+        free(err);
+        after = slurp(path_in(tmpdir, "w/clusters.jsonl"), NULL);
+        assert_string_equal(before, after);
+        free(after);
+        assert_int_equal(run("ls -A %s/w | grep -q tmp", tmpdir), 1);
+    }
+    free(before);
+#else
+    skip();
+#endif
+}
+
 static void test_cli__gzip_truncated_and_stdin(void **state)
 {
     char *plain, *gz, *err;
@@ -1446,6 +1488,7 @@ int main(void)
         cmocka_unit_test(test_cli__jsonl_removal_keeps_other_bytes),
         cmocka_unit_test(test_cli__text_article_removed_whole),
         cmocka_unit_test(test_cli__strict_fails_and_keeps_previous_output),
+        cmocka_unit_test(test_cli__write_failure_keeps_previous_output),
         cmocka_unit_test(test_cli__gzip_truncated_and_stdin),
         cmocka_unit_test(test_cli__several_inputs),
         cmocka_unit_test(test_cli__bad_files_in_a_directory),
