@@ -228,7 +228,7 @@ int nd_articles_build(nd_articles *out, const nd_articles_in *in)
             err = articles_link(&links, in, (uint32_t)i, in->paras[i].canon);
     }
     if (!err)
-        err = nd_u64_radix_sort(links.v, links.n);
+        err = nd_u64_radix_sort_mt(links.v, links.n, in->threads);
     if (err)
         goto done;
     /* Each distinct pair once, as (original, copy): the later-ranked
@@ -244,7 +244,7 @@ int nd_articles_build(nd_articles *out, const nd_articles_in *in)
                            : (uint64_t)b << 32 | a;
     }
     links.n = n;
-    err = nd_u64_radix_sort(links.v, links.n);
+    err = nd_u64_radix_sort_mt(links.v, links.n, in->threads);
     if (err)
         goto done;
 

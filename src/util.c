@@ -200,41 +200,86 @@ void nd_u64vec_free(nd_u64vec *vec)
 UTIL_DEFINE_SORT(nd_u64_sort, uint64_t)
 UTIL_DEFINE_SORT(nd_u32_sort, uint32_t)
 
-int nd_u64_radix_sort(uint64_t *a, size_t n)
+/* One job's share of a radix pass: src[lo, hi) counted by digit, or
+ * dealt to dst from the offsets in count. */
+typedef struct radix_job {
+    const uint64_t *src;
+    uint64_t *dst;
+    size_t lo, hi;
+    unsigned shift;
+    int deal;      /* 0: count the digits, 1: deal the values */
+    size_t *count; /* 65536 counters or offsets, the job's own */
+} radix_job;
+
+static void *radix_run(void *arg)
+{
+    radix_job *j = arg;
+    size_t i;
+
+    if (!j->deal) {
+        memset(j->count, 0, 65536 * sizeof *j->count);
+        for (i = j->lo; i < j->hi; i++)
+            j->count[(j->src[i] >> j->shift) & 0xffff]++;
+    } else {
+        for (i = j->lo; i < j->hi; i++)
+            j->dst[j->count[(j->src[i] >> j->shift) & 0xffff]++] = j->src[i];
+    }
+    return NULL;
+}
+
+int nd_u64_radix_sort_mt(uint64_t *a, size_t n, unsigned threads)
 {
     /* LSD radix sort, 16 bits a pass; a pass whose digit is the same for
-     * every value is skipped. */
+     * every value is skipped. With jobs, each counts and then deals its
+     * own slice of the values, job t's values of a digit going after
+     * those of the jobs before it: the passes stay stable, and a sort's
+     * result is the same however it was reached. */
+    radix_job jobs[ND_MAX_JOBS];
     uint64_t *tmp, *src = a, *dst;
-    size_t *count, i, shift;
+    size_t *count, nj = nd_jobs_for(threads, n, (size_t)1 << 16), t;
+    unsigned shift;
 
     if (n < 256) {
         nd_u64_sort(a, n);
         return 0;
     }
     tmp = malloc(n * sizeof *tmp);
-    count = malloc(65536 * sizeof *count);
+    count = malloc(nj * 65536 * sizeof *count);
     if (!tmp || !count) {
         free(tmp);
         free(count);
         return ND_ENOMEM;
     }
+    for (t = 0; t < nj; t++) {
+        jobs[t].lo = n / nj * t;
+        jobs[t].hi = t + 1 == nj ? n : n / nj * (t + 1);
+        jobs[t].count = count + 65536 * t;
+    }
     dst = tmp;
     for (shift = 0; shift < 64; shift += 16) {
-        size_t sum = 0, d;
+        size_t sum = 0, d, first = (src[0] >> shift) & 0xffff, same = 0;
 
-        memset(count, 0, 65536 * sizeof *count);
-        for (i = 0; i < n; i++)
-            count[(src[i] >> shift) & 0xffff]++;
-        if (count[(src[0] >> shift) & 0xffff] == n)
-            continue;
-        for (d = 0; d < 65536; d++) {
-            size_t c = count[d];
-
-            count[d] = sum;
-            sum += c;
+        for (t = 0; t < nj; t++) {
+            jobs[t].src = src;
+            jobs[t].dst = dst;
+            jobs[t].shift = shift;
+            jobs[t].deal = 0;
         }
-        for (i = 0; i < n; i++)
-            dst[count[(src[i] >> shift) & 0xffff]++] = src[i];
+        nd_run_jobs(radix_run, jobs, sizeof jobs[0], nj);
+        for (t = 0; t < nj; t++)
+            same += jobs[t].count[first];
+        if (same == n)
+            continue;
+        for (d = 0; d < 65536; d++)
+            for (t = 0; t < nj; t++) {
+                size_t c = jobs[t].count[d];
+
+                jobs[t].count[d] = sum;
+                sum += c;
+            }
+        for (t = 0; t < nj; t++)
+            jobs[t].deal = 1;
+        nd_run_jobs(radix_run, jobs, sizeof jobs[0], nj);
         dst = src;
         src = dst == a ? tmp : a;
     }
@@ -243,6 +288,11 @@ int nd_u64_radix_sort(uint64_t *a, size_t n)
     free(tmp);
     free(count);
     return 0;
+}
+
+int nd_u64_radix_sort(uint64_t *a, size_t n)
+{
+    return nd_u64_radix_sort_mt(a, n, 1);
 }
 
 size_t nd_u64_sort_unique(uint64_t *a, size_t n)

@@ -98,6 +98,8 @@ void nd_u32_sort(uint32_t *a, size_t n);
 /* Sorts a[0..n) ascending with a radix sort (for large n); needs n values
  * of scratch. Returns 0 or ND_ENOMEM (then a is unchanged). */
 int nd_u64_radix_sort(uint64_t *a, size_t n);
+/* The same on up to threads threads (the result cannot depend on them). */
+int nd_u64_radix_sort_mt(uint64_t *a, size_t n, unsigned threads);
 
 /* Sorts and removes repeats from a[0..n); returns the new count. */
 size_t nd_u64_sort_unique(uint64_t *a, size_t n);

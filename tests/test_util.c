@@ -65,6 +65,38 @@ static void test_util__sorts_match_qsort(void **state)
         }
 }
 
+/* The threaded radix sort gives qsort's order for any thread count, on
+ * sizes that split into several jobs and do not divide evenly among them,
+ * and on value ranges where some passes are skipped. */
+static void test_util__radix_sort_threads(void **state)
+{
+    static const size_t sizes[] = {65535, 65536, 200003};
+    static const uint64_t masks[] = {UINT64_MAX, 0xffffffffULL, 3,
+                                     0xffff000000000000ULL};
+    static const unsigned threads[] = {1, 2, 3, 4, 7};
+    size_t si, mi, ti, i;
+
+    (void)state;
+    rng_state = 7;
+    for (si = 0; si < sizeof sizes / sizeof *sizes; si++)
+        for (mi = 0; mi < sizeof masks / sizeof *masks; mi++) {
+            size_t n = sizes[si];
+            uint64_t *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+
+            for (i = 0; i < n; i++)
+                a[i] = rng() & masks[mi];
+            for (ti = 0; ti < sizeof threads / sizeof *threads; ti++) {
+                memcpy(b, a, n * sizeof *a);
+                assert_int_equal(nd_u64_radix_sort_mt(b, n, threads[ti]), 0);
+                if (ti == 0)
+                    qsort(a, n, sizeof *a, cmp);
+                assert_memory_equal(a, b, n * sizeof *a);
+            }
+            free(a);
+            free(b);
+        }
+}
+
 static int cmp32(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -258,6 +290,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_util__sorts_match_qsort),
+        cmocka_unit_test(test_util__radix_sort_threads),
         cmocka_unit_test(test_util__u32_sort_matches_qsort),
         cmocka_unit_test(test_util__sort_unique),
         cmocka_unit_test(test_util__buffers),
