@@ -6,7 +6,8 @@
  * each cluster's line can be written when its canonical's article comes by
  * and no paragraph text is held beyond the batches of articles in hand
  * (see "Pass 2 reads the inputs again" below: worker threads make the
- * batches' output, a writer thread writes it in order). A JSONL record
+ * batches' output, a writer thread writes it in order; the lines
+ * themselves are made in lines.c). A JSONL record
  * that loses paragraphs is written as its own line with only the text
  * field's value replaced (nd_json_value).
  *
@@ -38,6 +39,7 @@
 
 #include "hash.h"
 #include "jsontext.h"
+#include "lines.h"
 #include "locate.h"
 #include "pool.h"
 #include "util.h"
@@ -79,20 +81,6 @@ static int report_fail(report *rp, int err, const char *fmt, ...)
     vsnprintf(rp->err, rp->errlen, fmt, ap);
     va_end(ap);
     return err;
-}
-
-static int report_printf(nd_buf *b, const char *fmt, ...)
-{
-    char small[128];
-    va_list ap;
-    int n;
-
-    va_start(ap, fmt);
-    n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof small)
-        return ND_EINVAL; /* only used for short numeric fields */
-    return nd_buf_append(b, small, (size_t)n);
 }
 
 /* ---- files and directories ---------------------------------------------- */
@@ -244,122 +232,10 @@ int nd_report_clean_text(nd_buf *out, const char *text, size_t len,
     return nd_report_clean_cut(out, text, len, paras, n, NULL);
 }
 
-/* Opens the object of paragraph p's bytes start..end (all of it, or a
- * glued part): its doc, para, start and end. */
-static int report_span(nd_buf *b, const nd_result *res, uint32_t p,
-                       uint64_t start, uint64_t end)
-{
-    const nd_para *pa = &res->paras[p];
-    const char *id = res->ids + res->articles[pa->doc].id_off;
-    int err = nd_buf_append(b, "{\"doc\":", 7);
-
-    if (!err)
-        err = nd_json_string(b, id, strlen(id));
-    if (!err)
-        err = nd_buf_append(b, ",\"para\":", 8);
-    if (!err)
-        err = nd_json_uint(b, pa->idx);
-    if (!err)
-        err = nd_buf_append(b, ",\"start\":", 9);
-    if (!err)
-        err = nd_json_uint(b, start);
-    if (!err)
-        err = nd_buf_append(b, ",\"end\":", 7);
-    return err ? err : nd_json_uint(b, end);
-}
-
-/* Closes a member's object: its Jaccard and containment against the
- * canonical, and whether it is a glued part. (Clusters have millions of
- * members, so these numbers are written without printf.) */
-static int report_ratios(nd_buf *b, float jaccard, float contain, int part)
-{
-    int err = nd_buf_append(b, ",\"jaccard\":", 11);
-
-    if (!err)
-        err = nd_json_fixed4(b, jaccard);
-    if (!err)
-        err = nd_buf_append(b, ",\"containment\":", 15);
-    if (!err)
-        err = nd_json_fixed4(b, contain);
-    if (!err && part)
-        err = nd_buf_append(b, ",\"part\":true", 12);
-    return err ? err : nd_buf_putc(b, '}');
-}
-
 /* Cluster number of a part's canonical. */
 static uint32_t report_part_cluster(const nd_result *res, uint32_t k)
 {
     return res->cluster_of[res->parts[k].canon];
-}
-
-/*
- * One line of clusters.jsonl, for the canonical paragraph p whose bytes
- * are ptext; parts[0..n_parts) are the indices of the glued parts located
- * in its cluster, by paragraph. They are members like the others, merged
- * in paragraph order, with their removed span and "part":true; size and
- * articles count them.
- */
-static int report_cluster(const nd_result *res, nd_buf *b, uint32_t p,
-                          const char *ptext, const uint32_t *parts,
-                          size_t n_parts)
-{
-    const nd_para *pa = &res->paras[p];
-    uint32_t c = res->cluster_of[p];
-    uint32_t lo = res->member_off[c], hi = res->member_off[c + 1], i;
-    uint32_t articles = 1, prev_doc = ND_NONE;
-    size_t j = 0, k;
-    int err;
-
-    /* Members and parts come in paragraph order, so their articles come
-     * sorted. */
-    for (i = lo; i < hi || j < n_parts;) {
-        uint32_t q;
-        uint32_t d;
-
-        if (j < n_parts && (i == hi || res->parts[parts[j]].para <
-                                           res->members[i]))
-            q = res->parts[parts[j++]].para;
-        else
-            q = res->members[i++];
-        d = res->paras[q].doc;
-        if (d != prev_doc && d != pa->doc)
-            articles++;
-        prev_doc = d;
-    }
-    err = report_printf(b, "{\"cluster\":%u,\"size\":%u,\"articles\":%u,"
-                           "\"kind\":\"%s\",\"canonical\":",
-                        c, hi - lo + 1 + (uint32_t)n_parts, articles,
-                        res->kind[c] == ND_KIND_BOILERPLATE ? "boilerplate"
-                                                            : "shared");
-    if (!err)
-        err = report_span(b, res, p, pa->start, pa->end);
-    if (!err)
-        err = nd_buf_append(b, ",\"text\":", 8);
-    if (!err)
-        err = nd_json_string(b, ptext, pa->end - pa->start);
-    if (!err)
-        err = nd_buf_append(b, "},\"members\":[", 13);
-    for (i = lo, j = 0, k = 0; !err && (i < hi || j < n_parts); k++) {
-        if (k)
-            err = nd_buf_putc(b, ',');
-        if (err)
-            break;
-        if (j < n_parts && (i == hi || res->parts[parts[j]].para <
-                                           res->members[i])) {
-            const nd_part *pt = &res->parts[parts[j++]];
-
-            err = report_span(b, res, pt->para, pt->start, pt->end);
-            if (!err)
-                err = report_ratios(b, pt->jaccard, pt->contain, 1);
-        } else {
-            const nd_para *m = &res->paras[res->members[i]];
-
-            err = report_span(b, res, res->members[i++], m->start, m->end);
-            if (!err)
-                err = report_ratios(b, m->jaccard, m->contain, 0);
-        }
-    }
-    return err ? err : nd_buf_append(b, "]}\n", 3);
 }
 
 /* Holds back the line of canonical p (text ptext), which belongs at byte
@@ -383,22 +259,6 @@ static int report_hold(report *rp, uint32_t p, const char *ptext,
         return report_fail(rp, ND_ENOMEM, "out of memory");
     rp->n_later++;
     return 0;
-}
-
-/* First part index of paragraph p (parts are sorted by paragraph). */
-static size_t report_parts_from(const nd_result *res, uint32_t p)
-{
-    size_t lo = 0, hi = res->n_parts;
-
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-
-        if (res->parts[mid].para < p)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
 }
 
 /* Records a located part of paragraph pa (loc's offsets are within it). */
@@ -426,7 +286,7 @@ static int report_locate_article(const nd_result *res,
 {
     const nd_article *a = &res->articles[art];
     nd_part_rule rule;
-    size_t k = report_parts_from(res, a->first);
+    size_t k = nd_line_parts_from(res, a->first);
 
     rule.ngram = res->opts->ngram;
     rule.seed = res->opts->seed;
@@ -507,7 +367,7 @@ static int report_keep_spans(nd_u32vec *keep, const nd_result *res,
         keep->v[2 * i + 1] = res->paras[a->first + i].end;
     }
     keep->n = 2 * (size_t)a->n;
-    for (k = report_parts_from(res, a->first);
+    for (k = nd_line_parts_from(res, a->first);
          k < res->n_parts && res->parts[k].para < a->first + a->n; k++) {
         const nd_part *pt = &res->parts[k];
         size_t at = pt->para - a->first;
@@ -603,67 +463,6 @@ static void report_batch_free(report_batch *b)
     free(b);
 }
 
-static int report_id(nd_buf *b, const nd_result *res, uint32_t doc)
-{
-    const char *id = res->ids + res->articles[doc].id_off;
-
-    return nd_json_string(b, id, strlen(id));
-}
-
-/* articles.jsonl: one line per article that shares text with another. */
-/* Appends article a's line of articles.jsonl to b when it shares text;
- * its glued parts must be located by then. */
-static int report_article(const nd_result *res, nd_buf *b, size_t a)
-{
-    const nd_article *art = &res->articles[a];
-    uint64_t dup = 0;
-    uint32_t p, i;
-    int err;
-
-    if (!res->sharing[a])
-        return 0;
-    for (p = art->first; p < art->first + art->n; p++)
-        if (res->paras[p].canon != p)
-            dup += res->paras[p].end - res->paras[p].start;
-    for (i = (uint32_t)report_parts_from(res, art->first);
-         i < res->n_parts && res->parts[i].para < art->first + art->n; i++)
-        if (res->parts[i].side != ND_PART_NONE)
-            dup += res->parts[i].end - res->parts[i].start;
-    err = nd_buf_append(b, "{\"doc\":", 7);
-    if (!err)
-        err = report_id(b, res, (uint32_t)a);
-    if (!err)
-        err = nd_buf_append(b, ",\"source\":", 10);
-    if (!err)
-        err = art->source_off == ND_NO_SOURCE
-                  ? nd_buf_append(b, "null", 4)
-                  : nd_json_string(b, res->ids + art->source_off,
-                                   strlen(res->ids + art->source_off));
-    if (!err)
-        err = report_printf(b, ",\"paragraphs\":%u,\"bytes\":%llu,"
-                               "\"duplicate_bytes\":%llu,\"copy_of\":[",
-                            art->n, (unsigned long long)art->bytes,
-                            (unsigned long long)dup);
-    for (i = res->copy_off[a]; !err && i < res->copy_off[a + 1]; i++) {
-        const nd_copy *c = &res->copies[i];
-
-        if (i > res->copy_off[a])
-            err = nd_buf_putc(b, ',');
-        if (!err)
-            err = nd_buf_append(b, "{\"doc\":", 7);
-        if (!err)
-            err = report_id(b, res, c->doc);
-        if (!err)
-            err = report_printf(b, ",\"shared_bytes\":%llu,\"share\":%.4f}",
-                                (unsigned long long)c->shared_bytes,
-                                c->share);
-    }
-    if (!err)
-        err = report_printf(b, "],\"syndicated\":%s}\n",
-                            res->syndicated[a] ? "true" : "false");
-    return err;
-}
-
 /* Does article art lose anything in clean/ (its parts located)? */
 static int report_removes(const nd_result *res, size_t art, int cut)
 {
@@ -751,8 +550,8 @@ static int report_make_batch(void *job, void *scratch, void *ctx)
             if (c == ND_NONE)
                 continue;
             if (!rp->has_parts[c]) {
-                err = report_cluster(res, &b->clusters, i, b->in.data + at,
-                                     NULL, 0);
+                err = nd_line_cluster(res, &b->clusters, i,
+                                      b->in.data + at, NULL, 0);
                 continue;
             }
             err = nd_grow((void **)&b->held, &b->cap_held, b->n_held + 1,
@@ -764,7 +563,7 @@ static int report_make_batch(void *job, void *scratch, void *ctx)
             }
         }
         if (!err)
-            err = report_article(res, &b->articles, it->art);
+            err = nd_line_article(res, &b->articles, it->art);
     }
     return err;
 }
@@ -783,7 +582,7 @@ static int report_needs_text(const nd_result *res, size_t art,
     for (i = a->first; i < a->first + a->n; i++)
         if (res->cluster_of[i] != ND_NONE || res->paras[i].removed)
             return 1;
-    i = (uint32_t)report_parts_from(res, a->first);
+    i = (uint32_t)nd_line_parts_from(res, a->first);
     return i < res->n_parts && res->parts[i].para < a->first + a->n;
 }
 
@@ -1396,9 +1195,9 @@ static void *report_window_run(void *arg)
             const report_later *h = &w->rp->later[w->first + k];
 
             w->bufs[k].len = 0;
-            w->err = report_cluster(res, &w->bufs[k], h->para,
-                                    w->rp->later_text.data + h->text_off,
-                                    w->idx + w->lo[k], w->hi[k] - w->lo[k]);
+            w->err = nd_line_cluster(res, &w->bufs[k], h->para,
+                                     w->rp->later_text.data + h->text_off,
+                                     w->idx + w->lo[k], w->hi[k] - w->lo[k]);
         }
     return NULL;
 }
