@@ -7,9 +7,9 @@
  * and no paragraph text is held beyond the batches of articles in hand
  * (see "Pass 2 reads the inputs again" below: worker threads make the
  * batches' output, a writer thread writes it in order; the lines
- * themselves are made in lines.c). A JSONL record
- * that loses paragraphs is written as its own line with only the text
- * field's value replaced (nd_json_value).
+ * themselves are made in lines.c). A JSONL record that loses paragraphs
+ * is written as its own line with only the text field's value replaced
+ * (nd_json_value).
  *
  * Glued boilerplate is located here, as only pass 2 has the text: the
  * scan names the paragraphs that may hold a boilerplate canonical's text
