@@ -239,7 +239,9 @@ int nd_u64_radix_sort_mt(uint64_t *a, size_t n, unsigned threads)
     size_t *count, nj = nd_jobs_for(threads, n, (size_t)1 << 16), t;
     unsigned shift;
 
-    if (n < 256) {
+    /* Each pass clears and sums 65536 counters: below a few thousand
+     * values a quicksort is done sooner. */
+    if (n < 4096) {
         nd_u64_sort(a, n);
         return 0;
     }

@@ -36,7 +36,7 @@ static int cmp(const void *a, const void *b)
 static void test_util__sorts_match_qsort(void **state)
 {
     static const size_t sizes[] = {0, 1, 2, 3, 10, 24, 25, 63, 64, 65, 100, 255, 256,
-                                   1000, 70000};
+                                   1000, 4095, 4096, 5000, 70000};
     static const uint64_t masks[] = {UINT64_MAX, 0xffff, 7, 0xffff0000ULL,
                                      0xff00000000000000ULL};
     size_t si, mi, i;
