@@ -69,13 +69,14 @@ static size_t json_plain_run(const unsigned char *u, size_t i, size_t len)
         size_t n;
 
         if (len - i >= 8) {
-            uint64_t w;
+            uint64_t w, m;
 
             memcpy(&w, u + i, 8);
-            if (!json_word_special(w)) {
+            if ((m = json_word_special(w)) == 0) {
                 i += 8;
                 continue;
             }
+            i += nd_word_first(m); /* straight to the byte */
         }
         if (u[i] >= 0x20 && u[i] < 0x80 && u[i] != '"' && u[i] != '\\') {
             i++;
@@ -420,11 +421,13 @@ static size_t json_scan_string(const char *s, size_t i, size_t len,
 
     for (i++;;) {
         while (len - i >= 8) {
-            uint64_t w;
+            uint64_t w, m;
 
             memcpy(&w, u + i, 8);
-            if (json_word_special(w))
+            if ((m = json_word_special(w)) != 0) {
+                i += nd_word_first(m); /* straight to the byte */
                 break;
+            }
             i += 8;
         }
         if (i >= len)

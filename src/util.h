@@ -133,4 +133,19 @@ static inline uint64_t nd_word_eq(uint64_t w, unsigned char c)
     return nd_word_below(w ^ (ND_WORD_ONES * c), 1);
 }
 
+/* How many bytes of the word (loaded with memcpy) precede the first one
+ * that a nonzero mask m of the two functions above marks. Where that
+ * cannot be told cheaply (a big-endian machine, another compiler) it says
+ * 0, and callers look at the bytes one by one. */
+static inline unsigned nd_word_first(uint64_t m)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return (unsigned)__builtin_ctzll(m) >> 3;
+#else
+    (void)m;
+    return 0;
+#endif
+}
+
 #endif /* ND_UTIL_H */
