@@ -249,10 +249,10 @@ static int analyze_fresh(const nd_analyzer *a, analyze_scratch *sc,
                          nd_batch *b, nd_batch_para *p, const char *text)
 {
     const nd_analyze_opts *o = &a->o;
-    size_t words, n, i;
+    size_t n, i;
     int err;
 
-    err = nd_normalize(&sc->norm, &words, text + p->start, p->end - p->start);
+    err = nd_normalize(&sc->norm, NULL, text + p->start, p->end - p->start);
     if (!err)
         err = nd_shingle(&sc->seq, sc->norm.data, sc->norm.len, o->ngram,
                          o->seed);
