@@ -217,23 +217,47 @@ static void memo_store(analyze_scratch *sc, memo_entry *e, uint64_t h,
 static int analyze_fresh(const nd_analyzer *a, analyze_scratch *sc,
                          nd_batch *b, nd_batch_para *p, const char *text);
 
-/* Analyses paragraph p of text, from the memo when its bytes repeat ones
- * seen there. */
+/* The memo's hash of a paragraph's bytes, never 0; 0 for a paragraph too
+ * long to be remembered. */
+static uint64_t memo_hash(const char *bytes, size_t len)
+{
+    uint64_t h;
+
+    if (len > MEMO_MAX_PARA)
+        return 0;
+    h = XXH3_64bits(bytes, len);
+    return h + (h == 0);
+}
+
+/* The memo is far larger than L1 and a paragraph's slot lands anywhere in
+ * it, so the slot of the next paragraph is asked for while this one is
+ * analysed. */
+static void memo_prefetch(const analyze_scratch *sc, uint64_t h)
+{
+#if defined(__GNUC__)
+    if (sc->memo && h)
+        __builtin_prefetch(&sc->memo[h & (MEMO_SLOTS - 1)]);
+#else
+    (void)sc;
+    (void)h;
+#endif
+}
+
+/* Analyses paragraph p of text, whose memo_hash is h, from the memo when
+ * its bytes repeat ones seen there. */
 static int analyze_paragraph(const nd_analyzer *a, analyze_scratch *sc,
-                             nd_batch *b, nd_batch_para *p, const char *text)
+                             nd_batch *b, nd_batch_para *p, const char *text,
+                             uint64_t h)
 {
     const char *bytes = text + p->start;
     size_t len = p->end - p->start;
     memo_entry *e;
-    uint64_t h;
     int err;
 
     if (!sc->memo && !(sc->memo = calloc(MEMO_SLOTS, sizeof *sc->memo)))
         return analyze_fresh(a, sc, b, p, text); /* no memo, no harm */
-    if (len > MEMO_MAX_PARA)
+    if (h == 0)
         return analyze_fresh(a, sc, b, p, text);
-    h = XXH3_64bits(bytes, len);
-    h += h == 0;
     e = &sc->memo[h & (MEMO_SLOTS - 1)];
     if (e->hash == h && e->len == len &&
         memcmp(sc->arena.data + e->off, bytes, len) == 0)
@@ -305,6 +329,7 @@ static int analyze_fresh(const nd_analyzer *a, analyze_scratch *sc,
 static int analyze_batch(const nd_analyzer *a, analyze_scratch *sc,
                          nd_batch *b)
 {
+    uint64_t next = 0; /* memo_hash of the next paragraph */
     size_t i, j;
     int err;
 
@@ -322,12 +347,22 @@ static int analyze_batch(const nd_analyzer *a, analyze_scratch *sc,
             return err;
         art->first = b->n_paras;
         art->n = sc->spans.n;
+        if (sc->spans.n)
+            next = memo_hash(text + sc->spans.v[0].start,
+                             sc->spans.v[0].end - sc->spans.v[0].start);
         for (j = 0; j < sc->spans.n; j++) {
             nd_batch_para *p = &b->paras[b->n_paras++];
+            uint64_t h = next;
 
             p->start = sc->spans.v[j].start;
             p->end = sc->spans.v[j].end;
-            err = analyze_paragraph(a, sc, b, p, text);
+            if (j + 1 < sc->spans.n) {
+                next = memo_hash(text + sc->spans.v[j + 1].start,
+                                 sc->spans.v[j + 1].end -
+                                     sc->spans.v[j + 1].start);
+                memo_prefetch(sc, next);
+            }
+            err = analyze_paragraph(a, sc, b, p, text, h);
             if (err)
                 return err;
         }

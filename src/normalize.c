@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include <utf8proc.h>
-#if defined(__SSE2__)
+#if defined(__SSE2__) && defined(__GNUC__)
 #include <emmintrin.h>
 #endif
 
@@ -244,7 +244,7 @@ static int normalize_mark(nd_u32vec *spans, size_t at)
  * after them - goes byte by byte (normalize_bytes), and hands back to the
  * 16-byte gear as soon as the next word has begun.
  */
-#if defined(__SSE2__)
+#if defined(__SSE2__) && defined(__GNUC__)
 #define NORMALIZE_CHUNKS 1
 #else
 #define NORMALIZE_CHUNKS 0

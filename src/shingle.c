@@ -18,7 +18,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#if defined(__SSE2__)
+#if defined(__SSE2__) && defined(__GNUC__)
 #include <emmintrin.h>
 #endif
 
@@ -43,7 +43,7 @@ static int shingle_starts(nd_u64vec *out, const char *norm, size_t len)
         return err;
     v = out->v;
     v[0] = 0;
-#if defined(__SSE2__)
+#if defined(__SSE2__) && defined(__GNUC__)
     for (; len - i >= 16; i += 16) {
         unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
             _mm_loadu_si128((const __m128i *)(const void *)(norm + i)),
