@@ -214,6 +214,49 @@ static void memo_store(analyze_scratch *sc, memo_entry *e, uint64_t h,
     sc->arena.len += need;
 }
 
+/*
+ * Appends the winnowing anchors of h[0..n) for window w, exactly as
+ * nd_lsh_anchors does (lsh.h), which stays the reference. Its incremental
+ * pick branches on every window whether the pick slid out or a smaller
+ * hash came in, which is as unpredictable as the hashes; here each window's
+ * rightmost smallest hash is found afresh with selects instead, w - 1 of
+ * them a window, and a pick is recorded when it changes without a branch
+ * either. For windows above ANALYZE_WINNOW_MAX that costs more than the
+ * mispredictions; they, and the one-window case, go to nd_lsh_anchors.
+ */
+#define ANALYZE_WINNOW_MAX 16
+
+static int analyze_anchors(nd_u32vec *out, const uint64_t *h, size_t n,
+                           unsigned w)
+{
+    size_t s, t, k = 0, prev = SIZE_MAX;
+    uint32_t *o;
+    int err;
+
+    if (w <= 1 || w > ANALYZE_WINNOW_MAX || n <= w)
+        return nd_lsh_anchors(out, h, n, w);
+    err = nd_u32vec_reserve(out, n - w + 1);
+    if (err)
+        return err;
+    o = out->v + out->n;
+    for (s = 0; s + w <= n; s++) {
+        size_t m = s;
+        uint64_t v = h[s];
+
+        for (t = s + 1; t < s + w; t++) {
+            int le = h[t] <= v; /* rightmost on ties */
+
+            m = le ? t : m;
+            v = le ? h[t] : v;
+        }
+        o[k] = nd_fold32(v);
+        k += m != prev;
+        prev = m;
+    }
+    out->n += nd_u32_sort_unique(o, k);
+    return 0;
+}
+
 static int analyze_fresh(const nd_analyzer *a, analyze_scratch *sc,
                          nd_batch *b, nd_batch_para *p, const char *text);
 
@@ -316,7 +359,7 @@ static int analyze_fresh(const nd_analyzer *a, analyze_scratch *sc,
         b->bands.v[b->bands.n++] =
             nd_lsh_band_key(sc->sig, (unsigned)i, o->rows, o->seed);
 
-    err = nd_lsh_anchors(&b->anchors, sc->seq.v, sc->seq.n, o->window);
+    err = analyze_anchors(&b->anchors, sc->seq.v, sc->seq.n, o->window);
     if (err)
         return err;
     p->anchor_n = (uint32_t)(b->anchors.n - p->anchor_off);
