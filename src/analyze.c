@@ -214,26 +214,93 @@ static void memo_store(analyze_scratch *sc, memo_entry *e, uint64_t h,
     sc->arena.len += need;
 }
 
+/*
+ * Appends the winnowing anchors of h[0..n) for window w, exactly as
+ * nd_lsh_anchors does (lsh.h), which stays the reference. Its incremental
+ * pick branches on every window whether the pick slid out or a smaller
+ * hash came in, which is as unpredictable as the hashes; here each window's
+ * rightmost smallest hash is found afresh with selects instead, w - 1 of
+ * them a window, and a pick is recorded when it changes without a branch
+ * either. For windows above ANALYZE_WINNOW_MAX that costs more than the
+ * mispredictions; they, and the one-window case, go to nd_lsh_anchors.
+ */
+#define ANALYZE_WINNOW_MAX 16
+
+static int analyze_anchors(nd_u32vec *out, const uint64_t *h, size_t n,
+                           unsigned w)
+{
+    size_t s, t, k = 0, prev = SIZE_MAX;
+    uint32_t *o;
+    int err;
+
+    if (w <= 1 || w > ANALYZE_WINNOW_MAX || n <= w)
+        return nd_lsh_anchors(out, h, n, w);
+    err = nd_u32vec_reserve(out, n - w + 1);
+    if (err)
+        return err;
+    o = out->v + out->n;
+    for (s = 0; s + w <= n; s++) {
+        size_t m = s;
+        uint64_t v = h[s];
+
+        for (t = s + 1; t < s + w; t++) {
+            int le = h[t] <= v; /* rightmost on ties */
+
+            m = le ? t : m;
+            v = le ? h[t] : v;
+        }
+        o[k] = nd_fold32(v);
+        k += m != prev;
+        prev = m;
+    }
+    out->n += nd_u32_sort_unique(o, k);
+    return 0;
+}
+
 static int analyze_fresh(const nd_analyzer *a, analyze_scratch *sc,
                          nd_batch *b, nd_batch_para *p, const char *text);
 
-/* Analyses paragraph p of text, from the memo when its bytes repeat ones
- * seen there. */
+/* The memo's hash of a paragraph's bytes, never 0; 0 for a paragraph too
+ * long to be remembered. */
+static uint64_t memo_hash(const char *bytes, size_t len)
+{
+    uint64_t h;
+
+    if (len > MEMO_MAX_PARA)
+        return 0;
+    h = XXH3_64bits(bytes, len);
+    return h + (h == 0);
+}
+
+/* The memo is far larger than L1 and a paragraph's slot lands anywhere in
+ * it, so the slot of the next paragraph is asked for while this one is
+ * analysed. */
+static void memo_prefetch(const analyze_scratch *sc, uint64_t h)
+{
+#if defined(__GNUC__)
+    if (sc->memo && h)
+        __builtin_prefetch(&sc->memo[h & (MEMO_SLOTS - 1)]);
+#else
+    (void)sc;
+    (void)h;
+#endif
+}
+
+/* Analyses paragraph p of text, whose memo_hash is h, from the memo when
+ * its bytes repeat ones seen there. */
 static int analyze_paragraph(const nd_analyzer *a, analyze_scratch *sc,
-                             nd_batch *b, nd_batch_para *p, const char *text)
+                             nd_batch *b, nd_batch_para *p, const char *text,
+                             uint64_t h)
 {
     const char *bytes = text + p->start;
     size_t len = p->end - p->start;
     memo_entry *e;
-    uint64_t h;
     int err;
 
     if (!sc->memo && !(sc->memo = calloc(MEMO_SLOTS, sizeof *sc->memo)))
         return analyze_fresh(a, sc, b, p, text); /* no memo, no harm */
-    if (len > MEMO_MAX_PARA)
+    if (h == 0)
         return analyze_fresh(a, sc, b, p, text);
-    h = XXH3_64bits(bytes, len);
-    h += h == 0;
     e = &sc->memo[h & (MEMO_SLOTS - 1)];
     if (e->hash == h && e->len == len &&
         memcmp(sc->arena.data + e->off, bytes, len) == 0)
@@ -249,10 +316,10 @@ static int analyze_fresh(const nd_analyzer *a, analyze_scratch *sc,
                          nd_batch *b, nd_batch_para *p, const char *text)
 {
     const nd_analyze_opts *o = &a->o;
-    size_t words, n, i;
+    size_t n, i;
     int err;
 
-    err = nd_normalize(&sc->norm, &words, text + p->start, p->end - p->start);
+    err = nd_normalize(&sc->norm, NULL, text + p->start, p->end - p->start);
     if (!err)
         err = nd_shingle(&sc->seq, sc->norm.data, sc->norm.len, o->ngram,
                          o->seed);
@@ -292,7 +359,7 @@ static int analyze_fresh(const nd_analyzer *a, analyze_scratch *sc,
         b->bands.v[b->bands.n++] =
             nd_lsh_band_key(sc->sig, (unsigned)i, o->rows, o->seed);
 
-    err = nd_lsh_anchors(&b->anchors, sc->seq.v, sc->seq.n, o->window);
+    err = analyze_anchors(&b->anchors, sc->seq.v, sc->seq.n, o->window);
     if (err)
         return err;
     p->anchor_n = (uint32_t)(b->anchors.n - p->anchor_off);
@@ -305,6 +372,7 @@ static int analyze_fresh(const nd_analyzer *a, analyze_scratch *sc,
 static int analyze_batch(const nd_analyzer *a, analyze_scratch *sc,
                          nd_batch *b)
 {
+    uint64_t next = 0; /* memo_hash of the next paragraph */
     size_t i, j;
     int err;
 
@@ -322,12 +390,22 @@ static int analyze_batch(const nd_analyzer *a, analyze_scratch *sc,
             return err;
         art->first = b->n_paras;
         art->n = sc->spans.n;
+        if (sc->spans.n)
+            next = memo_hash(text + sc->spans.v[0].start,
+                             sc->spans.v[0].end - sc->spans.v[0].start);
         for (j = 0; j < sc->spans.n; j++) {
             nd_batch_para *p = &b->paras[b->n_paras++];
+            uint64_t h = next;
 
             p->start = sc->spans.v[j].start;
             p->end = sc->spans.v[j].end;
-            err = analyze_paragraph(a, sc, b, p, text);
+            if (j + 1 < sc->spans.n) {
+                next = memo_hash(text + sc->spans.v[j + 1].start,
+                                 sc->spans.v[j + 1].end -
+                                     sc->spans.v[j + 1].start);
+                memo_prefetch(sc, next);
+            }
+            err = analyze_paragraph(a, sc, b, p, text, h);
             if (err)
                 return err;
         }

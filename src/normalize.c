@@ -3,8 +3,9 @@
  *
  * Most news text is ASCII, so ASCII takes a table: one lookup per byte gives
  * either the lower-case byte of a word character or 0 for a break, and
- * pure-ASCII words are written straight into the output. utf8proc is only
- * called for bytes >= 0x80.
+ * pure-ASCII words are written straight into the output; runs of plain
+ * words with single spaces, most of a paragraph, go 16 bytes at a time
+ * (normalize_chunk). utf8proc is only called for bytes >= 0x80.
  *
  * A word that contains a non-ASCII word character goes the slow way as a
  * whole: its ASCII prefix (already written) is taken back, and the word is
@@ -23,6 +24,9 @@
 #include <string.h>
 
 #include <utf8proc.h>
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#endif
 
 #include "util.h"
 
@@ -231,6 +235,119 @@ static int normalize_mark(nd_u32vec *spans, size_t at)
     return err;
 }
 
+/*
+ * The ASCII fast path of nd_normalize, in two gears. Plain prose is mostly
+ * runs of letters and digits with single spaces between them, which
+ * normalise to themselves in lower case; with SSE2 (every x86-64) such
+ * runs go 16 bytes at a time while a word is open (normalize_chunk).
+ * Everything else - punctuation, runs of white space, a word's first byte
+ * after them - goes byte by byte (normalize_bytes), and hands back to the
+ * 16-byte gear as soon as the next word has begun.
+ */
+#if defined(__SSE2__) && defined(__GNUC__)
+#define NORMALIZE_CHUNKS 1
+#else
+#define NORMALIZE_CHUNKS 0
+#endif
+
+#if NORMALIZE_CHUNKS
+/*
+ * Normalises the longest prefix of p[0..16) that is letters and digits
+ * with single spaces between them and ends with one of them, while a word
+ * is open: that prefix only needs lower case, which for those bytes (and
+ * the space) is OR 0x20. All 16 bytes are stored at o (the output has room
+ * for them; what lies past the prefix is overwritten later). Returns the
+ * prefix's length; 16 means the word is still open at p + 16.
+ *
+ * SSE2 compares bytes as signed, so each range test first moves its range
+ * to the bottom of the signed bytes: for 'a'..'z', y = (c | 0x20) + 0x1F
+ * lands on -128..-103 exactly for the letters of either case, and no byte
+ * >= 0x80 does; digits likewise with + 0x50.
+ */
+static inline unsigned normalize_chunk(const unsigned char *p, char *o)
+{
+    const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    const __m128i low = _mm_or_si128(x, _mm_set1_epi8(0x20));
+    const __m128i letter = _mm_cmplt_epi8(
+        _mm_add_epi8(low, _mm_set1_epi8(0x1F)), _mm_set1_epi8(-128 + 26));
+    const __m128i digit = _mm_cmplt_epi8(
+        _mm_add_epi8(x, _mm_set1_epi8(0x50)), _mm_set1_epi8(-128 + 10));
+    const __m128i space = _mm_cmpeq_epi8(x, _mm_set1_epi8(' '));
+    unsigned sp = (unsigned)_mm_movemask_epi8(space);
+    unsigned ok = (unsigned)_mm_movemask_epi8(
+        _mm_or_si128(_mm_or_si128(letter, digit), space));
+    /* Bad: not one of those bytes, or a space after a space. The sentinel
+     * bit 16 makes the count 16 when nothing is bad. */
+    unsigned bad = (~ok & 0xFFFFu) | (sp & (sp << 1)) | 0x10000u;
+    unsigned k = (unsigned)__builtin_ctz(bad);
+
+    /* A space that ends the prefix is the start of a break, not owed yet. */
+    k -= k > 0 && ((sp >> (k - 1)) & 1u);
+    _mm_storeu_si128((__m128i *)(void *)o, low);
+    return k;
+}
+#endif
+
+/*
+ * The fast path from t[i]: both gears, until a byte >= 0x80 or the end;
+ * returns where it stopped. The byte gear runs until just after the first
+ * byte of a new word (or, without the 16-byte gear, to the end). Word ends
+ * are as unpredictable as word lengths, and a mispredicted branch at each
+ * cost more than the rest of the work, so in that gear every byte is
+ * written whatever it is, and the cursor moves on only past what stays: a
+ * space owed at a word's start (after the first word), and each word
+ * character. (Stores through a char pointer may alias out's fields, hence
+ * the local cursor.)
+ */
+static size_t normalize_ascii_run(nd_buf *out, const unsigned char *t,
+                                  size_t len, size_t i, int *in_word)
+{
+    char *o = out->data;
+    size_t ol = out->len;
+    int open = *in_word, starts;
+
+    do {
+#if NORMALIZE_CHUNKS
+        unsigned k = 16;
+
+        while (open && k == 16 && len - i >= 16) {
+            k = normalize_chunk(t + i, o + ol);
+            i += k;
+            ol += k;
+        }
+#endif
+        starts = 0;
+        while (i < len && t[i] < 0x80) {
+            unsigned char m = normalize_ascii[t[i++]];
+            int wc = m != 0;
+
+            starts = wc & !open;
+            o[ol] = ' ';
+            ol += (size_t)(starts & (ol != 0));
+            o[ol] = (char)m;
+            ol += (size_t)wc;
+            open = wc;
+            if (NORMALIZE_CHUNKS && starts)
+                break;
+        }
+    } while (NORMALIZE_CHUNKS && starts);
+    out->len = ol;
+    *in_word = open;
+    return i;
+}
+
+/* Words in a normalised text: one more than its spaces, none if empty. */
+static size_t normalize_count_words(const char *s, size_t len)
+{
+    size_t i, spaces = 0;
+
+    if (len == 0)
+        return 0;
+    for (i = 0; i < len; i++)
+        spaces += s[i] == ' ';
+    return spaces + 1;
+}
+
 /* nd_normalize and nd_normalize_spans: spans, when given, gets the start
  * and end byte of every word as it goes. Inlined into both, so the
  * shingling path (spans NULL) keeps its loop free of the span tests. */
@@ -246,7 +363,7 @@ NORMALIZE_INLINE int normalize_run(nd_buf *out, size_t *out_words,
 {
     const unsigned char *t = (const unsigned char *)text;
     normalize_word w;
-    size_t i = 0, words = 0, word_start = 0, at;
+    size_t i = 0, at;
     int in_word = 0, slow = 0, err = 0;
 
     w.cp = w.stack;
@@ -272,36 +389,8 @@ NORMALIZE_INLINE int normalize_run(nd_buf *out, size_t *out_words,
         int is_word;
 
         if (!spans && !(in_word && slow)) {
-            /*
-             * The hot loop, for ASCII: no branch per byte but the loop's.
-             * Word ends are as unpredictable as word lengths, and a
-             * mispredicted branch at each cost more than the rest of the
-             * work, so every byte is written whatever it is, and the
-             * cursor moves on only past what stays: a space owed at a
-             * word's start (after the first word), and each word
-             * character. (Stores through a char pointer may alias out's
-             * fields, hence the local cursor.)
-             */
-            char *o = out->data;
-            size_t ol = out->len;
-
             slow = 0;
-            while (i < len && t[i] < 0x80) {
-                int wc, starts;
-
-                m = normalize_ascii[t[i++]];
-                wc = m != 0;
-                starts = wc & !in_word;
-                o[ol] = ' ';
-                ol += (size_t)(starts & (words != 0));
-                /* (a mask, where a ?: would become a branch again) */
-                word_start += (ol - word_start) & (0 - (size_t)starts);
-                o[ol] = (char)m;
-                ol += (size_t)wc;
-                words += (size_t)starts;
-                in_word = wc;
-            }
-            out->len = ol;
+            i = normalize_ascii_run(out, t, len, i, &in_word);
             if (i == len)
                 break;
         }
@@ -344,12 +433,10 @@ NORMALIZE_INLINE int normalize_run(nd_buf *out, size_t *out_words,
         if (!in_word) {
             if ((err = normalize_mark(spans, at)) != 0)
                 goto done;
-            if (words)
+            if (out->len) /* not the first word */
                 out->data[out->len++] = ' ';
-            words++;
             in_word = 1;
             slow = 0;
-            word_start = out->len;
         }
         if (!slow && c < 0x80) {
             /* A run of ASCII word characters (with spans wanted). */
@@ -361,9 +448,13 @@ NORMALIZE_INLINE int normalize_run(nd_buf *out, size_t *out_words,
             continue;
         }
         if (!slow) {
-            /* Take back the ASCII prefix: a mark may compose with it. */
-            size_t k;
+            /* Take back the ASCII prefix: a mark may compose with it. It
+             * began after the output's last space (words are single-spaced
+             * and have none inside). */
+            size_t k, word_start = out->len;
 
+            while (word_start > 0 && out->data[word_start - 1] != ' ')
+                word_start--;
             slow = 1;
             w.n = 0;
             err = normalize_word_room(&w, out->len - word_start + 1);
@@ -395,14 +486,14 @@ done:
         out->len = 0;
         if (out->data)
             out->data[0] = '\0';
-        words = 0;
         if (spans)
             spans->n = 0;
     }
     else {
         out->data[out->len] = '\0';
     }
-    *out_words = words;
+    if (out_words)
+        *out_words = normalize_count_words(out->data, out->len);
     return err;
 }
 

@@ -28,7 +28,8 @@
 /*
  * Replaces the contents of out with the normalised form of text[0..len)
  * (NUL-terminated, out->len excludes the NUL) and stores the number of
- * words in *out_words. Returns 0 or ND_ENOMEM.
+ * words in *out_words (unless out_words is NULL: counting them costs a
+ * pass over the output). Returns 0 or ND_ENOMEM.
  */
 int nd_normalize(nd_buf *out, size_t *out_words, const char *text,
                  size_t len);

@@ -215,6 +215,24 @@ static int pass1_source(nd_scan *s, scan_keys *k, nd_article *a,
     return 0;
 }
 
+/* Makes room for n more entries in one step, so that a paragraph's keys
+ * are then written without a check each (as nd_keyvec_push would). */
+static int pass1_reserve_keys(nd_keyvec *vec, size_t n)
+{
+    if (n > SIZE_MAX - vec->n)
+        return ND_ENOMEM;
+    return nd_grow((void **)&vec->v, &vec->cap, vec->n + n, sizeof *vec->v);
+}
+
+/* Appends (key folded to 32 bits, item) where room was made. */
+static void pass1_put_key(nd_keyvec *vec, uint64_t key, uint32_t item)
+{
+    nd_key *e = &vec->v[vec->n++];
+
+    e->key = nd_fold32(key);
+    e->item = item;
+}
+
 /* Takes one analysed paragraph into the scan as paragraph p. */
 static int pass1_take_para(nd_scan *s, scan_keys *k, const nd_batch *b,
                           const nd_batch_para *bp, uint32_t p)
@@ -243,15 +261,27 @@ static int pass1_take_para(nd_scan *s, scan_keys *k, const nd_batch *b,
         return err;
     memcpy(s->sets.v + s->sets.n, set, bp->set_n * sizeof *set);
     s->sets.n += bp->set_n;
-    for (i = 0; !err && i < s->bands; i++)
-        err = nd_keyvec_push(&k->bands, b->bands.v[bp->band_off + i], p);
     /* Containment: every paragraph is indexed by its anchors; one large
      * enough to be contained in another also asks with its queries. */
-    for (i = 0; !err && i < bp->anchor_n; i++)
-        err = nd_keyvec_push(&k->index, b->anchors.v[bp->anchor_off + i], p);
-    for (i = 0; !err && i < bp->n_queries; i++)
-        err = nd_keyvec_push(&k->queries, bp->q[i], p);
-    return err;
+    err = pass1_reserve_keys(&k->bands, s->bands);
+    if (!err)
+        err = pass1_reserve_keys(&k->index, bp->anchor_n);
+    if (!err)
+        err = pass1_reserve_keys(&k->queries, bp->n_queries);
+    if (err)
+        return err;
+    for (i = 0; i < s->bands; i++)
+        pass1_put_key(&k->bands, b->bands.v[bp->band_off + i], p);
+    /* (anchors are folded already, and folding leaves 32 bits alone) */
+    for (i = 0; i < bp->anchor_n; i++) {
+        nd_key *e = &k->index.v[k->index.n++];
+
+        e->key = b->anchors.v[bp->anchor_off + i];
+        e->item = p;
+    }
+    for (i = 0; i < bp->n_queries; i++)
+        pass1_put_key(&k->queries, bp->q[i], p);
+    return 0;
 }
 
 /* The table of sets is far larger than the caches and each lookup lands

@@ -3,51 +3,88 @@
  * shingle.h).
  *
  * Because normalize.c separates words by exactly one space, shingle i is a
- * contiguous byte range of the text, so it is hashed in place: two cursors
- * walk the text, one at the start of the shingle's first word and one at
- * the end of its last, and each step moves both by one word. Every byte is
- * visited by each cursor once, so the cost is one pass plus the hashing.
- * XXH3 is used because it is fast on short inputs and its 64 bits make
- * accidental equality of two different shingles negligible at any corpus
- * size that fits in memory.
+ * contiguous byte range of the text, so it is hashed in place. One scan
+ * notes where every word starts (16 bytes at a time with SSE2: a compare
+ * gives the spaces of a chunk as a bit mask, and each set bit is a word
+ * start); then shingle i runs from the start of word i to just before the
+ * start of word i + n. The starts are written into the output array itself
+ * and each is replaced by its shingle's hash once no later shingle needs
+ * it, so no memory is needed beyond the output. XXH3 is used because it
+ * is fast on short inputs and its 64 bits make accidental equality of two
+ * different shingles negligible at any corpus size that fits in memory.
  */
 #include "shingle.h"
 
 #include <stdint.h>
 #include <string.h>
 
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#endif
+
 #include "hash.h"
 #include "util.h"
 
-/* The end of the word that starts at p: the next space or the text end.
- * Words are a few bytes, too short for memchr to pay for its call: eight
- * bytes are tested at once (util.h), and on little-endian machines the
- * lowest marked byte is the first space. */
-static const char *shingle_word_end(const char *p, const char *end)
+/*
+ * Writes to out the start of every word of norm[0..len) and, after them,
+ * len + 1 (where a word after the last one would start), so that word j
+ * always ends one byte before entry j + 1. Returns 0 or ND_ENOMEM.
+ */
+static int shingle_starts(nd_u64vec *out, const char *norm, size_t len)
 {
-    const char *sp;
+    size_t i = 0, w = 1;
+    uint64_t *v;
+    int err;
 
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    while (end - p >= 8) {
-        uint64_t w, m;
+    /* Room for a chunk's starts is made before each chunk, so the array
+     * grows with the words rather than with the bytes. */
+    err = nd_u64vec_reserve(out, 18);
+    if (err)
+        return err;
+    v = out->v;
+    v[0] = 0;
+#if defined(__SSE2__) && defined(__GNUC__)
+    for (; len - i >= 16; i += 16) {
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+            _mm_loadu_si128((const __m128i *)(const void *)(norm + i)),
+            _mm_set1_epi8(' ')));
 
-        memcpy(&w, p, 8);
-        m = nd_word_eq(w, ' ');
-        if (m)
-            return p + (__builtin_ctzll(m) >> 3);
-        p += 8;
+        if (out->cap - w < 18) {
+            out->n = w;
+            err = nd_u64vec_reserve(out, 18);
+            if (err)
+                return err;
+            v = out->v;
+        }
+        while (m) {
+            v[w++] = i + (unsigned)__builtin_ctz(m) + 1;
+            m &= m - 1;
+        }
     }
 #endif
-    sp = memchr(p, ' ', (size_t)(end - p));
-    return sp ? sp : end;
+    /* The rest (all of it without SSE2): a store a byte, kept only after
+     * a space, so no branch depends on the text. */
+    for (; i < len; i++) {
+        if (out->cap - w < 2) {
+            out->n = w;
+            err = nd_u64vec_reserve(out, 2);
+            if (err)
+                return err;
+            v = out->v;
+        }
+        v[w] = i + 1;
+        w += norm[i] == ' ';
+    }
+    v[w++] = len + 1;
+    out->n = w;
+    return 0;
 }
 
 int nd_shingle(nd_u64vec *out, const char *norm, size_t len, unsigned n,
                uint64_t seed)
 {
-    const char *end = norm + len, *a = norm, *b;
-    unsigned k;
+    size_t words, i;
+    uint64_t *v;
     int err;
 
     out->n = 0;
@@ -55,20 +92,21 @@ int nd_shingle(nd_u64vec *out, const char *norm, size_t len, unsigned n,
         return 0;
     if (n == 0) /* no empty shingles: treat as single words */
         n = 1;
-
-    /* b: the end of word n-1, or of the text when it has fewer words. */
-    b = shingle_word_end(norm, end);
-    for (k = 1; k < n && b < end; k++)
-        b = shingle_word_end(b + 1, end);
-
-    for (;;) {
-        err = nd_u64vec_push(out, XXH3_64bits_withSeed(a, (size_t)(b - a),
-                                                       seed));
-        if (err)
-            return err;
-        if (b == end)
-            return 0;
-        b = shingle_word_end(b + 1, end);
-        a = shingle_word_end(a, end) + 1;
+    err = shingle_starts(out, norm, len);
+    if (err)
+        return err;
+    v = out->v;
+    words = out->n - 1;
+    if (words < n) { /* one shingle: the whole text */
+        v[0] = XXH3_64bits_withSeed(norm, len, seed);
+        out->n = 1;
+        return 0;
     }
+    /* Shingle i needs starts i and i + n, so slot i is free once it is
+     * hashed: later shingles read only later slots. */
+    for (i = 0; i + n <= words; i++)
+        v[i] = XXH3_64bits_withSeed(norm + v[i], (size_t)(v[i + n] - v[i] - 1),
+                                    seed);
+    out->n = words - n + 1;
+    return 0;
 }

@@ -15,7 +15,13 @@
 #include <cmocka.h>
 
 #include "analyze.h"
+#include "hash.h"
+#include "lsh.h"
+#include "minhash.h"
 #include "neardup.h"
+#include "normalize.h"
+#include "segment.h"
+#include "shingle.h"
 
 static nd_analyze_opts opts(unsigned threads)
 {
@@ -205,12 +211,196 @@ static void test_analyze__threads_agree(void **state)
     nd_batch_free(&b);
 }
 
+/* xorshift64: the generated articles depend on the seed alone. */
+static uint64_t gen_next(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+/*
+ * A generated article: paragraphs of 0 to 300 words from a small
+ * vocabulary (so shingles repeat inside a paragraph), with punctuation,
+ * non-ASCII and invalid bytes, a very long word now and then, paragraphs
+ * of one word or of punctuation alone, and earlier paragraphs repeated
+ * (for the memo).
+ */
+static size_t gen_article(char *buf, size_t size, uint64_t *x)
+{
+    static const char *const words[] = {
+        "the", "harbour", "Boats", "said", "minister", "of", "and", "a",
+        "\xC3\x89tude", "stra\xC3\x9F" "e", "caf\xC3\xA9", "\xFF\xFE",
+        "2024", "e\xCC\x81t\xC3\xA9", "--", "\xE2\x80\x9Cquoted\xE2\x80\x9D",
+        "x", "state,", "day.", "(news)"};
+    size_t n = 0, paras = 1 + gen_next(x) % 8, p;
+
+    for (p = 0; p < paras && n + 4000 < size; p++) {
+        uint64_t r = gen_next(x);
+        size_t w, nw = r % 5 == 0 ? r % 4 : (r >> 8) % 300;
+
+        if (p)
+            buf[n++] = '\n', buf[n++] = '\n';
+        if ((r >> 20) % 9 == 0 && p) { /* a repeat of the first paragraph */
+            size_t k = 0;
+
+            while (k < n && buf[k] != '\n')
+                k++;
+            memmove(buf + n, buf, k);
+            n += k;
+            continue;
+        }
+        if (nw == 0) {
+            memcpy(buf + n, "--", 2);
+            n += 2;
+        }
+        for (w = 0; w < nw && n + 300 < size; w++) {
+            uint64_t q = gen_next(x);
+            const char *word = words[q % (sizeof words / sizeof *words)];
+
+            if (w)
+                buf[n++] = ' ';
+            if (q % 211 == 0) { /* a very long word */
+                size_t k, len = 100 + (q >> 12) % 150;
+
+                for (k = 0; k < len; k++)
+                    buf[n++] = (char)('a' + (k * 7) % 26);
+                continue;
+            }
+            memcpy(buf + n, word, strlen(word));
+            n += strlen(word);
+        }
+    }
+    return n;
+}
+
+/* What the analyzer must give for paragraph text[0..len), made the plain
+ * way from the modules, checked against paragraph i of b. */
+static void check_paragraph(const nd_batch *b, size_t i, const char *text,
+                            size_t len, const nd_analyze_opts *o,
+                            const nd_minhash *mh)
+{
+    const nd_batch_para *p = &b->paras[i];
+    nd_buf norm = {0};
+    nd_u64vec seq = {0};
+    nd_u32vec set = {0}, anchors = {0};
+    uint32_t sig[128];
+    uint64_t q[2], sh;
+    size_t k, n, nq;
+
+    assert_int_equal(nd_normalize(&norm, NULL, text, len), 0);
+    assert_int_equal(nd_shingle(&seq, norm.data, norm.len, o->ngram,
+                                o->seed), 0);
+    assert_int_equal(nd_u32vec_reserve(&set, seq.n + 1), 0);
+    for (k = 0; k < seq.n; k++)
+        set.v[k] = nd_fold32(seq.v[k]);
+    set.n = nd_u32_sort_unique(set.v, seq.n);
+    assert_int_equal(p->set_n, set.n);
+    if (set.n)
+        assert_memory_equal(b->sets.v + p->set_off, set.v,
+                            set.n * sizeof *set.v);
+    sh = XXH3_64bits(set.v, set.n * sizeof *set.v);
+    assert_true(p->set_hash == (sh ? sh : 1));
+    if (set.n == 0) {
+        assert_int_equal(p->anchor_n, 0);
+        assert_int_equal(p->n_queries, 0);
+        goto done;
+    }
+    nd_minhash_sign(mh, sig, set.v, set.n);
+    for (k = 0; k < o->bands; k++)
+        assert_true(b->bands.v[p->band_off + k] ==
+                    nd_lsh_band_key(sig, (unsigned)k, o->rows, o->seed));
+    assert_int_equal(nd_lsh_anchors(&anchors, seq.v, seq.n, o->window), 0);
+    assert_int_equal(p->anchor_n, anchors.n);
+    assert_memory_equal(b->anchors.v + p->anchor_off, anchors.v,
+                        anchors.n * sizeof *anchors.v);
+    n = seq.n;
+    nq = set.n >= o->window ? nd_lsh_queries(q, seq.v, n, o->window) : 0;
+    assert_int_equal(p->n_queries, nq);
+    for (k = 0; k < nq; k++)
+        assert_true(p->q[k] == q[k]);
+done:
+    nd_buf_free(&norm);
+    nd_u64vec_free(&seq);
+    nd_u32vec_free(&set);
+    nd_u32vec_free(&anchors);
+}
+
+/*
+ * Every result of the analyzer (set, its hash, band keys, anchors,
+ * queries, the text's hash) equals what the modules give one by one, the
+ * way analyze.c once called them, on generated articles, for windows on
+ * both sides of the analyzer's own winnowing limit and for several
+ * shingle sizes: however analyze.c fuses or shortcuts the steps, none of
+ * that may show.
+ */
+static void test_analyze__matches_the_modules(void **state)
+{
+    static const unsigned windows[] = {1, 2, 3, 4, 7, 16, 17, 40};
+    static const unsigned ngrams[] = {5, 1, 3};
+    uint64_t x = 0x853C49E6748FEA9BULL;
+    size_t wi;
+    char *buf = malloc(1 << 16);
+
+    (void)state;
+    assert_non_null(buf);
+    for (wi = 0; wi < sizeof windows / sizeof *windows; wi++) {
+        nd_analyze_opts o = opts(1);
+        nd_minhash mh;
+        nd_batch b;
+        nd_spanvec spans = {0};
+        size_t i, j;
+
+        o.window = windows[wi];
+        o.ngram = ngrams[wi % 3];
+        assert_int_equal(nd_minhash_init(&mh, o.perm, o.seed), 0);
+        memset(&b, 0, sizeof b);
+        for (i = 0; i < 150; i++) {
+            size_t len = gen_article(buf, 1 << 16, &x);
+
+            assert_int_equal(nd_batch_add(&b, "id", NULL, 0, 0, buf, len, 0,
+                                          i + 1), 0);
+        }
+        {
+            nd_analyzer *a;
+
+            assert_int_equal(nd_analyzer_new(&a, &o), 0);
+            assert_int_equal(nd_analyzer_submit(a, &b), 0);
+            nd_analyzer_wait(a, &b);
+            assert_int_equal(b.err, 0);
+            nd_analyzer_free(a);
+        }
+        for (i = 0; i < b.n_arts; i++) {
+            const nd_batch_article *art = &b.arts[i];
+            const char *text = b.text.data + art->text_off;
+
+            assert_true(art->text_hash == XXH3_64bits(text, art->text_len));
+            assert_int_equal(nd_segment(&spans, text, art->text_len), 0);
+            assert_int_equal(art->n, spans.n);
+            for (j = 0; j < spans.n; j++) {
+                const nd_batch_para *p = &b.paras[art->first + j];
+
+                assert_int_equal(p->start, spans.v[j].start);
+                assert_int_equal(p->end, spans.v[j].end);
+                check_paragraph(&b, art->first + j, text + p->start,
+                                p->end - p->start, &o, &mh);
+            }
+        }
+        nd_spanvec_free(&spans);
+        nd_batch_free(&b);
+        nd_minhash_free(&mh);
+    }
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_analyze__repeats_give_the_same_results),
         cmocka_unit_test(test_analyze__threads_agree),
         cmocka_unit_test(test_analyze__fresh_memo_forgets),
+        cmocka_unit_test(test_analyze__matches_the_modules),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

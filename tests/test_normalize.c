@@ -455,6 +455,82 @@ static void test_normalize__matches_reference(void **state)
     }
 }
 
+/* xorshift64: the generated texts below depend on the seed alone. */
+static uint64_t prose_next(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+/*
+ * Generated prose, mostly the plain words with single spaces that the
+ * 16-byte gear takes, broken at random places by what it must leave to
+ * the byte gear or to utf8proc: punctuation, doubled and other white
+ * space, the bytes just outside the ranges of letters and digits,
+ * non-ASCII letters, a mark that composes with the ASCII letter
+ * before it (whose prefix the slow path takes back), invalid bytes, NUL,
+ * and very long words; of every length from 0 to 400 bytes, so that the
+ * breaks fall at every place of a 16-byte chunk. Each must match the
+ * reference, the spans path (which has no 16-byte gear) and the result
+ * without a word count.
+ */
+static void test_normalize__prose_chunks(void **state)
+{
+    static const char *const breaks[] = {
+        ", ", ". ", "  ", "\n", "\t", "'", "-", "\"", "\xE2\x80\x99",
+        "\xC3\xA9", "\xC3\x9F", "\xCE\xA3", "\xCC\x81", "\xFF", "\xC3",
+        "\xC2\xA0", "", " \xE2\x80\x94 ", "(", "1", "\x7F",
+        /* the bytes next to the ranges of letters and digits */
+        "@", "[", "`", "{", "/", ":"};
+    static const char letters[] =
+        "etaoinshrdlucmfwypvbgkjqxzETAOINSHRDLU0123456789";
+    uint64_t x = 0x2545F4914F6CDD1DULL;
+    char text[1024];
+    int round;
+
+    (void)state;
+    for (round = 0; round < 6000; round++) {
+        size_t want = (size_t)(round % 401), n = 0;
+        nd_buf a = {0};
+
+        while (n < want) {
+            uint64_t r = prose_next(&x);
+            size_t wl = 1 + r % 9, i;
+
+            if (r % 97 == 0)
+                wl = 40 + r % 160; /* a very long word */
+            for (i = 0; i < wl && n < sizeof text - 8; i++)
+                text[n++] = letters[prose_next(&x) % (sizeof letters - 1)];
+            if ((r >> 20) % 6 == 0) {
+                const char *b = breaks[(r >> 32) % (sizeof breaks /
+                                                    sizeof breaks[0])];
+
+                memcpy(text + n, b, strlen(b));
+                n += strlen(b);
+            }
+            else {
+                text[n++] = ' ';
+            }
+        }
+        if (n > want)
+            n = want;
+        check_against_reference(text, n);
+        assert_int_equal(nd_normalize(&a, NULL, text, n), 0);
+        {
+            nd_buf b = {0};
+            size_t words;
+
+            assert_int_equal(nd_normalize(&b, &words, text, n), 0);
+            assert_int_equal(a.len, b.len);
+            assert_memory_equal(a.data, b.data, a.len + 1);
+            nd_buf_free(&b);
+        }
+        nd_buf_free(&a);
+    }
+}
+
 /* Seeded random bytes drawn mostly from tricky ones: never a crash. */
 static void test_normalize__random_bytes(void **state)
 {
@@ -496,6 +572,7 @@ int main(void)
         cmocka_unit_test(test_normalize__long_mark_runs),
         cmocka_unit_test(test_normalize__matches_reference),
         cmocka_unit_test(test_normalize__random_bytes),
+        cmocka_unit_test(test_normalize__prose_chunks),
         cmocka_unit_test(test_normalize__spans),
     };
 

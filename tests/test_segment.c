@@ -324,9 +324,10 @@ static void test_segment__empty(void **state)
 }
 
 /* A one-line text without a line end, and many paragraphs (growth). */
-/* A line break at every place of the words the line scan reads at once:
- * each of \n, \r\n and \r, and \n\n between two paragraphs. The lines
- * are short, so no block is taken for wrapped prose. */
+/* A line break at every place of the 16- and 8-byte words the line scan
+ * reads at once, up to the third 16 bytes: each of \n, \r\n and \r, and
+ * \n\n between two paragraphs. The lines are short of ND_WRAP_MIN, so
+ * no block is taken for wrapped prose. */
 static void test_segment__break_anywhere(void **state)
 {
     static const char *const breaks[] = {"\n", "\r\n", "\r", "\n\n"};
@@ -335,7 +336,7 @@ static void test_segment__break_anywhere(void **state)
 
     (void)state;
     for (k = 0; k < sizeof breaks / sizeof *breaks; k++)
-        for (at = 1; at < 30; at++) {
+        for (at = 1; at < ND_WRAP_MIN; at++) {
             char text[64];
             size_t bl = strlen(breaks[k]), len = at + bl + 3;
 

@@ -104,8 +104,20 @@ static int cmp32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Sizes around the rank sort's limit of 64 values, and value ranges from
- * all distinct to a few values repeated many times. */
+/* The sizes to try: every one up to 70 (the rank sort's limit of 64),
+ * every one from 120 to 140 and 500 to 530 (where the merges of 64-value
+ * pieces start a new round, and the limit of 512 where quicksort takes
+ * over), and then growing. */
+static size_t next_size(size_t n)
+{
+    if (n < 70 || (n >= 120 && n < 140) || (n >= 500 && n < 530))
+        return n + 1;
+    if (n < 120)
+        return n < 100 ? n * 2 : 120;
+    return n < 500 ? 500 : n * 2 + 1;
+}
+
+/* Value ranges from all distinct to a few values repeated many times. */
 static void test_util__u32_sort_matches_qsort(void **state)
 {
     static const uint32_t masks[] = {0xffffffffu, 0xffffu, 15u, 1u, 0u};
@@ -113,10 +125,12 @@ static void test_util__u32_sort_matches_qsort(void **state)
 
     (void)state;
     rng_state = 7;
-    for (n = 0; n < 3000; n = n < 70 ? n + 1 : n * 2 + 1)
+    for (n = 0; n < 3000; n = next_size(n))
         for (mi = 0; mi < sizeof masks / sizeof *masks; mi++) {
             uint32_t *a = malloc((n + 1) * sizeof *a);
             uint32_t *b = malloc((n + 1) * sizeof *b);
+            uint64_t *c = malloc((n + 1) * sizeof *c);
+            size_t u = 0;
 
             for (i = 0; i < n; i++)
                 a[i] = b[i] = (uint32_t)rng() & masks[mi];
@@ -124,8 +138,22 @@ static void test_util__u32_sort_matches_qsort(void **state)
             nd_u32_sort(b, n);
             if (n)
                 assert_memory_equal(a, b, n * sizeof *a);
+            /* sort_unique of both widths (the 64-bit values in another
+             * order): qsort's order less the repeats */
+            for (i = 0; i < n; i++)
+                if (i == 0 || a[i] != a[i - 1])
+                    a[u++] = a[i];
+            for (i = 0; i < n; i++)
+                c[i] = b[(i * 7919) % n] | (uint64_t)b[(i * 7919) % n] << 32;
+            assert_int_equal(nd_u32_sort_unique(b, n), u);
+            assert_int_equal(nd_u64_sort_unique(c, n), u);
+            for (i = 0; i < u; i++) {
+                assert_true(b[i] == a[i]);
+                assert_true(c[i] == (a[i] | (uint64_t)a[i] << 32));
+            }
             free(a);
             free(b);
+            free(c);
         }
 }
 
