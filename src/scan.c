@@ -14,8 +14,11 @@
  */
 #define _XOPEN_SOURCE 700
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -221,10 +224,11 @@ void nd_scan_free(nd_scan *s)
         free((char *)s->inputs[i].name);
     }
     free(s->inputs);
-    if (s->spool) {
-        unlink(s->spool);
-        free(s->spool);
+    for (i = 0; i < s->n_spools; i++) {
+        unlink(s->spools[i]);
+        free(s->spools[i]);
     }
+    free(s->spools);
     for (i = 0; i < s->n_owned; i++)
         free(s->owned[i]);
     free(s->owned);
@@ -259,49 +263,113 @@ int nd_scan_stats(nd_stats *out, const nd_scan *s)
     return 0;
 }
 
-/* Copies standard input to a temporary file, so pass 2 can read it again. */
-static int scan_spool_stdin(nd_scan *s)
+/*
+ * Standard input and pipes can be read only once, and pass 2 reads every
+ * input again: they are copied to a temporary file first, named
+ * neardup-spool-PID-XXXXXX in $TMPDIR (or /tmp). nd_scan_free removes it;
+ * a run that was killed cannot, so the first spool of a run removes those
+ * of runs whose process is gone.
+ */
+#define SCAN_SPOOL_PREFIX "neardup-spool-"
+
+static const char *scan_tmpdir(void)
 {
     const char *tmp = getenv("TMPDIR");
-    char buf[1 << 16];
-    size_t n;
-    FILE *f = NULL;
-    int fd, err = 0;
 
-    if (s->spool)
-        return nd_scan_fail(s, ND_EINVAL, "'-' (standard input) given twice");
-    if (!tmp || !*tmp)
-        tmp = "/tmp";
-    s->spool = malloc(strlen(tmp) + 32);
-    if (!s->spool)
+    return tmp && *tmp ? tmp : "/tmp";
+}
+
+/* Is there no process pid (any more)? */
+static int scan_pid_gone(long pid)
+{
+    return pid != (long)getpid() && kill((pid_t)pid, 0) != 0 &&
+           errno == ESRCH;
+}
+
+/* Removes the spools that dead runs of this user left in dir. */
+static void scan_rm_dead_spools(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    size_t plen = strlen(SCAN_SPOOL_PREFIX);
+
+    if (!d)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        char *end, path[4096];
+        long pid;
+        struct stat st;
+
+        if (strncmp(e->d_name, SCAN_SPOOL_PREFIX, plen) != 0)
+            continue;
+        pid = strtol(e->d_name + plen, &end, 10);
+        if (end == e->d_name + plen || *end != '-' || pid <= 0 ||
+            !scan_pid_gone(pid))
+            continue; /* not a spool, or its run may still be going */
+        if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) <
+                (int)sizeof path &&
+            lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+            st.st_uid == geteuid())
+            unlink(path);
+    }
+    closedir(d);
+}
+
+/* Copies everything readable from fd (named name in messages) to a new
+ * spool; *out is its path, owned by s. */
+static int scan_spool(nd_scan *s, int fd, const char *name, char **out)
+{
+    const char *tmp = scan_tmpdir();
+    char buf[1 << 16], *path;
+    int sfd, err = 0;
+
+    if (s->n_spools == 0)
+        scan_rm_dead_spools(tmp);
+    err = nd_grow((void **)&s->spools, &s->cap_spools, s->n_spools + 1,
+                  sizeof *s->spools);
+    path = err ? NULL : malloc(strlen(tmp) + sizeof SCAN_SPOOL_PREFIX + 32);
+    if (!path)
         return nd_scan_fail(s, ND_ENOMEM, "out of memory");
-    sprintf(s->spool, "%s/neardup-stdin-XXXXXX", tmp);
-    fd = mkstemp(s->spool);
-    if (fd < 0) {
-        err = nd_scan_fail(s, ND_EIO, "cannot spool standard input to %s: %s",
-                        s->spool, strerror(errno));
-        free(s->spool);
-        s->spool = NULL;
+    sprintf(path, "%s/" SCAN_SPOOL_PREFIX "%ld-XXXXXX", tmp, (long)getpid());
+    sfd = mkstemp(path);
+    if (sfd < 0) {
+        err = nd_scan_fail(s, ND_EIO, "cannot copy %s to %s: %s", name, path,
+                           strerror(errno));
+        free(path);
         return err;
     }
-    f = fdopen(fd, "wb");
-    if (!f) {
-        close(fd);
-        return nd_scan_fail(s, ND_EIO, "cannot spool standard input: %s",
-                         strerror(errno));
-    }
-    while ((n = fread(buf, 1, sizeof buf, stdin)) > 0)
-        if (fwrite(buf, 1, n, f) != n) {
-            err = nd_scan_fail(s, ND_EIO, "cannot spool standard input to %s: %s",
-                            s->spool, strerror(errno));
+    s->spools[s->n_spools++] = path;
+    for (;;) {
+        ssize_t got = read(fd, buf, sizeof buf);
+        size_t at = 0;
+
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            err = nd_scan_fail(s, ND_EIO, "cannot read %s: %s", name,
+                               strerror(errno));
             break;
         }
-    if (!err && ferror(stdin))
-        err = nd_scan_fail(s, ND_EIO, "cannot read standard input: %s",
-                        strerror(errno));
-    if (fclose(f) != 0 && !err)
-        err = nd_scan_fail(s, ND_EIO, "cannot spool standard input to %s: %s",
-                        s->spool, strerror(errno));
+        if (got == 0)
+            break;
+        while (!err && at < (size_t)got) {
+            ssize_t put = write(sfd, buf + at, (size_t)got - at);
+
+            if (put < 0 && errno == EINTR)
+                continue;
+            if (put <= 0)
+                err = nd_scan_fail(s, ND_EIO, "cannot copy %s to %s: %s",
+                                   name, path, strerror(errno));
+            else
+                at += (size_t)put;
+        }
+        if (err)
+            break;
+    }
+    if (close(sfd) != 0 && !err)
+        err = nd_scan_fail(s, ND_EIO, "cannot copy %s to %s: %s", name, path,
+                           strerror(errno));
+    *out = path;
     return err;
 }
 
@@ -351,36 +419,51 @@ static int scan_check_new_input(nd_scan *s, const char *path)
 int nd_scan_add_input(nd_scan *s, const char *path)
 {
     nd_input *in;
+    struct stat st;
+    char *from = NULL; /* the spooled copy, if any */
     int err;
 
     if (!s || !path || !*path)
         return ND_EINVAL;
     if (s->ran)
         return nd_scan_fail(s, ND_EINVAL, "inputs cannot be added after a run");
-    if (strcmp(path, "-") != 0) {
-        struct stat st;
-
+    if (strcmp(path, "-") == 0) {
+        if (s->stdin_taken)
+            return nd_scan_fail(s, ND_EINVAL,
+                                "'-' (standard input) given twice");
+        s->stdin_taken = 1;
+        err = scan_spool(s, STDIN_FILENO, "standard input", &from);
+    } else {
         if (stat(path, &st) != 0)
             return nd_scan_fail(s, ND_EIO, "%s: %s", path, strerror(errno));
         err = scan_check_new_input(s, path);
         if (err)
             return err;
-        s->bytes_total += scan_input_bytes(path, &st);
-    } else {
-        struct stat st;
+        if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+            /* A pipe (mkfifo, <(...)) or a device: read once, here. */
+            int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-        err = scan_spool_stdin(s);
-        if (err)
-            return err;
-        if (stat(s->spool, &st) == 0)
+            if (fd < 0)
+                return nd_scan_fail(s, ND_EIO, "%s: %s", path,
+                                    strerror(errno));
+            err = scan_spool(s, fd, path, &from);
+            close(fd);
+        }
+    }
+    if (err)
+        return err;
+    if (from) {
+        if (stat(from, &st) == 0)
             s->bytes_total += (uint64_t)st.st_size;
+    } else {
+        s->bytes_total += scan_input_bytes(path, &st);
     }
     err = nd_grow((void **)&s->inputs, &s->cap_inputs, s->n_inputs + 1,
                   sizeof *in);
     if (err)
         return nd_scan_fail(s, err, "out of memory");
     in = &s->inputs[s->n_inputs];
-    in->path = strdup(strcmp(path, "-") == 0 ? s->spool : path);
+    in->path = strdup(from ? from : path);
     in->name = strdup(path);
     if (!in->path || !in->name) {
         free((char *)in->path);

@@ -34,7 +34,9 @@ struct nd_scan {
     nd_input *inputs;     /* inputs in order (strings owned) */
     size_t n_inputs;      /* inputs added */
     size_t cap_inputs;    /* room in inputs */
-    char *spool;          /* temporary copy of stdin, or NULL */
+    char **spools;        /* temporary copies of stdin and pipes */
+    size_t n_spools, cap_spools;
+    int stdin_taken;      /* "-" was given */
     int ran;              /* nd_scan_run succeeded */
     unsigned bands, rows; /* LSH shape */
     unsigned threads;     /* workers in force */

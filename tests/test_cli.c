@@ -842,6 +842,35 @@ static void test_cli__gzip_truncated_and_stdin(void **state)
     free(gz);
 }
 
+/*
+ * A named pipe can be read only once, and pass 2 reads every input again:
+ * it is copied like standard input, and gives what the file gives. The
+ * copies live in $TMPDIR; a copy that a killed run left there (its process
+ * gone) is removed by the next run that copies one.
+ */
+static void test_cli__named_pipe_input(void **state)
+{
+    (void)state;
+    write_corpus_jsonl(path_in(tmpdir, "p.jsonl"), 0);
+    assert_int_equal(run("%s scan %s/p.jsonl -o %s/pf -q", ND_CLI, tmpdir,
+                         tmpdir),
+                     0);
+    assert_int_equal(run("mkdir -p %s/spool && touch "
+                         "%s/spool/neardup-spool-999999999-dead00 && "
+                         "mkfifo %s/p.fifo",
+                         tmpdir, tmpdir, tmpdir),
+                     0);
+    assert_int_equal(run("(cat %s/p.jsonl > %s/p.fifo &) && TMPDIR=%s/spool "
+                         "timeout 60 %s scan %s/p.fifo -o %s/pp -q",
+                         tmpdir, tmpdir, tmpdir, ND_CLI, tmpdir, tmpdir),
+                     0);
+    assert_int_equal(run("diff %s/pf/clusters.jsonl %s/pp/clusters.jsonl",
+                         tmpdir, tmpdir),
+                     0);
+    /* Its own copy is gone after the run, and so is the dead run's. */
+    assert_int_equal(run("test -z \"$(ls -A %s/spool)\"", tmpdir), 0);
+}
+
 /* Each file given on its own is the same corpus as the directory. */
 static void test_cli__several_inputs(void **state)
 {
@@ -1490,6 +1519,7 @@ int main(void)
         cmocka_unit_test(test_cli__strict_fails_and_keeps_previous_output),
         cmocka_unit_test(test_cli__write_failure_keeps_previous_output),
         cmocka_unit_test(test_cli__gzip_truncated_and_stdin),
+        cmocka_unit_test(test_cli__named_pipe_input),
         cmocka_unit_test(test_cli__several_inputs),
         cmocka_unit_test(test_cli__bad_files_in_a_directory),
         cmocka_unit_test(test_cli__usage_and_fatal_errors),
