@@ -8,29 +8,49 @@
  */
 #include "verify.h"
 
+/* The least whole count that is not below need: a count k is below need
+ * exactly when k < verify_ceil(need), so the merge compares integers. */
+static size_t verify_ceil(double need)
+{
+    size_t k;
+
+    if (!(need > 0.0))
+        return 0;
+    k = (size_t)need;
+    return (double)k < need ? k + 1 : k;
+}
+
 /*
  * Merges sorted sets a and b, counting the shingles they share into
  * *inter. Gives up, returning 0, as soon as even a match of every
  * remaining shingle of a (or of b) could not bring the count to need;
  * returns 1 when the merge ran to the end.
+ *
+ * Giving up is tested in whole numbers: n + (na - i) < need is
+ * i - n > na - k for k = verify_ceil(need), and i - n, the shingles of a
+ * passed without a match, only grows. No step converts to double.
  */
 static int verify_merge(size_t *inter, const uint32_t *a, size_t na,
                         const uint32_t *b, size_t nb, double need)
 {
-    size_t i = 0, j = 0, n = 0;
+    size_t i = 0, j = 0, n = 0, k = verify_ceil(need), la, lb;
 
+    if (na == 0 || nb == 0) {
+        *inter = 0;
+        return 1;
+    }
+    if (k > na || k > nb)
+        return 0;
+    la = na - k; /* misses a may have, and b */
+    lb = nb - k;
     while (i < na && j < nb) {
-        if ((double)(n + (na - i)) < need || (double)(n + (nb - j)) < need)
+        uint32_t x = a[i], y = b[j];
+
+        if (i - n > la || j - n > lb)
             return 0;
-        if (a[i] < b[j]) {
-            i++;
-        } else if (b[j] < a[i]) {
-            j++;
-        } else {
-            n++;
-            i++;
-            j++;
-        }
+        i += x <= y;
+        j += y <= x;
+        n += x == y;
     }
     *inter = n;
     return 1;

@@ -224,12 +224,230 @@ static void test_articles__same_for_any_thread_count(void **state)
     free(w);
 }
 
+/* A small xorshift generator for the random worlds. */
+static uint32_t rng_next(uint32_t *st)
+{
+    uint32_t x = *st;
+
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return *st = x;
+}
+
+static int cmp_u32(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+
+    return (a > b) - (a < b);
+}
+
+/* Adds a paragraph of n random shingles (sorted, without repeats) drawn
+ * from a pool of `range` values at base, 0 and UINT32_MAX among them. */
+static uint32_t add_random_para(world *w, uint32_t *st, size_t n,
+                                uint32_t base, uint32_t range)
+{
+    uint32_t p = add_para(w, 10 + rng_next(st) % 500, 0, 0);
+    uint32_t *set = w->sets + w->n_sets;
+    size_t i, m = 0;
+
+    for (i = 0; i < n; i++) {
+        uint32_t r = rng_next(st) % 50;
+
+        set[i] = r == 0 ? 0 : r == 1 ? UINT32_MAX
+                                     : base + rng_next(st) % range;
+    }
+    qsort(set, n, sizeof *set, cmp_u32);
+    for (i = 0; i < n; i++)
+        if (m == 0 || set[i] != set[m - 1])
+            set[m++] = set[i];
+    w->set_n[p] = (uint32_t)m;
+    w->n_sets += m;
+    return p;
+}
+
+/* Bytes of article a held in article b, counted the plain way: each
+ * shingle of each paragraph of a looked for in every paragraph of b. */
+static uint64_t plain_held(const world *w, uint32_t a, uint32_t b)
+{
+    const nd_article *aa = &w->arts[a], *ab = &w->arts[b];
+    double held = 0.0;
+    uint32_t p, q;
+    size_t i, j;
+
+    for (p = aa->first; p < aa->first + aa->n; p++) {
+        size_t hit = 0, n = w->set_n[p];
+        double c;
+
+        if (w->paras[p].boiler || n == 0)
+            continue;
+        for (i = 0; i < n; i++) {
+            uint32_t x = w->sets[w->set_off[p] + i];
+            int found = 0;
+
+            for (q = ab->first; !found && q < ab->first + ab->n; q++)
+                for (j = 0; !w->paras[q].boiler && j < w->set_n[q]; j++)
+                    if (w->sets[w->set_off[q] + j] == x)
+                        found = 1;
+            hit += (size_t)found;
+        }
+        c = (double)hit / (double)n;
+        if (c >= ND_SHARE_FLOOR)
+            held += c * (double)(w->paras[p].end - w->paras[p].start);
+    }
+    return (uint64_t)(held + 0.5);
+}
+
+/*
+ * Random worlds: articles of one to six paragraphs of up to 60 shingles
+ * (and now and then one of a thousand, so the hash set grows and some of
+ * its buckets fill), shingles from overlapping pools, some boilerplate, and
+ * random verified pairs. Every listed share is the plain count's, and
+ * every related pair the plain count finds text in is listed, on one
+ * thread and on three.
+ */
+static void test_articles__held_matches_plain_count(void **state)
+{
+    world *w = malloc(sizeof *w);
+    uint32_t st = 99991, seed;
+
+    (void)state;
+    assert_non_null(w);
+    for (seed = 0; seed < 6; seed++) {
+        uint32_t k, a, b;
+        unsigned threads;
+        uint8_t *linked;
+
+        memset(w, 0, sizeof *w);
+        while (w->n_arts < 400 && w->n_sets < 80000) {
+            /* Articles of one topic draw from one pool of values. */
+            uint32_t np = 1 + rng_next(&st) % 6;
+            uint32_t base = rng_next(&st) % 6 * 3000;
+
+            add_article(w);
+            for (k = 0; k < np; k++) {
+                size_t n = rng_next(&st) % 61;
+                uint32_t range = 40 + rng_next(&st) % 400, p;
+
+                if (k == 0 && rng_next(&st) % 30 == 0) {
+                    /* About 970 shingles alone: 1024 buckets nearly one
+                     * each, so some fill and send shingles on. */
+                    n = 3000;
+                    range = 1024;
+                    np = 1;
+                }
+                p = add_random_para(w, &st, n,
+                                    base + (n == 3000 ? 0 : rng_next(&st) % 500),
+                                    range);
+                w->paras[p].boiler = rng_next(&st) % 15 == 0;
+            }
+        }
+        for (k = 0; k < 1500; k++)
+            add_pair(w, rng_next(&st) % (uint32_t)w->n_paras,
+                     rng_next(&st) % (uint32_t)w->n_paras);
+        linked = calloc(w->n_arts * w->n_arts, 1);
+        assert_non_null(linked);
+        for (k = 0; k < w->n_pairs; k++) {
+            const nd_para *p = &w->paras[w->pairs[k].a];
+            const nd_para *q = &w->paras[w->pairs[k].b];
+
+            if (p->doc != q->doc && !p->boiler && !q->boiler)
+                linked[p->doc * w->n_arts + q->doc] =
+                    linked[q->doc * w->n_arts + p->doc] = 1;
+        }
+        for (threads = 1; threads <= 3; threads += 2) {
+            nd_articles_in in = input_of(w, threads);
+            size_t listed = 0, expect = 0;
+            nd_articles r;
+
+            assert_int_equal(nd_articles_build(&r, &in), 0);
+            for (a = 0; a < w->n_arts; a++)
+                for (k = r.copy_off[a]; k < r.copy_off[a + 1]; k++) {
+                    b = r.copies[k].doc;
+                    assert_true(b < a && linked[a * w->n_arts + b]);
+                    assert_int_equal(r.copies[k].shared_bytes,
+                                     plain_held(w, a, b));
+                    listed++;
+                }
+            for (a = 0; a < w->n_arts; a++)
+                for (b = 0; b < a; b++)
+                    expect += linked[a * w->n_arts + b] &&
+                              plain_held(w, a, b) > 0;
+            assert_int_equal(listed, expect);
+            assert_true(listed > 50);
+            nd_articles_free(&r);
+        }
+        free(linked);
+    }
+    free(w);
+}
+
+/* Where the article set's hash puts shingle x among nb buckets (a copy
+ * of articles_slot: with another hash the test below is an ordinary one). */
+static uint32_t slot_of(uint32_t x, uint32_t nb)
+{
+    return (uint32_t)(((uint64_t)x * 0x9e3779b97f4a7c15ULL) >> 32) & (nb - 1);
+}
+
+/*
+ * Shingles that all hash to the first eight of the set's buckets, so that
+ * they run on through dozens of full ones, found and not found; and an
+ * original without any shingle (the set has nothing loaded yet when it
+ * comes first). The shares are the plain count's.
+ */
+static void test_articles__full_buckets(void **state)
+{
+    world *w = calloc(1, sizeof *w);
+    uint32_t crowd[400], x, k, n = 0, st = 4242;
+    nd_articles_in in;
+    nd_articles r;
+
+    (void)state;
+    assert_non_null(w);
+    for (x = 1; n < 400; x++)
+        if (slot_of(x, 256) < 8)
+            crowd[n++] = x;
+    add_article(w); /* 0: no shingles at all */
+    add_para(w, 100, 0, 0);
+    add_article(w); /* 1: 200 crowded shingles, in 256 buckets */
+    add_para(w, 300, 0, 0);
+    for (k = 0; k < 200; k++)
+        w->sets[w->n_sets++] = crowd[k];
+    w->set_n[1] = 200;
+    for (k = 0; k < 8; k++) { /* 2..9: copies mixing held and not held */
+        uint32_t p = (uint32_t)w->n_paras, m = 0, j;
+
+        add_article(w);
+        add_para(w, 50 + 40 * k, 0, 0);
+        for (j = 0; j < 400; j++)
+            if (rng_next(&st) % 8 <= k)
+                w->sets[w->n_sets + m++] = crowd[j];
+        w->set_n[p] = m;
+        w->n_sets += m;
+        add_pair(w, 1, p);
+        add_pair(w, 0, p);
+    }
+    in = input_of(w, 1);
+    assert_int_equal(nd_articles_build(&r, &in), 0);
+    for (k = 2; k < 10; k++) {
+        assert_int_equal(r.copy_off[k + 1] - r.copy_off[k], 1);
+        assert_int_equal(r.copies[r.copy_off[k]].doc, 1);
+        assert_int_equal(r.copies[r.copy_off[k]].shared_bytes,
+                         plain_held(w, k, 1));
+    }
+    assert_false(r.sharing[0]);
+    nd_articles_free(&r);
+    free(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_articles__copies_point_to_originals),
         cmocka_unit_test(test_articles__boilerplate_is_no_copying),
         cmocka_unit_test(test_articles__same_for_any_thread_count),
+        cmocka_unit_test(test_articles__held_matches_plain_count),
+        cmocka_unit_test(test_articles__full_buckets),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -255,6 +255,110 @@ static void test_verify__thresholds_of_one(void **state)
     assert_true(agree_dup > 10 && agree_dup < 3900);
 }
 
+/* A small xorshift generator for the checks against plain counting. */
+static uint32_t rng_next(uint32_t *st)
+{
+    uint32_t x = *st;
+
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return *st = x;
+}
+
+/* Fills a sorted repeat-free set of up to n values: runs of values taken
+ * from a shared pool (so two sets overlap by any amount), near 0 and
+ * near UINT32_MAX too. Returns its size. */
+static size_t rand_set(uint32_t *out, size_t n, uint32_t *st, uint32_t keep)
+{
+    size_t i, m = 0;
+    uint32_t base = rng_next(st) % 3 == 0 ? UINT32_MAX - 4 * (uint32_t)n
+                                          : rng_next(st) % 1000;
+
+    for (i = 0; i < 4 * n && m < n; i++)
+        if (rng_next(st) % 100 < keep)
+            out[m++] = base + (uint32_t)i * (base > 1000 ? 1u : 3u);
+    return m;
+}
+
+/* |A n B| counted the plain way. */
+static size_t plain_inter(const uint32_t *a, size_t na, const uint32_t *b,
+                          size_t nb)
+{
+    size_t i, j, n = 0;
+
+    for (i = 0; i < na; i++)
+        for (j = 0; j < nb; j++)
+            n += a[i] == b[j];
+    return n;
+}
+
+/* nd_verify and nd_verify_dup agree with a plain count of the shared
+ * shingles on many random pairs, empty sets and the ends of the 32-bit
+ * range included, under thresholds whose bounds fall on whole counts
+ * and between them. */
+static void test_verify__merge_matches_plain_count(void **state)
+{
+    static const nd_thresholds th[] = {
+        {0.8, 0.9, 4}, {0.5, 0.5, 1}, {0.6, 0.75, 2}, {1.0, 1.0, 0},
+        {0.3, 0.2, 0}, {0.9, 0.95, 16}};
+    static uint32_t a[300], b[300];
+    uint32_t st = 12345;
+    unsigned trial, dups = 0, fails = 0;
+
+    (void)state;
+    for (trial = 0; trial < 6000; trial++) {
+        const nd_thresholds *t = &th[trial % 6];
+        size_t na = rand_set(a, rng_next(&st) % 120, &st,
+                             20 + rng_next(&st) % 81);
+        size_t nb = 0, inter, uni, k, m;
+        nd_sim sim, quick;
+        int expect;
+
+        if (trial % 3 == 0) {
+            nb = rand_set(b, rng_next(&st) % 120, &st,
+                          20 + rng_next(&st) % 81);
+        } else {
+            /* b is a with a few shingles dropped and a few added. */
+            uint32_t drop = rng_next(&st) % 25, add = rng_next(&st) % 8;
+
+            for (k = 0; k < na; k++)
+                if (rng_next(&st) % 100 >= drop)
+                    b[nb++] = a[k];
+            for (k = 0; k < add; k++) {
+                uint32_t x = na ? a[rng_next(&st) % na] + 1 : rng_next(&st);
+
+                for (m = nb; m > 0 && b[m - 1] > x; m--)
+                    b[m] = b[m - 1];
+                b[m] = x;
+                nb++;
+            }
+            for (k = 1, m = nb ? 1 : 0; k < nb; k++)
+                if (b[k] != b[m - 1])
+                    b[m++] = b[k];
+            nb = m;
+        }
+        inter = plain_inter(a, na, b, nb);
+        uni = na + nb - inter;
+        nd_verify(&sim, a, na, b, nb);
+        assert_true(sim.jaccard == (uni ? (double)inter / (double)uni : 0.0));
+        assert_true(sim.a_in_b == (na ? (double)inter / (double)na : 0.0));
+        assert_true(sim.b_in_a == (nb ? (double)inter / (double)nb : 0.0));
+        expect = nd_verify_is_dup(&sim, na, nb, t);
+        assert_int_equal(nd_verify_dup(&quick, a, na, b, nb, t), expect);
+        if (expect) {
+            assert_true(quick.jaccard == sim.jaccard);
+            assert_true(quick.a_in_b == sim.a_in_b);
+            assert_true(quick.b_in_a == sim.b_in_a);
+            dups++;
+        } else {
+            fails++;
+        }
+    }
+    /* Both outcomes came up many times. */
+    assert_true(dups > 300 && fails > 300);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -269,6 +373,7 @@ int main(void)
         cmocka_unit_test(test_verify__containment_threshold),
         cmocka_unit_test(test_verify__dup_matches_full_check),
         cmocka_unit_test(test_verify__thresholds_of_one),
+        cmocka_unit_test(test_verify__merge_matches_plain_count),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
