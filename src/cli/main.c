@@ -703,8 +703,26 @@ static int cmd_scan(int argc, char **argv)
             goto failed;
     }
     err = nd_scan_run(scan);
-    if (!err)
+    if (!err) {
+        /* Nothing read is most likely a mistake (a wrong --text-field, an
+         * empty directory): say so, and keep what an earlier run wrote
+         * rather than replace it with empty results. */
+        nd_scan_stats(&st, scan);
+        if (st.articles == 0) {
+            cli_progress_clear(&warns);
+            fprintf(stderr, "neardup: no article was read from the inputs "
+                            "(%llu record%s or file%s skipped, %llu file%s "
+                            "ignored); nothing was written\n",
+                    (unsigned long long)st.records_skipped,
+                    st.records_skipped == 1 ? "" : "s",
+                    st.records_skipped == 1 ? "" : "s",
+                    (unsigned long long)st.files_ignored,
+                    st.files_ignored == 1 ? "" : "s");
+            rc = 1;
+            goto done;
+        }
         err = nd_scan_write(scan, outdir);
+    }
     cli_progress_clear(&warns);
     if (err)
         goto failed;
