@@ -1544,8 +1544,8 @@ int nd_report_write(const nd_result *res, const nd_input *inputs,
     report_rm_tree(rp.tmp.data); /* left by a killed run with our pid */
     report_rm_stale(outdir);
     if (report_mkdirs(rp.tmp.data, 1) != 0) {
-        err = report_fail(&rp, ND_EIO, "cannot create %s: %s", rp.tmp.data,
-                          strerror(errno));
+        err = report_fail(&rp, ND_EIO, "cannot create the output directory "
+                          "%s (or write in it): %s", outdir, strerror(errno));
         goto done;
     }
     err = report_set_path(&rp, rp.tmp.data, "clean");

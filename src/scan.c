@@ -423,8 +423,10 @@ int nd_scan_add_input(nd_scan *s, const char *path)
     char *from = NULL; /* the spooled copy, if any */
     int err;
 
-    if (!s || !path || !*path)
+    if (!s || !path)
         return ND_EINVAL;
+    if (!*path)
+        return nd_scan_fail(s, ND_EINVAL, "an input path is empty");
     if (s->ran)
         return nd_scan_fail(s, ND_EINVAL, "inputs cannot be added after a run");
     if (strcmp(path, "-") == 0) {
@@ -603,8 +605,10 @@ int nd_scan_write(nd_scan *s, const char *outdir)
     double t0;
     int err;
 
-    if (!s || !outdir || !*outdir)
+    if (!s || !outdir)
         return ND_EINVAL;
+    if (!*outdir)
+        return nd_scan_fail(s, ND_EINVAL, "the output directory name is empty");
     if (!s->ran)
         return nd_scan_fail(s, ND_EINVAL, "nd_scan_write needs nd_scan_run first");
     res.articles = s->articles;

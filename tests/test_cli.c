@@ -963,6 +963,10 @@ static void test_cli__option_errors_name_the_option(void **state)
     usage_says("scan --text-field ''", "--text-field needs a field name");
     usage_says("scan --id-field=", "--id-field needs a field name");
     usage_says("scan --bogus", "neardup: unknown option '--bogus'\n");
+    usage_says("scan -o ''", "-o needs a directory name, not ''");
+    usage_says("scan --output /tmp/elsewhere",
+               "-o given twice: one output directory, please");
+    usage_says("scan ''", "an input is named '' (an empty path)");
     usage_says("scan --strict=yes", "option '--strict' takes no value");
     /* An unknown option as the last argument is still unknown, not one
      * that lacks its value. */
@@ -1089,6 +1093,16 @@ static void test_cli__usage_and_fatal_errors(void **state)
                      1);
     err = slurp(path_in(tmpdir, "u.err"), NULL);
     assert_non_null(strstr(err, "not a directory"));
+    free(err);
+    /* One below a file: the message names the directory asked for, not
+     * the temporary one inside it. */
+    assert_int_equal(run("%s scan %s -o %s/plainfile/sub 2>%s/u.err", ND_CLI,
+                         CORPUS, tmpdir, tmpdir),
+                     1);
+    err = slurp(path_in(tmpdir, "u.err"), NULL);
+    assert_non_null(strstr(err, "cannot create the output directory "));
+    assert_non_null(strstr(err, "plainfile/sub (or write in it): "));
+    assert_null(strstr(err, "neardup-tmp"));
     free(err);
     assert_int_equal(run("%s scan %s/does-not-exist -o %s/u 2>%s/u.err",
                          ND_CLI, tmpdir, tmpdir, tmpdir),
