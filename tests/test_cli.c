@@ -1050,7 +1050,17 @@ static void test_cli__whole_number_ranges(void **state)
     usage_says("scan --boilerplate-articles 0",
                "--boilerplate-articles takes a whole number from 1 to "
                "4294967295, not '0'");
-    usage_says("scan --seed -5", "--seed takes a whole number, not '-5'");
+    usage_says("scan --seed -5", "--seed takes a whole number from 0 to "
+                                 "18446744073709551615, not '-5'");
+    usage_says("scan --seed 18446744073709551616",
+               "--seed takes a whole number from 0 to 18446744073709551615, "
+               "not '18446744073709551616'");
+    usage_says("scan --seed 0x10", "--seed takes a whole number from 0 to ");
+    /* Decimal always: a leading zero is no octal. */
+    assert_int_equal(run("%s scan --seed 010 %s -o %s/s10 -q && grep -q "
+                         "'\"seed\": 10,' %s/s10/stats.json",
+                         ND_CLI, CORPUS, tmpdir, tmpdir),
+                     0);
     /* The ends of the ranges are taken. */
     assert_int_equal(run("%s scan --threads 256 --perm 8 --ngram 16 %s -o "
                          "%s/u -q",

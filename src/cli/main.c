@@ -57,7 +57,8 @@ static const char usage_text[] =
     "                       counts for it, 1..1000 (default 4)\n"
     "  --ngram N            words per shingle, 1..16 (default 5)\n"
     "  --perm N             MinHash permutations, 8..1024 (default 128)\n"
-    "  --seed N             hash seed (default fixed; same seed, same output)\n"
+    "  --seed N             hash seed, decimal (default 7954871460759433264;\n"
+    "                       same seed, same output)\n"
     "  --copy X             share of an article's text held by an earlier\n"
     "                       one that flags it as a syndicated copy, above 0\n"
     "                       and at most 1 (default 0.5)\n"
@@ -202,7 +203,7 @@ static int parse_uint(unsigned long long *out, const char *s)
     if (*s == '-' || *s == '\0')
         return -1;
     errno = 0;
-    *out = strtoull(s, &end, 0);
+    *out = strtoull(s, &end, 10); /* decimal: "010" is ten, not eight */
     return errno == 0 && *end == '\0' ? 0 : -1;
 }
 
@@ -644,13 +645,9 @@ static int cmd_scan(int argc, char **argv)
                 opts.copy = d;
         } else if ((uo = cli_uint_find(name)) != NULL) {
             if (parse_uint(&u, val) != 0 || u < uo->min || u > uo->max) {
-                if (uo->max == ULLONG_MAX)
-                    usage_error("%s takes a whole number, not '%s'", name,
-                                val);
-                else
-                    usage_error("%s takes a whole number from %llu to %llu, "
-                                "not '%s'",
-                                name, uo->min, uo->max, val);
+                usage_error("%s takes a whole number from %llu to %llu, "
+                            "not '%s'",
+                            name, uo->min, uo->max, val);
                 rc = 2;
                 goto done;
             }
