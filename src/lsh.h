@@ -142,7 +142,8 @@ int nd_lsh_pairs(nd_pairvec *out, nd_keyvec *keys, size_t cap,
 int nd_lsh_join(nd_pairvec *out, nd_keyvec *index, nd_keyvec *queries,
                 size_t cap, unsigned threads);
 
-/* Sorts pairs by (a, b) and removes repeats. Returns 0 or ND_ENOMEM. */
-int nd_lsh_pairs_unique(nd_pairvec *pairs);
+/* Sorts pairs by (a, b) and removes repeats, on up to `threads` threads
+ * (the result does not depend on them). Returns 0 or ND_ENOMEM. */
+int nd_lsh_pairs_unique(nd_pairvec *pairs, unsigned threads);
 
 #endif /* ND_LSH_H */

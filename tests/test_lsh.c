@@ -419,7 +419,7 @@ static void test_lsh__pairs_cap(void **state)
     for (a = 0; a < 10; a++)
         for (b = a + 1; b < 10; b++)
             assert_int_equal(t_has_pair(&out, a, b), a < 3);
-    assert_int_equal(nd_lsh_pairs_unique(&out), 0);
+    assert_int_equal(nd_lsh_pairs_unique(&out, 1), 0);
     assert_int_equal(out.n, 24);
 
     out.n = 0;
@@ -506,7 +506,7 @@ static void test_lsh__pairs_random_keys(void **state)
         assert_int_equal(nd_keyvec_push(&keys, k, (uint32_t)item), 0);
     }
     assert_int_equal(nd_lsh_pairs(&out, &keys, SIZE_MAX, 1), 0);
-    assert_int_equal(nd_lsh_pairs_unique(&out), 0);
+    assert_int_equal(nd_lsh_pairs_unique(&out, 1), 0);
     assert_int_equal(keys.n, N); /* reordered, not dropped */
     for (i = 0; i < N; i++)
         for (j = i + 1; j < N; j++)
@@ -539,7 +539,7 @@ static void test_lsh__pairs_lone_keys(void **state)
         assert_int_equal(nd_keyvec_push(&keys, key_of[i], (uint32_t)i), 0);
     }
     assert_int_equal(nd_lsh_pairs(&out, &keys, SIZE_MAX, 2), 0);
-    assert_int_equal(nd_lsh_pairs_unique(&out), 0);
+    assert_int_equal(nd_lsh_pairs_unique(&out, 1), 0);
     for (i = 1; i < N; i++)
         expect += (uint32_t)(key_of[i] ^ key_of[i] >> 32) ==
                   (uint32_t)(key_of[i - 1] ^ key_of[i - 1] >> 32);
@@ -595,7 +595,7 @@ static void test_lsh__pairs_any_threads(void **state)
     for (t = 0; t < 3; t++) {
         assert_int_equal(nd_lsh_pairs(&out[t], &keys[t], 50,
                                       (unsigned)t + 1), 0);
-        assert_int_equal(nd_lsh_pairs_unique(&out[t]), 0);
+        assert_int_equal(nd_lsh_pairs_unique(&out[t], (unsigned)t + 1), 0);
     }
     assert_true(out[0].n > N / 2);
     for (t = 1; t < 3; t++) {
@@ -928,7 +928,7 @@ static void test_lsh__pairs_unique(void **state)
     size_t i;
 
     (void)state;
-    assert_int_equal(nd_lsh_pairs_unique(&p), 0);
+    assert_int_equal(nd_lsh_pairs_unique(&p, 1), 0);
     assert_int_equal(p.n, 0);
     assert_int_equal(nd_pairvec_push(&p, 3, 4), 0);
     assert_int_equal(nd_pairvec_push(&p, 1, 9), 0);
@@ -936,7 +936,7 @@ static void test_lsh__pairs_unique(void **state)
     assert_int_equal(nd_pairvec_push(&p, 1, 2), 0);
     assert_int_equal(nd_pairvec_push(&p, 1, 9), 0);
     assert_int_equal(nd_pairvec_push(&p, 3, 4), 0);
-    assert_int_equal(nd_lsh_pairs_unique(&p), 0);
+    assert_int_equal(nd_lsh_pairs_unique(&p, 1), 0);
     assert_int_equal(p.n, 3);
     assert_true(p.v[0].a == 1 && p.v[0].b == 2);
     assert_true(p.v[1].a == 1 && p.v[1].b == 9);
@@ -946,9 +946,86 @@ static void test_lsh__pairs_unique(void **state)
     for (i = 0; i < 5000; i++)
         assert_int_equal(nd_pairvec_push(&p, (uint32_t)(i % 100),
                                          (uint32_t)(i % 100 + 1)), 0);
-    assert_int_equal(nd_lsh_pairs_unique(&p), 0);
+    assert_int_equal(nd_lsh_pairs_unique(&p, 1), 0);
     assert_int_equal(p.n, 100);
     nd_pairvec_free(&p);
+}
+
+static int t_pair_cmp(const void *x, const void *y)
+{
+    const nd_pair *p = x, *q = y;
+
+    if (p->a != q->a)
+        return p->a < q->a ? -1 : 1;
+    return p->b < q->b ? -1 : p->b > q->b;
+}
+
+/* The pairs of p sorted and each once, by qsort. */
+static void t_ref_unique(nd_pairvec *out, const nd_pairvec *p)
+{
+    nd_pair *v = malloc((p->n ? p->n : 1) * sizeof *v);
+    size_t i;
+
+    assert_non_null(v);
+    if (p->n)
+        memcpy(v, p->v, p->n * sizeof *v);
+    qsort(v, p->n, sizeof *v, t_pair_cmp);
+    out->n = 0;
+    for (i = 0; i < p->n; i++)
+        if (i == 0 || t_pair_cmp(&v[i], &v[i - 1]) != 0)
+            assert_int_equal(nd_pairvec_push(out, v[i].a, v[i].b), 0);
+    free(v);
+}
+
+/* Many chunks of pairs with many repeats, on 1 to 4 threads: a small a
+ * range (every a in a bucket of its own), a skewed one (most pairs in a
+ * few buckets), the full 32 bits, and every pair with one a. */
+static void test_lsh__pairs_unique_any_threads(void **state)
+{
+    enum { N = 300000 };
+    nd_pairvec p = {0}, work = {0}, expect = {0};
+    uint64_t seed = 3;
+    size_t i;
+    unsigned shape, t;
+
+    (void)state;
+    for (shape = 0; shape < 4; shape++) {
+        p.n = 0;
+        for (i = 0; i < N; i++) {
+            uint64_t r = t_rand(&seed);
+            uint32_t a, b = (uint32_t)(r >> 32);
+
+            if (shape == 0)
+                a = (uint32_t)(r % 200), b %= 300;
+            else if (shape == 1)
+                a = (uint32_t)((r % 1000) * (r % 1000) * (r % 1000) / 7),
+                b %= 5000;
+            else if (shape == 2)
+                a = (uint32_t)r;
+            else
+                a = 12345, b %= 100000;
+            if (i % 3 == 2) { /* a repeat of an earlier pair */
+                size_t k = (size_t)(t_rand(&seed) % p.n);
+
+                a = p.v[k].a;
+                b = p.v[k].b;
+            }
+            assert_int_equal(nd_pairvec_push(&p, a, b), 0);
+        }
+        t_ref_unique(&expect, &p);
+        assert_true(expect.n < p.n);
+        for (t = 1; t <= 4; t++) {
+            work.n = 0;
+            for (i = 0; i < p.n; i++)
+                assert_int_equal(nd_pairvec_push(&work, p.v[i].a, p.v[i].b),
+                                 0);
+            assert_int_equal(nd_lsh_pairs_unique(&work, t), 0);
+            t_same_pairs(&work, &expect);
+        }
+    }
+    nd_pairvec_free(&p);
+    nd_pairvec_free(&work);
+    nd_pairvec_free(&expect);
 }
 
 int main(void)
@@ -972,6 +1049,7 @@ int main(void)
         cmocka_unit_test(test_lsh__pairs_reference),
         cmocka_unit_test(test_lsh__join_reference),
         cmocka_unit_test(test_lsh__pairs_unique),
+        cmocka_unit_test(test_lsh__pairs_unique_any_threads),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
