@@ -1,11 +1,12 @@
 /*
  * lsh.c - candidate pairs from band keys and winnowing anchors (see lsh.h).
  *
- * Everything here ends in one sort of (key, item) entries followed by a
- * walk over runs of equal keys. Sorting rather than hashing into buckets
- * keeps memory at one entry per key, makes the output independent of
- * insertion order, and puts the items of a bucket in item order, which is
- * what the cap ("the first cap items by item number") needs.
+ * Everything here ends in a sort of (key, item) entries followed by a
+ * walk over runs of equal keys, done one top-byte bucket of keys at a time
+ * so that threads can share the buckets. Sorting rather than hashing into
+ * buckets keeps memory at one entry per key, makes the output independent
+ * of insertion order, and puts the items of a bucket in item order, which
+ * is what the cap ("the first cap items by item number") needs.
  */
 #include "lsh.h"
 
@@ -283,6 +284,189 @@ size_t nd_lsh_queries(uint64_t q[2], const uint64_t *h, size_t n,
 /* ---- pairing items that share a key ----------------------------------- */
 
 /*
+ * A key lies in one bucket of the key's top byte, so the entries are dealt
+ * into 256 such buckets and each bucket is then filtered, sorted and
+ * walked on its own. Dealing happens in place, a chunk of LSH_CHUNK
+ * entries at a time through a buffer of one chunk that stays in the
+ * caches: the key arrays are the largest of a scan and must not be
+ * doubled, and an in-place pass over the whole array (American flag sort)
+ * moved one entry per cache miss and could not be shared by threads.
+ * Chunk c then holds its part of bucket b at offsets seg[c*257+b] ..
+ * seg[c*257+b+1]; a bucket's work starts by gathering its parts from
+ * every chunk into scratch space of its size, about 1/256 of the whole.
+ *
+ * Chunks, and then buckets, are independent, so threads take them first
+ * come first served. Each bucket's pairs go to a vector of their own, and
+ * the vectors are appended in bucket order, which is key order: the pairs
+ * come out as from one walk over all the entries sorted, for any thread
+ * count.
+ */
+#define LSH_CHUNK ((size_t)1 << 16) /* 512 KB of entries, half an L2 */
+
+typedef struct lsh_dealt {
+    nd_key *v;        /* the entries, each chunk dealt by top byte */
+    size_t n;         /* entries */
+    size_t chunks;    /* chunks of LSH_CHUNK entries, the last shorter */
+    uint32_t *seg;    /* 257 offsets a chunk: its buckets' starts and end */
+    size_t size[256]; /* entries of bucket b over all chunks */
+} lsh_dealt;
+
+/* Deals chunk c of d by its keys' top byte, through tmp (room for a
+ * chunk): one pass counts, one copies each entry to its bucket. */
+static void lsh_deal_chunk(lsh_dealt *d, size_t c, nd_key *tmp)
+{
+    nd_key *v = d->v + c * LSH_CHUNK;
+    size_t n = d->n - c * LSH_CHUNK, i;
+    uint32_t *seg = d->seg + c * 257, next[256];
+    unsigned b;
+
+    if (n > LSH_CHUNK)
+        n = LSH_CHUNK;
+    memset(next, 0, sizeof next);
+    for (i = 0; i < n; i++)
+        next[v[i].key >> 24]++;
+    seg[0] = 0;
+    for (b = 0; b < 256; b++) {
+        seg[b + 1] = seg[b] + next[b];
+        next[b] = seg[b];
+    }
+    for (i = 0; i < n; i++)
+        tmp[next[v[i].key >> 24]++] = v[i];
+    memcpy(v, tmp, n * sizeof *v);
+}
+
+/* One thread's share of the dealing: chunks as they come. */
+typedef struct lsh_deal_job {
+    lsh_dealt *d;    /* the entries being dealt */
+    nd_chunks *todo; /* the chunks not taken yet */
+    int err;         /* 0 or ND_ENOMEM */
+} lsh_deal_job;
+
+static void *lsh_deal_run(void *arg)
+{
+    lsh_deal_job *j = arg;
+    size_t lo, hi, c;
+    nd_key *tmp = malloc((j->d->n < LSH_CHUNK ? j->d->n : LSH_CHUNK) *
+                         sizeof *tmp);
+
+    if (!tmp) {
+        j->err = ND_ENOMEM; /* the other jobs may still deal every chunk */
+        return NULL;
+    }
+    while (nd_chunks_take(j->todo, &lo, &hi))
+        for (c = lo; c < hi; c++)
+            lsh_deal_chunk(j->d, c, tmp);
+    free(tmp);
+    return NULL;
+}
+
+/* Deals keys into d on `jobs` threads; d->seg is the caller's to free,
+ * whatever comes back. Returns 0 or ND_ENOMEM. */
+static int lsh_deal(lsh_dealt *d, nd_keyvec *keys, size_t jobs)
+{
+    lsh_deal_job job[ND_MAX_JOBS];
+    nd_chunks todo;
+    size_t c, t;
+    unsigned b;
+
+    memset(d, 0, sizeof *d);
+    d->v = keys->v;
+    d->n = keys->n;
+    d->chunks = keys->n / LSH_CHUNK + (keys->n % LSH_CHUNK != 0);
+    if (d->chunks == 0)
+        return 0;
+    d->seg = malloc(d->chunks * 257 * sizeof *d->seg);
+    if (!d->seg)
+        return ND_ENOMEM;
+    nd_chunks_init(&todo, d->chunks, 1);
+    for (t = 0; t < jobs; t++) {
+        job[t].d = d;
+        job[t].todo = &todo;
+        job[t].err = 0;
+    }
+    nd_run_jobs(lsh_deal_run, job, sizeof job[0], jobs);
+    for (t = 0; t < jobs; t++)
+        if (job[t].err)
+            return job[t].err;
+    for (c = 0; c < d->chunks; c++)
+        for (b = 0; b < 256; b++)
+            d->size[b] += d->seg[c * 257 + b + 1] - d->seg[c * 257 + b];
+    return 0;
+}
+
+/*
+ * A map of two-bit slots indexed by the low bits of keys (they are
+ * hashes): the low bit of a slot says a key of it was added, the high bit
+ * that a second one was. It is made for one bucket at a time, so it is
+ * small enough to stay in the caches whatever the size of the scan.
+ */
+typedef struct lsh_map {
+    uint64_t *w;  /* 32 slots a word */
+    size_t slots; /* a power of two; 0 without memory (then keep all) */
+    size_t cap;   /* words allocated */
+} lsh_map;
+
+#define LSH_SEEN 0  /* bit of a slot: a key was added */
+#define LSH_TWICE 1 /* bit of a slot: a second key was added */
+
+/* Empties m and sizes it for n keys, at least per_key slots each. */
+static void lsh_map_reset(lsh_map *m, size_t n, size_t per_key)
+{
+    size_t slots = 64;
+
+    while (slots / per_key < n && slots < SIZE_MAX / 2)
+        slots <<= 1;
+    m->slots = 0;
+    if (nd_grow((void **)&m->w, &m->cap, slots / 32, sizeof *m->w) == 0) {
+        m->slots = slots;
+        memset(m->w, 0, slots / 32 * sizeof *m->w);
+    }
+}
+
+static void lsh_map_add(lsh_map *m, uint32_t k)
+{
+    size_t s = k & (m->slots - 1);
+    uint64_t *w = &m->w[s / 32], seen = (uint64_t)1 << (s % 32 * 2);
+
+    *w |= (*w & seen) << 1 | seen;
+}
+
+/* Whether bit `bit` of k's slot is set; always with no map. */
+static size_t lsh_map_has(const lsh_map *m, uint32_t k, unsigned bit)
+{
+    size_t s;
+
+    if (m->slots == 0)
+        return 1;
+    s = k & (m->slots - 1);
+    return (size_t)(m->w[s / 32] >> (s % 32 * 2 + bit) & 1);
+}
+
+/* Puts into out (room reserved) the entries of bucket b of d whose slot
+ * in m has bit `bit` set (all of them when m is NULL), chunk by chunk. */
+static void lsh_gather(nd_keyvec *out, const lsh_dealt *d, unsigned b,
+                       const lsh_map *m, unsigned bit)
+{
+    size_t c, i, n = 0;
+
+    for (c = 0; c < d->chunks; c++) {
+        const nd_key *v = d->v + c * LSH_CHUNK;
+        const uint32_t *seg = d->seg + c * 257;
+
+        if (!m) {
+            memcpy(out->v + n, v + seg[b], (seg[b + 1] - seg[b]) * sizeof *v);
+            n += seg[b + 1] - seg[b];
+            continue;
+        }
+        for (i = seg[b]; i < seg[b + 1]; i++) {
+            out->v[n] = v[i];
+            n += lsh_map_has(m, v[i].key, bit);
+        }
+    }
+    out->n = n;
+}
+
+/*
  * Sorts v[0..n), entries of one top-byte bucket, by (key, item): two LSD
  * radix passes of 12 bits through tmp (room for n entries) order the low
  * 24 bits of the keys, then each run of equal keys, short but for stock
@@ -296,6 +480,8 @@ static void lsh_sort_bucket(nd_key *v, nd_key *tmp, size_t n,
     unsigned shift;
     size_t i, s, e;
 
+    if (n < 2)
+        return;
     for (shift = 0; shift < 24; shift += 12) {
         size_t sum = 0, d, first = (src[0].key >> shift) & 0xfff;
 
@@ -341,100 +527,6 @@ static void lsh_sort_bucket(nd_key *v, nd_key *tmp, size_t n,
     }
 }
 
-/* One thread's share of the bucket sorts: buckets first, first + step, ... */
-typedef struct lsh_sort_job {
-    nd_key *v;            /* the entries */
-    const size_t *start;  /* bucket b is v[start[b]..start[b+1]) */
-    size_t biggest;       /* entries of the largest bucket */
-    unsigned first, step; /* the buckets of this job */
-    int err;              /* 0 or ND_ENOMEM */
-} lsh_sort_job;
-
-static void *lsh_sort_run(void *arg)
-{
-    lsh_sort_job *j = arg;
-    nd_key *tmp = malloc(j->biggest * sizeof *tmp);
-    size_t *count = malloc(4096 * sizeof *count);
-    nd_u32vec items = {0};
-    unsigned b;
-
-    if (!tmp || !count) {
-        j->err = ND_ENOMEM;
-    } else {
-        for (b = j->first; b < 256; b += j->step)
-            if (j->start[b + 1] - j->start[b] > 1)
-                lsh_sort_bucket(j->v + j->start[b], tmp,
-                                j->start[b + 1] - j->start[b], count,
-                                &items);
-    }
-    free(tmp);
-    free(count);
-    nd_u32vec_free(&items);
-    return NULL;
-}
-
-/*
- * Sorts entries by (key, item). The key arrays are the largest of a scan,
- * so the sort must not double them: an in-place pass (American flag sort)
- * first deals the entries into 256 buckets by the key's top byte, then
- * each bucket is radix-sorted through scratch space the size of the
- * largest bucket, about 1/256 of the whole. qsort with a callback was the
- * largest cost of candidate generation; a plain LSD radix sort needed a
- * second copy of the array. The buckets are independent, so threads share
- * them out (every threads-th bucket each: keys are hashes, so the buckets
- * are of about one size); the result is the same for any thread count.
- */
-static int lsh_sort_keys(nd_keyvec *keys, unsigned threads)
-{
-    lsh_sort_job jobs[ND_MAX_JOBS];
-    nd_key *v = keys->v;
-    size_t n = keys->n, start[257], next[256], biggest = 0, b, i;
-    unsigned t;
-
-    if (n < 2)
-        return 0;
-    memset(next, 0, sizeof next);
-    for (i = 0; i < n; i++)
-        next[v[i].key >> 24]++;
-    start[0] = 0;
-    for (b = 0; b < 256; b++) {
-        start[b + 1] = start[b] + next[b];
-        if (next[b] > biggest)
-            biggest = next[b];
-        next[b] = start[b];
-    }
-    for (b = 0; b < 256; b++)
-        while (next[b] < start[b + 1]) {
-            nd_key e = v[next[b]];
-            size_t d = e.key >> 24;
-
-            /* Carry e to its bucket, taking up what lies there, until
-             * an entry of bucket b turns up. */
-            while (d != b) {
-                nd_key t = v[next[d]];
-
-                v[next[d]++] = e;
-                e = t;
-                d = e.key >> 24;
-            }
-            v[next[b]++] = e;
-        }
-    threads = (unsigned)nd_jobs_for(threads, n, 65536);
-    for (t = 0; t < threads; t++) {
-        jobs[t].v = v;
-        jobs[t].start = start;
-        jobs[t].biggest = biggest;
-        jobs[t].first = t;
-        jobs[t].step = threads;
-        jobs[t].err = 0;
-    }
-    nd_run_jobs(lsh_sort_run, jobs, sizeof jobs[0], threads);
-    for (t = 0; t < threads; t++)
-        if (jobs[t].err)
-            return jobs[t].err;
-    return 0;
-}
-
 /* End of the run of entries equal in key to v[i]. */
 static size_t lsh_run_end(const nd_key *v, size_t n, size_t i)
 {
@@ -445,115 +537,15 @@ static size_t lsh_run_end(const nd_key *v, size_t n, size_t i)
     return e;
 }
 
-/* A bitmap indexed by the low bits of keys (they are hashes). */
-typedef struct lsh_map {
-    uint64_t *w;
-    size_t bits; /* a power of two */
-} lsh_map;
-
-/*
- * A zeroed map of at least per_key bits for each of n keys; w is NULL
- * without memory, or when the map would pass LSH_MAP_MAX_BITS (the callers
- * then drop nothing). Every key's test lands anywhere in the map, so a map
- * much larger than the caches costs a memory access per entry.
- */
-#define LSH_MAP_MAX_BITS ((size_t)1 << 27) /* 16 MB */
-
-static lsh_map lsh_map_new(size_t n, size_t per_key)
+/* Appends the pairs of v[0..n), sorted by (key, item), to out. */
+static int lsh_walk_pairs(nd_pairvec *out, const nd_key *v, size_t n,
+                          size_t cap)
 {
-    lsh_map m;
-
-    m.bits = (size_t)1 << 16;
-    while (m.bits < per_key * n && m.bits < LSH_MAP_MAX_BITS)
-        m.bits <<= 1;
-    m.w = m.bits < per_key * n ? NULL : calloc(m.bits / 64, sizeof *m.w);
-    return m;
-}
-
-/* Sets the bit of key k; returns whether it was set before. */
-static int lsh_map_set(lsh_map *m, uint32_t k)
-{
-    size_t b = k & (m->bits - 1);
-    uint64_t bit = (uint64_t)1 << (b % 64);
-    int was = (m->w[b / 64] & bit) != 0;
-
-    m->w[b / 64] |= bit;
-    return was;
-}
-
-/* Keeps the entries of v whose key's bit is set in m, in order. */
-static void lsh_keep_marked(nd_keyvec *v, const lsh_map *m)
-{
-    size_t i, n = 0;
-
-    for (i = 0; i < v->n; i++) {
-        size_t b = v->v[i].key & (m->bits - 1);
-
-        v->v[n] = v->v[i];
-        n += (size_t)(m->w[b / 64] >> (b % 64) & 1);
-    }
-    v->n = n;
-}
-
-/*
- * Before the sorts, entries that cannot pair are dropped: among band
- * keys, those no other entry shares (most paragraphs have no near copy);
- * in the join, index entries whose key no query asks for (a paragraph asks
- * with two of its anchors, so that is most of them). Either way a key's
- * run of entries is kept whole or not at all, so the pairs are the same,
- * the stock-phrase caps included, and the sorts have far less to do. The
- * tests are bitmaps over the keys, whose false alarms (an entry kept that
- * pairs with nothing) are harmless; without memory for a bitmap nothing is
- * dropped.
- */
-static void lsh_keep_shared(nd_keyvec *keys)
-{
-    /* 4 bits a key in each map: about a fifth of the lone keys stay by a
-     * false alarm, for a quarter of the keys' memory */
-    lsh_map once = lsh_map_new(keys->n, 4), twice = once;
-    size_t i;
-
-    twice.w = once.w ? calloc(once.bits / 64, sizeof *twice.w) : NULL;
-    if (twice.w)
-        for (i = 0; i < keys->n; i++)
-            if (lsh_map_set(&once, keys->v[i].key))
-                lsh_map_set(&twice, keys->v[i].key);
-    if (twice.w)
-        lsh_keep_marked(keys, &twice);
-    free(once.w);
-    free(twice.w);
-}
-
-/* 16 bits a query: about one lone index entry in 16 stays by a false
- * alarm, and a map small enough to stay in the caches up to a few million
- * queries (measured on 1 GB: pairing 1.4 s with it, 1.65 s without). */
-static void lsh_keep_asked(nd_keyvec *index, const nd_keyvec *queries)
-{
-    lsh_map m = lsh_map_new(queries->n, 16);
-    size_t i;
-
-    if (!m.w)
-        return;
-    for (i = 0; i < queries->n; i++)
-        lsh_map_set(&m, queries->v[i].key);
-    lsh_keep_marked(index, &m);
-    free(m.w);
-}
-
-int nd_lsh_pairs(nd_pairvec *out, nd_keyvec *keys, size_t cap,
-                 unsigned threads)
-{
-    const nd_key *v;
     size_t s, e, i, j, taken;
     int err;
 
-    lsh_keep_shared(keys);
-    err = lsh_sort_keys(keys, threads);
-    if (err)
-        return err;
-    v = keys->v;
-    for (s = 0; s < keys->n; s = e) {
-        e = lsh_run_end(v, keys->n, s);
+    for (s = 0; s < n; s = e) {
+        e = lsh_run_end(v, n, s);
         /* Within the run items are ascending; a repeated item is skipped
          * wherever it recurs, so it pairs neither with itself nor twice
          * with another. Each of the first cap distinct items pairs with
@@ -576,34 +568,27 @@ int nd_lsh_pairs(nd_pairvec *out, nd_keyvec *keys, size_t cap,
     return 0;
 }
 
-int nd_lsh_join(nd_pairvec *out, nd_keyvec *index, nd_keyvec *queries,
-                size_t cap, unsigned threads)
+/* Appends the pairs of index entries x[0..nx) and queries q[0..nq), both
+ * sorted by (key, item), to out. */
+static int lsh_walk_join(nd_pairvec *out, const nd_key *x, size_t nx,
+                         const nd_key *q, size_t nq, size_t cap)
 {
-    const nd_key *x, *q;
     size_t xi = 0, qi = 0;
     int err;
 
-    lsh_keep_asked(index, queries);
-    err = lsh_sort_keys(index, threads);
-    if (!err)
-        err = lsh_sort_keys(queries, threads);
-    if (err)
-        return err;
-    x = index->v;
-    q = queries->v;
-    while (xi < index->n && qi < queries->n) {
+    while (xi < nx && qi < nq) {
         size_t xe, qe, i, j, taken;
 
         if (x[xi].key < q[qi].key) {
-            xi = lsh_run_end(x, index->n, xi);
+            xi = lsh_run_end(x, nx, xi);
             continue;
         }
         if (q[qi].key < x[xi].key) {
-            qi = lsh_run_end(q, queries->n, qi);
+            qi = lsh_run_end(q, nq, qi);
             continue;
         }
-        xe = lsh_run_end(x, index->n, xi);
-        qe = lsh_run_end(q, queries->n, qi);
+        xe = lsh_run_end(x, nx, xi);
+        qe = lsh_run_end(q, nq, qi);
         /* A shingle anchoring more than cap paragraphs is a stock phrase,
          * no evidence of copying: skip it. */
         for (i = xi, taken = 0; i < xe && taken <= cap; i++)
@@ -628,33 +613,485 @@ int nd_lsh_join(nd_pairvec *out, nd_keyvec *index, nd_keyvec *queries,
     return 0;
 }
 
-int nd_lsh_pairs_unique(nd_pairvec *pairs)
+/* A thread's scratch space, reused from one bucket to the next. */
+typedef struct lsh_scratch {
+    nd_keyvec x;     /* a bucket's (kept) entries or index entries */
+    nd_keyvec q;     /* a bucket's queries */
+    nd_keyvec tmp;   /* the other half of the radix passes */
+    lsh_map map;     /* the bucket's filter */
+    size_t *count;   /* 4096 radix counters */
+    nd_u32vec items; /* a long run's items while they are sorted */
+} lsh_scratch;
+
+/* Empties v and makes room for n entries. */
+static int lsh_room(nd_keyvec *v, size_t n)
 {
-    /* Sorted as 64-bit numbers a:b, which orders by (a, b). */
-    uint64_t *packed;
-    size_t i, n = 0;
+    v->n = 0;
+    return nd_grow((void **)&v->v, &v->cap, n, sizeof *v->v);
+}
+
+/*
+ * Before the sorts, entries that cannot pair are dropped: among band
+ * keys, those no other entry shares (most paragraphs have no near copy);
+ * in the join, index entries whose key no query asks for (a paragraph asks
+ * with two of its anchors, so that is most of them). Either way a key's
+ * entries share a slot of the map and are kept or dropped together, so
+ * the pairs are the same, the stock-phrase caps included, and the sorts
+ * have far less to do. False alarms (an entry kept that pairs with
+ * nothing) are harmless. The maps cover one bucket, so they stay in the
+ * caches and can afford many slots a key:
+ *  - band keys: 4 slots a key, 4-8 after rounding up: about one lone key
+ *    in 6-12 shares a slot with another and stays;
+ *  - the join: 16 slots a query, for a bucket's queries are about a ninth
+ *    of its index entries: about one lone index entry in 16-32 stays.
+ */
+#define LSH_SHARED_SLOTS 4
+#define LSH_ASKED_SLOTS 16
+
+/* Appends the band pairs of bucket b of d to out. */
+static int lsh_pairs_bucket(nd_pairvec *out, const lsh_dealt *d, unsigned b,
+                            size_t cap, lsh_scratch *s)
+{
+    size_t c, i, n = d->size[b];
+    int err;
+
+    if (n < 2)
+        return 0;
+    lsh_map_reset(&s->map, n, LSH_SHARED_SLOTS);
+    for (c = 0; s->map.slots && c < d->chunks; c++) {
+        const nd_key *v = d->v + c * LSH_CHUNK;
+        const uint32_t *seg = d->seg + c * 257;
+
+        for (i = seg[b]; i < seg[b + 1]; i++)
+            lsh_map_add(&s->map, v[i].key);
+    }
+    err = lsh_room(&s->x, n);
+    if (!err)
+        err = lsh_room(&s->tmp, n);
+    if (err)
+        return err;
+    lsh_gather(&s->x, d, b, &s->map, LSH_TWICE);
+    lsh_sort_bucket(s->x.v, s->tmp.v, s->x.n, s->count, &s->items);
+    return lsh_walk_pairs(out, s->x.v, s->x.n, cap);
+}
+
+/* Appends the join's pairs of bucket b of the index x and queries q. */
+static int lsh_join_bucket(nd_pairvec *out, const lsh_dealt *x,
+                           const lsh_dealt *q, unsigned b, size_t cap,
+                           lsh_scratch *s)
+{
+    size_t nx = x->size[b], nq = q->size[b], i;
+    int err;
+
+    if (nx == 0 || nq == 0)
+        return 0;
+    err = lsh_room(&s->q, nq);
+    if (!err)
+        err = lsh_room(&s->x, nx);
+    if (!err)
+        err = lsh_room(&s->tmp, nx > nq ? nx : nq);
+    if (err)
+        return err;
+    lsh_gather(&s->q, q, b, NULL, 0);
+    lsh_map_reset(&s->map, nq, LSH_ASKED_SLOTS);
+    for (i = 0; s->map.slots && i < nq; i++)
+        lsh_map_add(&s->map, s->q.v[i].key);
+    lsh_gather(&s->x, x, b, &s->map, LSH_SEEN);
+    lsh_sort_bucket(s->q.v, s->tmp.v, s->q.n, s->count, &s->items);
+    lsh_sort_bucket(s->x.v, s->tmp.v, s->x.n, s->count, &s->items);
+    return lsh_walk_join(out, s->x.v, s->x.n, s->q.v, s->q.n, cap);
+}
+
+/* One thread's share of the buckets: buckets as they come. */
+typedef struct lsh_bucket_job {
+    const lsh_dealt *x; /* band keys, or the join's index */
+    const lsh_dealt *q; /* the join's queries; NULL for band keys */
+    nd_chunks *todo;    /* the buckets not taken yet */
+    nd_pairvec *out;    /* out[b]: the pairs of bucket b */
+    size_t cap;         /* the bucket cap */
+    int err;            /* 0 or ND_ENOMEM */
+} lsh_bucket_job;
+
+static void *lsh_bucket_run(void *arg)
+{
+    lsh_bucket_job *j = arg;
+    lsh_scratch s;
+    size_t lo, hi, b;
+
+    memset(&s, 0, sizeof s);
+    s.count = malloc(4096 * sizeof *s.count);
+    if (!s.count)
+        j->err = ND_ENOMEM;
+    while (!j->err && nd_chunks_take(j->todo, &lo, &hi))
+        for (b = lo; b < hi && !j->err; b++)
+            j->err = j->q ? lsh_join_bucket(&j->out[b], j->x, j->q,
+                                            (unsigned)b, j->cap, &s)
+                          : lsh_pairs_bucket(&j->out[b], j->x, (unsigned)b,
+                                             j->cap, &s);
+    nd_keyvec_free(&s.x);
+    nd_keyvec_free(&s.q);
+    nd_keyvec_free(&s.tmp);
+    free(s.map.w);
+    free(s.count);
+    nd_u32vec_free(&s.items);
+    return NULL;
+}
+
+/* Appends per[0..256) to out in order; frees them either way. */
+static int lsh_append(nd_pairvec *out, nd_pairvec *per)
+{
+    size_t total = out->n, b;
+    int err = 0;
+
+    for (b = 0; b < 256 && !err; b++)
+        if (per[b].n > SIZE_MAX - total)
+            err = ND_ENOMEM;
+        else
+            total += per[b].n;
+    if (!err)
+        err = nd_grow((void **)&out->v, &out->cap, total, sizeof *out->v);
+    for (b = 0; b < 256; b++) {
+        if (!err && per[b].n) {
+            memcpy(out->v + out->n, per[b].v, per[b].n * sizeof *per[b].v);
+            out->n += per[b].n;
+        }
+        nd_pairvec_free(&per[b]);
+    }
+    return err;
+}
+
+/* Runs the buckets of x (and q, for the join) on `jobs` threads and
+ * appends their pairs to out in bucket order. */
+static int lsh_buckets(nd_pairvec *out, const lsh_dealt *x,
+                       const lsh_dealt *q, size_t cap, size_t jobs)
+{
+    lsh_bucket_job job[ND_MAX_JOBS];
+    nd_pairvec *per = calloc(256, sizeof *per);
+    nd_chunks todo;
+    size_t t;
+    int err = 0;
+
+    if (!per)
+        return ND_ENOMEM;
+    nd_chunks_init(&todo, 256, 1);
+    for (t = 0; t < jobs; t++) {
+        job[t].x = x;
+        job[t].q = q;
+        job[t].todo = &todo;
+        job[t].out = per;
+        job[t].cap = cap;
+        job[t].err = 0;
+    }
+    nd_run_jobs(lsh_bucket_run, job, sizeof job[0], jobs);
+    for (t = 0; t < jobs; t++)
+        if (job[t].err)
+            err = job[t].err;
+    if (!err)
+        err = lsh_append(out, per);
+    else
+        for (t = 0; t < 256; t++)
+            nd_pairvec_free(&per[t]);
+    free(per);
+    return err;
+}
+
+int nd_lsh_pairs(nd_pairvec *out, nd_keyvec *keys, size_t cap,
+                 unsigned threads)
+{
+    size_t jobs = nd_jobs_for(threads, keys->n, 65536);
+    lsh_dealt d;
+    int err;
+
+    err = lsh_deal(&d, keys, jobs);
+    if (!err && d.chunks)
+        err = lsh_buckets(out, &d, NULL, cap, jobs);
+    free(d.seg);
+    return err;
+}
+
+int nd_lsh_join(nd_pairvec *out, nd_keyvec *index, nd_keyvec *queries,
+                size_t cap, unsigned threads)
+{
+    size_t jobs = nd_jobs_for(threads, index->n + queries->n, 65536);
+    lsh_dealt x, q;
+    int err;
+
+    err = lsh_deal(&x, index, jobs);
+    q.seg = NULL;
+    if (!err)
+        err = lsh_deal(&q, queries, jobs);
+    if (!err && x.chunks && q.chunks)
+        err = lsh_buckets(out, &x, &q, cap, jobs);
+    free(x.seg);
+    free(q.seg);
+    return err;
+}
+
+/* ---- each pair once --------------------------------------------------- */
+
+/*
+ * Pairs are sorted as 64-bit numbers a:b, which orders them by (a, b),
+ * and repeats are dropped. As with the keys, the work is split by bucket:
+ * one pass over the pairs deals them, packed, into an array of their
+ * number by the top 8 significant bits of a; each bucket is then sorted by
+ * LSD radix through scratch space of its size and loses its repeats; and
+ * the buckets are copied back in order. Every step but two short sums is
+ * shared out by chunks of pairs or by buckets, so it runs on the threads,
+ * and the result depends on the values alone. Memory is the one array of
+ * pairs beside the pairs themselves, as a plain radix sort needs, plus
+ * scratch for a bucket on each thread.
+ */
+typedef struct lsh_uniq {
+    nd_pairvec *pairs;  /* the pairs, read in chunks of LSH_CHUNK */
+    uint64_t *sorted;   /* the pairs packed, bucket after bucket */
+    size_t chunks;      /* chunks of pairs */
+    uint32_t *top;      /* top[c]: the largest a of chunk c */
+    size_t *at;         /* at[c*256+d]: chunk c's pairs of bucket d, then
+                           where in sorted the first of them goes */
+    unsigned shift;     /* a pair's bucket is a >> shift */
+    size_t start[257];  /* bucket d is sorted[start[d]..start[d+1]) */
+    size_t kept[257];   /* pairs of bucket d once, then where they go */
+} lsh_uniq;
+
+enum { LSH_UNIQ_TOP, LSH_UNIQ_COUNT, LSH_UNIQ_DEAL, LSH_UNIQ_SORT,
+       LSH_UNIQ_BACK };
+
+/* The pairs of chunk c: [*lo, return value). */
+static size_t lsh_uniq_chunk(const lsh_uniq *u, size_t c, size_t *lo)
+{
+    *lo = c * LSH_CHUNK;
+    return u->pairs->n - *lo < LSH_CHUNK ? u->pairs->n : *lo + LSH_CHUNK;
+}
+
+static void lsh_uniq_top(lsh_uniq *u, size_t c)
+{
+    size_t i, e = lsh_uniq_chunk(u, c, &i);
+    uint32_t top = 0;
+
+    for (; i < e; i++)
+        if (u->pairs->v[i].a > top)
+            top = u->pairs->v[i].a;
+    u->top[c] = top;
+}
+
+static void lsh_uniq_count(lsh_uniq *u, size_t c)
+{
+    size_t i, e = lsh_uniq_chunk(u, c, &i), *at = u->at + c * 256;
+
+    for (; i < e; i++)
+        at[u->pairs->v[i].a >> u->shift]++;
+}
+
+static void lsh_uniq_deal(lsh_uniq *u, size_t c)
+{
+    size_t i, e = lsh_uniq_chunk(u, c, &i), *at = u->at + c * 256;
+
+    for (; i < e; i++) {
+        const nd_pair *p = &u->pairs->v[i];
+
+        u->sorted[at[p->a >> u->shift]++] = (uint64_t)p->a << 32 | p->b;
+    }
+}
+
+/*
+ * Sorts v[0..n) on its low `bits` bits (the higher ones are equal) by LSD
+ * radix, 11 bits a pass through tmp (room for n), skipping a pass whose
+ * digit is the same for every value; returns the array (v or tmp) that
+ * holds the result. Eleven bits keep the counters in the L1 cache.
+ */
+static uint64_t *lsh_radix64(uint64_t *v, uint64_t *tmp, size_t n,
+                             unsigned bits, size_t count[2048])
+{
+    uint64_t *src = v, *dst = tmp, *t;
+    unsigned shift;
+    size_t i, d, sum;
+
+    for (shift = 0; shift < bits; shift += 11) {
+        memset(count, 0, 2048 * sizeof *count);
+        for (i = 0; i < n; i++)
+            count[src[i] >> shift & 0x7ff]++;
+        if (count[src[0] >> shift & 0x7ff] == n)
+            continue;
+        for (d = 0, sum = 0; d < 2048; d++) {
+            size_t c = count[d];
+
+            count[d] = sum;
+            sum += c;
+        }
+        for (i = 0; i < n; i++)
+            dst[count[src[i] >> shift & 0x7ff]++] = src[i];
+        t = src;
+        src = dst;
+        dst = t;
+    }
+    return src;
+}
+
+/* A thread's scratch for the bucket sorts. */
+typedef struct lsh_uniq_scratch {
+    uint64_t *tmp; /* a bucket's worth of values */
+    size_t cap;    /* values allocated */
+    size_t *count; /* 2048 radix counters */
+} lsh_uniq_scratch;
+
+/* Sorts bucket d in place and drops its repeats (kept[d] stay). */
+static int lsh_uniq_sort(lsh_uniq *u, size_t d, lsh_uniq_scratch *s)
+{
+    uint64_t *v = u->sorted + u->start[d], *r;
+    size_t n = u->start[d + 1] - u->start[d], i, m = 0;
+    int err;
+
+    if (n == 0)
+        return 0;
+    err = nd_grow((void **)&s->tmp, &s->cap, n, sizeof *s->tmp);
+    if (err)
+        return err;
+    r = lsh_radix64(v, s->tmp, n, u->shift + 32, s->count);
+    for (i = 0; i < n; i++)
+        if (i == 0 || r[i] != v[m - 1])
+            v[m++] = r[i]; /* m <= i, so r == v is safe */
+    u->kept[d] = m;
+    return 0;
+}
+
+static void lsh_uniq_back(lsh_uniq *u, size_t d)
+{
+    const uint64_t *v = u->sorted + u->start[d];
+    nd_pair *out = u->pairs->v + u->kept[d];
+    size_t i, n = u->kept[d + 1] - u->kept[d];
+
+    for (i = 0; i < n; i++) {
+        out[i].a = (uint32_t)(v[i] >> 32);
+        out[i].b = (uint32_t)v[i];
+    }
+}
+
+/* One thread's share of a step: chunks of pairs or buckets as they come. */
+typedef struct lsh_uniq_job {
+    lsh_uniq *u;     /* the work */
+    nd_chunks *todo; /* the chunks or buckets not taken yet */
+    int step;        /* LSH_UNIQ_... */
+    int err;         /* 0 or ND_ENOMEM */
+} lsh_uniq_job;
+
+static void *lsh_uniq_run(void *arg)
+{
+    lsh_uniq_job *j = arg;
+    lsh_uniq_scratch s = {NULL, 0, NULL};
+    size_t lo, hi, i;
+
+    if (j->step == LSH_UNIQ_SORT) {
+        s.count = malloc(2048 * sizeof *s.count);
+        if (!s.count)
+            j->err = ND_ENOMEM;
+    }
+    while (!j->err && nd_chunks_take(j->todo, &lo, &hi))
+        for (i = lo; i < hi && !j->err; i++)
+            switch (j->step) {
+            case LSH_UNIQ_TOP:
+                lsh_uniq_top(j->u, i);
+                break;
+            case LSH_UNIQ_COUNT:
+                lsh_uniq_count(j->u, i);
+                break;
+            case LSH_UNIQ_DEAL:
+                lsh_uniq_deal(j->u, i);
+                break;
+            case LSH_UNIQ_SORT:
+                j->err = lsh_uniq_sort(j->u, i, &s);
+                break;
+            default:
+                lsh_uniq_back(j->u, i);
+            }
+    free(s.tmp);
+    free(s.count);
+    return NULL;
+}
+
+/* Runs step on every chunk of pairs (or bucket) on `jobs` threads. */
+static int lsh_uniq_step(lsh_uniq *u, int step, size_t items, size_t jobs)
+{
+    lsh_uniq_job job[ND_MAX_JOBS];
+    nd_chunks todo;
+    size_t t;
+
+    nd_chunks_init(&todo, items, 1);
+    for (t = 0; t < jobs; t++) {
+        job[t].u = u;
+        job[t].todo = &todo;
+        job[t].step = step;
+        job[t].err = 0;
+    }
+    nd_run_jobs(lsh_uniq_run, job, sizeof job[0], jobs);
+    for (t = 0; t < jobs; t++)
+        if (job[t].err)
+            return job[t].err;
+    return 0;
+}
+
+/* Where each chunk's pairs of each bucket go, from their counts. */
+static void lsh_uniq_place(lsh_uniq *u)
+{
+    size_t c, d, sum = 0;
+
+    for (d = 0; d < 256; d++) {
+        u->start[d] = sum;
+        for (c = 0; c < u->chunks; c++) {
+            size_t k = u->at[c * 256 + d];
+
+            u->at[c * 256 + d] = sum;
+            sum += k;
+        }
+    }
+    u->start[256] = sum;
+}
+
+int nd_lsh_pairs_unique(nd_pairvec *pairs, unsigned threads)
+{
+    size_t jobs = nd_jobs_for(threads, pairs->n, 65536), c, d;
+    uint32_t top = 0;
+    lsh_uniq u;
     int err;
 
     if (pairs->n < 2)
         return 0;
-    packed = malloc(pairs->n * sizeof *packed);
-    if (!packed)
-        return ND_ENOMEM;
-    for (i = 0; i < pairs->n; i++)
-        packed[i] = (uint64_t)pairs->v[i].a << 32 | pairs->v[i].b;
-    err = nd_u64_radix_sort(packed, pairs->n);
-    if (err) {
-        free(packed);
-        return err;
+    memset(&u, 0, sizeof u);
+    u.pairs = pairs;
+    u.chunks = pairs->n / LSH_CHUNK + (pairs->n % LSH_CHUNK != 0);
+    u.sorted = malloc(pairs->n * sizeof *u.sorted);
+    u.top = malloc(u.chunks * sizeof *u.top);
+    u.at = calloc(u.chunks * 256, sizeof *u.at);
+    err = u.sorted && u.top && u.at ? 0 : ND_ENOMEM;
+    if (!err)
+        err = lsh_uniq_step(&u, LSH_UNIQ_TOP, u.chunks, jobs);
+    if (err)
+        goto done;
+    for (c = 0; c < u.chunks; c++)
+        if (u.top[c] > top)
+            top = u.top[c];
+    while (top >> u.shift > 255)
+        u.shift++;
+    err = lsh_uniq_step(&u, LSH_UNIQ_COUNT, u.chunks, jobs);
+    if (err)
+        goto done;
+    lsh_uniq_place(&u);
+    err = lsh_uniq_step(&u, LSH_UNIQ_DEAL, u.chunks, jobs);
+    if (!err)
+        err = lsh_uniq_step(&u, LSH_UNIQ_SORT, 256, jobs);
+    if (err)
+        goto done;
+    for (d = 0, c = 0; d <= 256; d++) { /* kept counts become offsets */
+        size_t k = d < 256 ? u.kept[d] : 0;
+
+        u.kept[d] = c;
+        c += k;
     }
-    for (i = 0; i < pairs->n; i++) {
-        if (i > 0 && packed[i] == packed[i - 1])
-            continue;
-        pairs->v[n].a = (uint32_t)(packed[i] >> 32);
-        pairs->v[n].b = (uint32_t)packed[i];
-        n++;
-    }
-    pairs->n = n;
-    free(packed);
-    return 0;
+    err = lsh_uniq_step(&u, LSH_UNIQ_BACK, 256, jobs);
+    if (!err)
+        pairs->n = u.kept[256];
+done:
+    free(u.sorted);
+    free(u.top);
+    free(u.at);
+    return err;
 }

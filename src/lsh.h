@@ -117,28 +117,33 @@ size_t nd_lsh_queries(uint64_t q[2], const uint64_t *h, size_t n,
                       unsigned w);
 
 /*
- * Sorts keys (on up to `threads` threads) and appends to out every pair of
- * distinct items sharing a key (capped as above). Pairs may repeat; see
- * nd_lsh_pairs_unique. The result does not depend on threads. keys is
- * left sorted, less (some of) the entries whose key no other entry has.
+ * Appends to out every pair of distinct items sharing a key (capped as
+ * above), working on up to `threads` threads: key by key in ascending
+ * order, within a key as the cap reads (first item ascending, then second
+ * item ascending). Pairs may repeat; see nd_lsh_pairs_unique. The result
+ * does not depend on threads. keys keeps its entries, in no order the
+ * caller may count on (they are dealt into buckets in place).
  * Returns 0 or ND_ENOMEM.
  */
 int nd_lsh_pairs(nd_pairvec *out, nd_keyvec *keys, size_t cap,
                  unsigned threads);
 
 /*
- * Sorts index (less (some of) the entries whose key no query has) and
- * queries (on up to `threads` threads), and appends to out
- * a pair for every query entry and index entry that share a key and name
- * different items. A key that more than cap distinct items are indexed
- * under is skipped: it is a stock phrase ("said in a statement on"), and
- * pairing on it would cost many checks for no evidence of copying.
+ * Appends to out, working on up to `threads` threads, a pair for every
+ * distinct query item and distinct index item that share a key and differ:
+ * key by key in ascending order, within a key query item by query item
+ * ascending, each with the index items ascending. A key that more than cap
+ * distinct items are indexed under is skipped: it is a stock phrase ("said
+ * in a statement on"), and pairing on it would cost many checks for no
+ * evidence of copying. The result does not depend on threads. index and
+ * queries keep their entries, in no order the caller may count on.
  * Returns 0 or ND_ENOMEM.
  */
 int nd_lsh_join(nd_pairvec *out, nd_keyvec *index, nd_keyvec *queries,
                 size_t cap, unsigned threads);
 
-/* Sorts pairs by (a, b) and removes repeats. Returns 0 or ND_ENOMEM. */
-int nd_lsh_pairs_unique(nd_pairvec *pairs);
+/* Sorts pairs by (a, b) and removes repeats, on up to `threads` threads
+ * (the result does not depend on them). Returns 0 or ND_ENOMEM. */
+int nd_lsh_pairs_unique(nd_pairvec *pairs, unsigned threads);
 
 #endif /* ND_LSH_H */

@@ -547,7 +547,7 @@ int nd_scan_run(nd_scan *s)
     nd_keyvec_free(&k.index);
     nd_keyvec_free(&k.queries);
     if (!err)
-        err = nd_lsh_pairs_unique(&pairs);
+        err = nd_lsh_pairs_unique(&pairs, s->threads);
     s->stats.seconds_candidates = scan_now() - t0;
     t0 = scan_now();
     scan_stage(s, &rs, "clustering");

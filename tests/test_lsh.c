@@ -419,7 +419,7 @@ static void test_lsh__pairs_cap(void **state)
     for (a = 0; a < 10; a++)
         for (b = a + 1; b < 10; b++)
             assert_int_equal(t_has_pair(&out, a, b), a < 3);
-    assert_int_equal(nd_lsh_pairs_unique(&out), 0);
+    assert_int_equal(nd_lsh_pairs_unique(&out, 1), 0);
     assert_int_equal(out.n, 24);
 
     out.n = 0;
@@ -506,11 +506,8 @@ static void test_lsh__pairs_random_keys(void **state)
         assert_int_equal(nd_keyvec_push(&keys, k, (uint32_t)item), 0);
     }
     assert_int_equal(nd_lsh_pairs(&out, &keys, SIZE_MAX, 1), 0);
-    assert_int_equal(nd_lsh_pairs_unique(&out), 0);
-    for (i = 1; i < keys.n; i++) /* sorted by (key, item) */
-        assert_true(keys.v[i - 1].key < keys.v[i].key ||
-                    (keys.v[i - 1].key == keys.v[i].key &&
-                     keys.v[i - 1].item <= keys.v[i].item));
+    assert_int_equal(nd_lsh_pairs_unique(&out, 1), 0);
+    assert_int_equal(keys.n, N); /* reordered, not dropped */
     for (i = 0; i < N; i++)
         for (j = i + 1; j < N; j++)
             expect += key_of[i] == key_of[j];
@@ -521,9 +518,9 @@ static void test_lsh__pairs_random_keys(void **state)
     nd_pairvec_free(&out);
 }
 
-/* Mostly lone keys (which are dropped before the sort) among a few shared
- * ones, many entries: every pair of items sharing a key is found, and
- * no other. */
+/* Mostly lone keys (which the buckets' filters drop before their sorts)
+ * among a few shared ones, many entries: every pair of items sharing a key
+ * is found, and no other. */
 static void test_lsh__pairs_lone_keys(void **state)
 {
     enum { N = 100000 };
@@ -542,7 +539,7 @@ static void test_lsh__pairs_lone_keys(void **state)
         assert_int_equal(nd_keyvec_push(&keys, key_of[i], (uint32_t)i), 0);
     }
     assert_int_equal(nd_lsh_pairs(&out, &keys, SIZE_MAX, 2), 0);
-    assert_int_equal(nd_lsh_pairs_unique(&out), 0);
+    assert_int_equal(nd_lsh_pairs_unique(&out, 1), 0);
     for (i = 1; i < N; i++)
         expect += (uint32_t)(key_of[i] ^ key_of[i] >> 32) ==
                   (uint32_t)(key_of[i - 1] ^ key_of[i - 1] >> 32);
@@ -567,14 +564,12 @@ static void test_lsh__pairs_lone_keys(void **state)
         }
         assert_true(lo < out.n && out.v[lo].a == i - 1 && out.v[lo].b == i);
     }
-    assert_true(keys.n < N / 2); /* the lone keys went before the sort */
     nd_keyvec_free(&keys);
     nd_pairvec_free(&out);
 }
 
-/* Enough entries for the bucket sorts to go to threads, and keys with
- * long runs: the keys come sorted by (key, item), and the sorted keys and
- * the pairs are the same for 1, 2 and 3 threads. */
+/* Enough entries for the buckets to go to threads, and keys with long
+ * runs: the pairs are the same for 1, 2 and 3 threads. */
 static void test_lsh__pairs_any_threads(void **state)
 {
     enum { N = 200000, KEYS = 60000 };
@@ -600,17 +595,10 @@ static void test_lsh__pairs_any_threads(void **state)
     for (t = 0; t < 3; t++) {
         assert_int_equal(nd_lsh_pairs(&out[t], &keys[t], 50,
                                       (unsigned)t + 1), 0);
-        assert_int_equal(nd_lsh_pairs_unique(&out[t]), 0);
+        assert_int_equal(nd_lsh_pairs_unique(&out[t], (unsigned)t + 1), 0);
     }
     assert_true(out[0].n > N / 2);
-    for (i = 1; i < keys[0].n; i++) /* sorted by (key, item) */
-        assert_true(keys[0].v[i - 1].key < keys[0].v[i].key ||
-                    (keys[0].v[i - 1].key == keys[0].v[i].key &&
-                     keys[0].v[i - 1].item < keys[0].v[i].item));
     for (t = 1; t < 3; t++) {
-        assert_int_equal(keys[t].n, keys[0].n);
-        assert_memory_equal(keys[t].v, keys[0].v,
-                            keys[0].n * sizeof *keys[0].v);
         assert_int_equal(out[t].n, out[0].n);
         assert_memory_equal(out[t].v, out[0].v, out[0].n * sizeof *out[0].v);
     }
@@ -692,13 +680,255 @@ static void test_lsh__join_any_threads(void **state)
     }
 }
 
+/* ---- the bucketed pairing against a plain sort and walk ----------------- */
+
+static int t_entry_cmp(const void *x, const void *y)
+{
+    const nd_key *p = x, *q = y;
+
+    if (p->key != q->key)
+        return p->key < q->key ? -1 : 1;
+    return p->item < q->item ? -1 : p->item > q->item;
+}
+
+/* A sorted copy of keys. */
+static nd_key *t_sorted(const nd_keyvec *keys)
+{
+    nd_key *v = malloc((keys->n ? keys->n : 1) * sizeof *v);
+
+    assert_non_null(v);
+    if (keys->n)
+        memcpy(v, keys->v, keys->n * sizeof *v);
+    qsort(v, keys->n, sizeof *v, t_entry_cmp);
+    return v;
+}
+
+/* The distinct items of the run v[s..e), ascending, into u; their count. */
+static size_t t_distinct(uint32_t *u, const nd_key *v, size_t s, size_t e)
+{
+    size_t i, m = 0;
+
+    for (i = s; i < e; i++)
+        if (m == 0 || u[m - 1] != v[i].item)
+            u[m++] = v[i].item;
+    return m;
+}
+
+static size_t t_run_end(const nd_key *v, size_t n, size_t s)
+{
+    size_t e = s + 1;
+
+    while (e < n && v[e].key == v[s].key)
+        e++;
+    return e;
+}
+
+/* The pairs of lsh.h, in its order, straight from the definition: for
+ * each key ascending, each of the first cap distinct items with every
+ * later one. */
+static void t_ref_pairs(nd_pairvec *out, const nd_keyvec *keys, size_t cap)
+{
+    nd_key *v = t_sorted(keys);
+    uint32_t *u = malloc((keys->n ? keys->n : 1) * sizeof *u);
+    size_t s, e, i, j, m;
+
+    assert_non_null(u);
+    for (s = 0; s < keys->n; s = e) {
+        e = t_run_end(v, keys->n, s);
+        m = t_distinct(u, v, s, e);
+        for (i = 0; i < m && i < cap; i++)
+            for (j = i + 1; j < m; j++)
+                assert_int_equal(nd_pairvec_push(out, u[i], u[j]), 0);
+    }
+    free(u);
+    free(v);
+}
+
+/* The join of lsh.h, in its order: for each key both sides have, unless
+ * more than cap distinct items are indexed under it, each distinct query
+ * item with each distinct index item other than itself. */
+static void t_ref_join(nd_pairvec *out, const nd_keyvec *index,
+                       const nd_keyvec *queries, size_t cap)
+{
+    nd_key *x = t_sorted(index), *q = t_sorted(queries);
+    uint32_t *ux = malloc((index->n ? index->n : 1) * sizeof *ux);
+    uint32_t *uq = malloc((queries->n ? queries->n : 1) * sizeof *uq);
+    size_t xi = 0, qi = 0, xe, qe, mx, mq, i, j;
+
+    assert_non_null(ux);
+    assert_non_null(uq);
+    while (xi < index->n && qi < queries->n) {
+        if (x[xi].key != q[qi].key) {
+            if (x[xi].key < q[qi].key)
+                xi = t_run_end(x, index->n, xi);
+            else
+                qi = t_run_end(q, queries->n, qi);
+            continue;
+        }
+        xe = t_run_end(x, index->n, xi);
+        qe = t_run_end(q, queries->n, qi);
+        mx = t_distinct(ux, x, xi, xe);
+        mq = t_distinct(uq, q, qi, qe);
+        for (j = 0; mx <= cap && j < mq; j++)
+            for (i = 0; i < mx; i++)
+                if (ux[i] != uq[j])
+                    assert_int_equal(
+                        nd_pairvec_push(out, ux[i] < uq[j] ? ux[i] : uq[j],
+                                        ux[i] < uq[j] ? uq[j] : ux[i]),
+                        0);
+        xi = xe;
+        qi = qe;
+    }
+    free(ux);
+    free(uq);
+    free(x);
+    free(q);
+}
+
+/*
+ * A 32-bit key (pushed with its high half zero, so folding keeps it) of
+ * an awkward mix: top bytes are even only, so half the buckets are empty;
+ * most keys are lone, some are shared by a few entries, a few are stock
+ * keys of hundreds of entries, far over a cap of 50.
+ */
+static uint32_t t_mixed_key(uint64_t *seed)
+{
+    uint64_t r = t_rand(seed), id;
+    unsigned kind = (unsigned)(r % 100);
+
+    if (kind < 3) { /* 30 stock keys */
+        id = (r >> 40) % 30;
+        r = t_rand(&id);
+    } else if (kind < 25) { /* 20000 shared keys */
+        id = 1000 + (r >> 40) % 20000;
+        r = t_rand(&id);
+    }
+    return (uint32_t)r & ~((uint32_t)1 << 24);
+}
+
+/* Pushes n entries of mixed keys and items below items; every 100th
+ * repeats the entry before it (an item twice under one key). Also the
+ * extreme keys 0 and 0xffffffff, and keys indexed by exactly cap and by
+ * cap + 1 distinct items (plus repeats). */
+static void t_push_mixed(nd_keyvec *keys, size_t n, uint32_t items,
+                         uint64_t seed, size_t cap)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        uint32_t k = t_mixed_key(&seed);
+        uint32_t it = (uint32_t)(t_rand(&seed) % items);
+
+        if (i % 100 == 99) {
+            k = keys->v[keys->n - 1].key;
+            it = keys->v[keys->n - 1].item;
+        }
+        assert_int_equal(nd_keyvec_push(keys, k, it), 0);
+    }
+    for (i = 0; i < 3 * cap; i++) {
+        uint32_t it = (uint32_t)((i * 7) % items);
+
+        assert_int_equal(nd_keyvec_push(keys, 0, it), 0);
+        assert_int_equal(nd_keyvec_push(keys, 0xffffffffu, it + 1), 0);
+        assert_int_equal(
+            nd_keyvec_push(keys, 0x11000000u, (uint32_t)(i % cap)), 0);
+        assert_int_equal(
+            nd_keyvec_push(keys, 0x13000000u, (uint32_t)(i % (cap + 1))), 0);
+    }
+}
+
+static void t_copy_keys(nd_keyvec *to, const nd_keyvec *from)
+{
+    size_t i;
+
+    for (i = 0; i < from->n; i++)
+        assert_int_equal(nd_keyvec_push(to, from->v[i].key, from->v[i].item),
+                         0);
+}
+
+/* More entries than one chunk of dealing, empty buckets, stock keys far
+ * over the cap, repeated items: on 1 to 4 threads the pairs are those of
+ * a plain sort and walk, in the same order. */
+static void test_lsh__pairs_reference(void **state)
+{
+    enum { N = 300000, CAP = 50 };
+    nd_keyvec keys = {0}, work = {0};
+    nd_pairvec expect = {0}, out = {0};
+    unsigned t;
+
+    (void)state;
+    t_push_mixed(&keys, N, 100000, 41, CAP);
+    t_ref_pairs(&expect, &keys, CAP);
+    assert_true(expect.n > N / 2);
+    for (t = 1; t <= 4; t++) {
+        work.n = 0;
+        t_copy_keys(&work, &keys);
+        out.n = 0;
+        assert_int_equal(nd_lsh_pairs(&out, &work, CAP, t), 0);
+        t_same_pairs(&out, &expect);
+        assert_int_equal(work.n, keys.n);
+    }
+    nd_keyvec_free(&keys);
+    nd_keyvec_free(&work);
+    nd_pairvec_free(&expect);
+    nd_pairvec_free(&out);
+}
+
+/* The join on the same mix (queries asking for index keys and others,
+ * items shared by both sides, keys of exactly cap and cap + 1 items), on
+ * 1 to 4 threads: the pairs of the definition, in its order. */
+static void test_lsh__join_reference(void **state)
+{
+    enum { N = 200000, Q = 40000, CAP = 50 };
+    nd_keyvec index = {0}, queries = {0}, wx = {0}, wq = {0};
+    nd_pairvec expect = {0}, out = {0};
+    uint64_t seed = 7;
+    size_t i;
+    unsigned t;
+
+    (void)state;
+    t_push_mixed(&index, N, 50000, 43, CAP);
+    for (i = 0; i < Q; i++) {
+        uint32_t k = i % 2 ? t_mixed_key(&seed)
+                           : index.v[t_rand(&seed) % index.n].key;
+
+        assert_int_equal(
+            nd_keyvec_push(&queries, k, (uint32_t)(t_rand(&seed) % 50000)),
+            0);
+    }
+    assert_int_equal(nd_keyvec_push(&queries, 0x11000000u, 7), 0);
+    assert_int_equal(nd_keyvec_push(&queries, 0x13000000u, 7), 0);
+    t_ref_join(&expect, &index, &queries, CAP);
+    assert_true(expect.n > Q / 2);
+    for (t = 1; t <= 4; t++) {
+        wx.n = wq.n = 0;
+        t_copy_keys(&wx, &index);
+        t_copy_keys(&wq, &queries);
+        out.n = 0;
+        assert_int_equal(nd_lsh_join(&out, &wx, &wq, CAP, t), 0);
+        t_same_pairs(&out, &expect);
+    }
+    /* Either side empty: nothing. */
+    out.n = 0;
+    wq.n = 0;
+    assert_int_equal(nd_lsh_join(&out, &wx, &wq, CAP, 2), 0);
+    assert_int_equal(nd_lsh_join(&out, &wq, &wx, CAP, 2), 0);
+    assert_int_equal(out.n, 0);
+    nd_keyvec_free(&index);
+    nd_keyvec_free(&queries);
+    nd_keyvec_free(&wx);
+    nd_keyvec_free(&wq);
+    nd_pairvec_free(&expect);
+    nd_pairvec_free(&out);
+}
+
 static void test_lsh__pairs_unique(void **state)
 {
     nd_pairvec p = {0};
     size_t i;
 
     (void)state;
-    assert_int_equal(nd_lsh_pairs_unique(&p), 0);
+    assert_int_equal(nd_lsh_pairs_unique(&p, 1), 0);
     assert_int_equal(p.n, 0);
     assert_int_equal(nd_pairvec_push(&p, 3, 4), 0);
     assert_int_equal(nd_pairvec_push(&p, 1, 9), 0);
@@ -706,7 +936,7 @@ static void test_lsh__pairs_unique(void **state)
     assert_int_equal(nd_pairvec_push(&p, 1, 2), 0);
     assert_int_equal(nd_pairvec_push(&p, 1, 9), 0);
     assert_int_equal(nd_pairvec_push(&p, 3, 4), 0);
-    assert_int_equal(nd_lsh_pairs_unique(&p), 0);
+    assert_int_equal(nd_lsh_pairs_unique(&p, 1), 0);
     assert_int_equal(p.n, 3);
     assert_true(p.v[0].a == 1 && p.v[0].b == 2);
     assert_true(p.v[1].a == 1 && p.v[1].b == 9);
@@ -716,9 +946,86 @@ static void test_lsh__pairs_unique(void **state)
     for (i = 0; i < 5000; i++)
         assert_int_equal(nd_pairvec_push(&p, (uint32_t)(i % 100),
                                          (uint32_t)(i % 100 + 1)), 0);
-    assert_int_equal(nd_lsh_pairs_unique(&p), 0);
+    assert_int_equal(nd_lsh_pairs_unique(&p, 1), 0);
     assert_int_equal(p.n, 100);
     nd_pairvec_free(&p);
+}
+
+static int t_pair_cmp(const void *x, const void *y)
+{
+    const nd_pair *p = x, *q = y;
+
+    if (p->a != q->a)
+        return p->a < q->a ? -1 : 1;
+    return p->b < q->b ? -1 : p->b > q->b;
+}
+
+/* The pairs of p sorted and each once, by qsort. */
+static void t_ref_unique(nd_pairvec *out, const nd_pairvec *p)
+{
+    nd_pair *v = malloc((p->n ? p->n : 1) * sizeof *v);
+    size_t i;
+
+    assert_non_null(v);
+    if (p->n)
+        memcpy(v, p->v, p->n * sizeof *v);
+    qsort(v, p->n, sizeof *v, t_pair_cmp);
+    out->n = 0;
+    for (i = 0; i < p->n; i++)
+        if (i == 0 || t_pair_cmp(&v[i], &v[i - 1]) != 0)
+            assert_int_equal(nd_pairvec_push(out, v[i].a, v[i].b), 0);
+    free(v);
+}
+
+/* Many chunks of pairs with many repeats, on 1 to 4 threads: a small a
+ * range (every a in a bucket of its own), a skewed one (most pairs in a
+ * few buckets), the full 32 bits, and every pair with one a. */
+static void test_lsh__pairs_unique_any_threads(void **state)
+{
+    enum { N = 300000 };
+    nd_pairvec p = {0}, work = {0}, expect = {0};
+    uint64_t seed = 3;
+    size_t i;
+    unsigned shape, t;
+
+    (void)state;
+    for (shape = 0; shape < 4; shape++) {
+        p.n = 0;
+        for (i = 0; i < N; i++) {
+            uint64_t r = t_rand(&seed);
+            uint32_t a, b = (uint32_t)(r >> 32);
+
+            if (shape == 0)
+                a = (uint32_t)(r % 200), b %= 300;
+            else if (shape == 1)
+                a = (uint32_t)((r % 1000) * (r % 1000) * (r % 1000) / 7),
+                b %= 5000;
+            else if (shape == 2)
+                a = (uint32_t)r;
+            else
+                a = 12345, b %= 100000;
+            if (i % 3 == 2) { /* a repeat of an earlier pair */
+                size_t k = (size_t)(t_rand(&seed) % p.n);
+
+                a = p.v[k].a;
+                b = p.v[k].b;
+            }
+            assert_int_equal(nd_pairvec_push(&p, a, b), 0);
+        }
+        t_ref_unique(&expect, &p);
+        assert_true(expect.n < p.n);
+        for (t = 1; t <= 4; t++) {
+            work.n = 0;
+            for (i = 0; i < p.n; i++)
+                assert_int_equal(nd_pairvec_push(&work, p.v[i].a, p.v[i].b),
+                                 0);
+            assert_int_equal(nd_lsh_pairs_unique(&work, t), 0);
+            t_same_pairs(&work, &expect);
+        }
+    }
+    nd_pairvec_free(&p);
+    nd_pairvec_free(&work);
+    nd_pairvec_free(&expect);
 }
 
 int main(void)
@@ -739,7 +1046,10 @@ int main(void)
         cmocka_unit_test(test_lsh__pairs_any_threads),
         cmocka_unit_test(test_lsh__pairs_lone_keys),
         cmocka_unit_test(test_lsh__join_any_threads),
+        cmocka_unit_test(test_lsh__pairs_reference),
+        cmocka_unit_test(test_lsh__join_reference),
         cmocka_unit_test(test_lsh__pairs_unique),
+        cmocka_unit_test(test_lsh__pairs_unique_any_threads),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
