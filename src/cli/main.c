@@ -127,8 +127,10 @@ static void cli_progress(const nd_progress *p, void *payload)
     int n;
 
     if (p->pass != w->pass) {
+        /* The first line of a pass waits a quarter second too, so that
+         * its rate means something (it read 0.0 MB/s). */
         w->pass = p->pass;
-        w->start = now;
+        w->start = w->last = now;
     }
     if (p->stage && strcmp(p->stage, "reading") != 0 &&
         strcmp(p->stage, "writing") != 0) {
