@@ -258,6 +258,14 @@ ND_API int nd_scan_write(nd_scan *scan, const char *outdir);
 ND_API int nd_scan_stats(nd_stats *out, const nd_scan *scan);
 
 /**
+ * @brief The name of the i-th file (from 0) that an input directory held
+ * but that is neither an article nor JSONL, and so was left out
+ * (nd_stats.files_ignored counts them); NULL past the last. Borrowed from
+ * the scan, valid until nd_scan_free; set by nd_scan_run.
+ */
+ND_API const char *nd_scan_ignored(const nd_scan *scan, size_t i);
+
+/**
  * @brief The message of the last error on scan (file, line and cause), or ""
  * when there was none. Borrowed from the scan, valid until its next call.
  */

@@ -229,6 +229,9 @@ void nd_scan_free(nd_scan *s)
         free(s->spools[i]);
     }
     free(s->spools);
+    for (i = 0; i < s->n_ignored; i++)
+        free(s->ignored[i]);
+    free(s->ignored);
     for (i = 0; i < s->n_owned; i++)
         free(s->owned[i]);
     free(s->owned);
@@ -488,6 +491,31 @@ static void scan_read_opts(const nd_scan *s, nd_read_opts *ro)
     ro->warn_payload = s->opts.warn_payload;
 }
 
+/* Copies the names of the ignored files, for nd_scan_ignored. */
+static int scan_keep_ignored(nd_scan *s, const nd_reader *r)
+{
+    size_t i, n;
+    const char *const *names = nd_reader_ignored(r, &n);
+
+    if (n == 0)
+        return 0;
+    s->ignored = calloc(n, sizeof *s->ignored);
+    if (!s->ignored)
+        return nd_scan_fail(s, ND_ENOMEM, "out of memory");
+    for (i = 0; i < n; i++) {
+        s->ignored[i] = strdup(names[i]);
+        if (!s->ignored[i])
+            return nd_scan_fail(s, ND_ENOMEM, "out of memory");
+        s->n_ignored = i + 1;
+    }
+    return 0;
+}
+
+const char *nd_scan_ignored(const nd_scan *s, size_t i)
+{
+    return s && i < s->n_ignored ? s->ignored[i] : NULL;
+}
+
 int nd_scan_run(nd_scan *s)
 {
     nd_reader *r = NULL;
@@ -527,6 +555,9 @@ int nd_scan_run(nd_scan *s)
     nd_shrink((void **)&k.index.v, &k.index.cap, k.index.n,
               sizeof *k.index.v);
     nd_reader_stats(&rs, r);
+    err = scan_keep_ignored(s, r);
+    if (err)
+        goto done;
     s->stats.files = rs.files;
     s->stats.files_ignored = rs.files_ignored;
     s->stats.records_skipped = rs.skipped;

@@ -27,6 +27,9 @@
 
 struct nd_scan {
     nd_options opts;      /* options in force (strings copied below) */
+    char **ignored;       /* files that directories held but no input
+                             kind takes, copied from the reader */
+    size_t n_ignored;
     char **owned;         /* the copies of the option strings */
     size_t n_owned;       /* strings in owned */
     const char **priority; /* copy of opts.source_priority */

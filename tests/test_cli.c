@@ -440,6 +440,12 @@ static void test_cli__corpus_nothing_lost(void **state)
     }
     assert_int_equal(int_of(st, "articles"), 5);
     assert_int_equal(int_of(st, "files_ignored"), 1); /* corpus/README.md */
+    /* The summary names it. */
+    assert_int_equal(run("%s scan %s -o %s/ig | grep -q 'ignored      1 file "
+                         "neither article (.txt) nor JSONL: .*corpus/"
+                         "README.md$'",
+                         ND_CLI, CORPUS, tmpdir),
+                     0);
     assert_int_equal(int_of(st, "paragraphs_removed"), (int64_t)removed);
     assert_int_equal(int_of(st, "bytes_removed"), (int64_t)bytes_removed);
     assert_int_equal(int_of(st, "clusters"),

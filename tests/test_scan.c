@@ -123,6 +123,10 @@ static void test_scan__corpus(void **state)
     assert_int_equal(st.articles, 5);
     assert_int_equal(st.files, 5);
     assert_int_equal(st.files_ignored, 1);
+    assert_non_null(nd_scan_ignored(s, 0));
+    assert_non_null(strstr(nd_scan_ignored(s, 0), "corpus/README.md"));
+    assert_null(nd_scan_ignored(s, 1));
+    assert_null(nd_scan_ignored(NULL, 0));
     assert_int_equal(st.paragraphs, 122);
     assert_int_equal(st.clusters, 8);
     assert_int_equal(st.boilerplate_clusters, 1);

@@ -412,8 +412,12 @@ static void human_bytes(char *buf, size_t len, unsigned long long b)
         snprintf(buf, len, "%llu bytes", b);
 }
 
-static void print_summary(const nd_stats *st, const char *outdir,
-                          double secs, unsigned long long warnings)
+/* Ignored files the summary names; the rest it counts. */
+#define CLI_IGNORED_NAMED 3
+
+static void print_summary(const nd_scan *scan, const nd_stats *st,
+                          const char *outdir, double secs,
+                          unsigned long long warnings)
 {
     char in[32], rm[32], parts[64] = "";
     double pct = st->bytes ? 100.0 * st->bytes_removed / st->bytes : 0.0;
@@ -474,11 +478,23 @@ static void print_summary(const nd_stats *st, const char *outdir,
             printf("%llu warning%s on stderr)\n", warnings,
                    warnings == 1 ? "" : "s");
     }
-    if (st->files_ignored)
+    if (st->files_ignored) {
+        const char *name;
+        size_t i;
+
         printf("  ignored      %llu file%s neither article (.txt) nor "
-               "JSONL\n",
+               "JSONL:",
                (unsigned long long)st->files_ignored,
                st->files_ignored == 1 ? "" : "s");
+        for (i = 0; i < CLI_IGNORED_NAMED &&
+                    (name = nd_scan_ignored(scan, i)) != NULL;
+             i++)
+            printf("%s %s", i ? "," : "", name);
+        if (st->files_ignored > CLI_IGNORED_NAMED)
+            printf(" and %llu more",
+                   (unsigned long long)st->files_ignored - CLI_IGNORED_NAMED);
+        putchar('\n');
+    }
     printf("  time         %.2f s analysing, %.2f s pairing, %.2f s "
            "verifying and clustering, %.2f s writing\n",
            st->seconds_analyse, st->seconds_candidates, st->seconds_cluster,
@@ -740,7 +756,7 @@ static int cmd_scan(int argc, char **argv)
         goto failed;
     nd_scan_stats(&st, scan);
     if (!warns.quiet)
-        print_summary(&st, outdir, cli_now() - t0, warns.n);
+        print_summary(scan, &st, outdir, cli_now() - t0, warns.n);
     rc = 0;
     goto done;
 failed:
