@@ -86,6 +86,16 @@ size_t nd_line_parts_from(const nd_result *res, uint32_t p)
     return lo;
 }
 
+/* A key (with its comma and colon) and a whole number: articles.jsonl
+ * has a line per sharing article and an entry per copy, too many for
+ * printf (it was a seventh of pass 2's formatting). */
+static int line_field(nd_buf *b, const char *key, uint64_t v)
+{
+    int err = nd_buf_append(b, key, strlen(key));
+
+    return err ? err : nd_json_uint(b, v);
+}
+
 static int line_id(nd_buf *b, const nd_result *res, uint32_t doc)
 {
     const char *id = res->ids + res->articles[doc].id_off;
@@ -120,10 +130,13 @@ int nd_line_article(const nd_result *res, nd_buf *b, size_t a)
                   : nd_json_string(b, res->ids + art->source_off,
                                    strlen(res->ids + art->source_off));
     if (!err)
-        err = line_printf(b, ",\"paragraphs\":%u,\"bytes\":%llu,"
-                               "\"duplicate_bytes\":%llu,\"copy_of\":[",
-                            art->n, (unsigned long long)art->bytes,
-                            (unsigned long long)dup);
+        err = line_field(b, ",\"paragraphs\":", art->n);
+    if (!err)
+        err = line_field(b, ",\"bytes\":", art->bytes);
+    if (!err)
+        err = line_field(b, ",\"duplicate_bytes\":", dup);
+    if (!err)
+        err = nd_buf_append(b, ",\"copy_of\":[", 12);
     for (i = res->copy_off[a]; !err && i < res->copy_off[a + 1]; i++) {
         const nd_copy *c = &res->copies[i];
 
@@ -134,13 +147,18 @@ int nd_line_article(const nd_result *res, nd_buf *b, size_t a)
         if (!err)
             err = line_id(b, res, c->doc);
         if (!err)
-            err = line_printf(b, ",\"shared_bytes\":%llu,\"share\":%.4f}",
-                                (unsigned long long)c->shared_bytes,
-                                c->share);
+            err = line_field(b, ",\"shared_bytes\":", c->shared_bytes);
+        if (!err)
+            err = nd_buf_append(b, ",\"share\":", 9);
+        if (!err)
+            err = nd_json_fixed4d(b, c->share);
+        if (!err)
+            err = nd_buf_putc(b, '}');
     }
     if (!err)
-        err = line_printf(b, "],\"syndicated\":%s}\n",
-                            res->syndicated[a] ? "true" : "false");
+        err = res->syndicated[a]
+                  ? nd_buf_append(b, "],\"syndicated\":true}\n", 21)
+                  : nd_buf_append(b, "],\"syndicated\":false}\n", 22);
     return err;
 }
 
