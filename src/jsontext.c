@@ -167,6 +167,47 @@ int nd_json_fixed4(nd_buf *out, float x)
     return err ? err : nd_buf_append(out, frac, 4);
 }
 
+int nd_json_fixed4d(nd_buf *out, double x)
+{
+    /* x = m / 2^s with m below 2^53, so x * 10^4 = m * 625 / 2^(s - 4),
+     * and m * 625 fits in 64 bits: the quotient and remainder of that
+     * shift round exactly, half to even, as printf does. Values too small
+     * or too large for one shift are rare: printf writes them. */
+    char frac[5];
+    uint64_t m, q, rem, half;
+    int e, t, k, err;
+
+    if (x == 0 && !signbit(x))
+        return nd_buf_append(out, "0.0000", 6);
+    if (!(x > 0 && x < 1e9)) {
+        char buf[512];
+        int n = snprintf(buf, sizeof buf, "%.4f", x);
+
+        return nd_buf_append(out, buf, n > 0 ? (size_t)n : 0);
+    }
+    m = (uint64_t)ldexp(frexp(x, &e), 53); /* exact: 53 bits */
+    t = 53 - e - 4;
+    if (t < 1 || t > 63) {
+        char buf[64];
+        int n = snprintf(buf, sizeof buf, "%.4f", x);
+
+        return nd_buf_append(out, buf, n > 0 ? (size_t)n : 0);
+    }
+    m *= 625;
+    q = m >> t;
+    rem = m & (((uint64_t)1 << t) - 1);
+    half = (uint64_t)1 << (t - 1);
+    if (rem > half || (rem == half && (q & 1)))
+        q++;
+    for (k = 3; k >= 0; k--, q /= 10)
+        frac[k] = (char)('0' + q % 10);
+    frac[4] = '\0';
+    err = nd_json_uint(out, q);
+    if (!err)
+        err = nd_buf_putc(out, '.');
+    return err ? err : nd_buf_append(out, frac, 4);
+}
+
 /* JSON spans (nd_json_value): the line is valid JSON, so the scan
  * only has to skip values, never to check them. */
 static size_t json_skip_ws(const char *s, size_t i, size_t len)

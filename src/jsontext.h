@@ -26,6 +26,9 @@ int nd_json_uint(nd_buf *out, uint64_t v);
  * half to even); the writer's many ratios need no printf. */
 int nd_json_fixed4(nd_buf *out, float x);
 
+/* The same for a double (the articles' shares, one per copy). */
+int nd_json_fixed4d(nd_buf *out, double x);
+
 /*
  * Where the value of the top-level key `key` lies in raw[0..len), a JSON
  * object line that json-c has already parsed: [*start, *end). Returns 1

@@ -3,31 +3,18 @@
  *
  * Everything here is formatting: a line is made from the scan's result
  * alone, plus the canonical's text for a cluster, so any thread can make
- * any line. Members and ratios are written with the jsontext.h writers
- * rather than printf, as a cluster may have millions of members.
+ * any line. Numbers are written with the jsontext.h writers rather than
+ * printf, as a cluster may have millions of members and there are
+ * hundreds of thousands of lines.
  */
 #include "lines.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "jsontext.h"
 
-/* printf into b, for short numeric fields only. */
-static int line_printf(nd_buf *b, const char *fmt, ...)
-{
-    char small[128];
-    va_list ap;
-    int n;
-
-    va_start(ap, fmt);
-    n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof small)
-        return ND_EINVAL; /* only used for short numeric fields */
-    return nd_buf_append(b, small, (size_t)n);
-}
+/* Appends a string literal. */
+#define LINE_LIT(b, lit) nd_buf_append((b), (lit), sizeof(lit) - 1)
 
 /* Opens the object of paragraph p's bytes start..end (all of it, or a
  * glued part): its doc, para, start and end. */
@@ -86,6 +73,16 @@ size_t nd_line_parts_from(const nd_result *res, uint32_t p)
     return lo;
 }
 
+/* A key (with its comma and colon) and a whole number: articles.jsonl
+ * has a line per sharing article and an entry per copy, too many for
+ * printf (it was a seventh of pass 2's formatting). */
+static int line_field(nd_buf *b, const char *key, uint64_t v)
+{
+    int err = nd_buf_append(b, key, strlen(key));
+
+    return err ? err : nd_json_uint(b, v);
+}
+
 static int line_id(nd_buf *b, const nd_result *res, uint32_t doc)
 {
     const char *id = res->ids + res->articles[doc].id_off;
@@ -120,10 +117,13 @@ int nd_line_article(const nd_result *res, nd_buf *b, size_t a)
                   : nd_json_string(b, res->ids + art->source_off,
                                    strlen(res->ids + art->source_off));
     if (!err)
-        err = line_printf(b, ",\"paragraphs\":%u,\"bytes\":%llu,"
-                               "\"duplicate_bytes\":%llu,\"copy_of\":[",
-                            art->n, (unsigned long long)art->bytes,
-                            (unsigned long long)dup);
+        err = line_field(b, ",\"paragraphs\":", art->n);
+    if (!err)
+        err = line_field(b, ",\"bytes\":", art->bytes);
+    if (!err)
+        err = line_field(b, ",\"duplicate_bytes\":", dup);
+    if (!err)
+        err = LINE_LIT(b, ",\"copy_of\":[");
     for (i = res->copy_off[a]; !err && i < res->copy_off[a + 1]; i++) {
         const nd_copy *c = &res->copies[i];
 
@@ -134,13 +134,18 @@ int nd_line_article(const nd_result *res, nd_buf *b, size_t a)
         if (!err)
             err = line_id(b, res, c->doc);
         if (!err)
-            err = line_printf(b, ",\"shared_bytes\":%llu,\"share\":%.4f}",
-                                (unsigned long long)c->shared_bytes,
-                                c->share);
+            err = line_field(b, ",\"shared_bytes\":", c->shared_bytes);
+        if (!err)
+            err = LINE_LIT(b, ",\"share\":");
+        if (!err)
+            err = nd_json_fixed4d(b, c->share);
+        if (!err)
+            err = nd_buf_putc(b, '}');
     }
     if (!err)
-        err = line_printf(b, "],\"syndicated\":%s}\n",
-                            res->syndicated[a] ? "true" : "false");
+        err = res->syndicated[a]
+                  ? LINE_LIT(b, "],\"syndicated\":true}\n")
+                  : LINE_LIT(b, "],\"syndicated\":false}\n");
     return err;
 }
 
@@ -170,11 +175,15 @@ int nd_line_cluster(const nd_result *res, nd_buf *b, uint32_t p,
             articles++;
         prev_doc = d;
     }
-    err = line_printf(b, "{\"cluster\":%u,\"size\":%u,\"articles\":%u,"
-                           "\"kind\":\"%s\",\"canonical\":",
-                        c, hi - lo + 1 + (uint32_t)n_parts, articles,
-                        res->kind[c] == ND_KIND_BOILERPLATE ? "boilerplate"
-                                                            : "shared");
+    err = line_field(b, "{\"cluster\":", c);
+    if (!err)
+        err = line_field(b, ",\"size\":", hi - lo + 1 + (uint32_t)n_parts);
+    if (!err)
+        err = line_field(b, ",\"articles\":", articles);
+    if (!err)
+        err = res->kind[c] == ND_KIND_BOILERPLATE
+                  ? LINE_LIT(b, ",\"kind\":\"boilerplate\",\"canonical\":")
+                  : LINE_LIT(b, ",\"kind\":\"shared\",\"canonical\":");
     if (!err)
         err = line_span(b, res, p, pa->start, pa->end);
     if (!err)

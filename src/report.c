@@ -396,7 +396,9 @@ static int report_keep_spans(nd_u32vec *keep, const nd_result *res,
  */
 #define REPORT_BATCH_BYTES (1u << 20) /* a batch's text before it is sent */
 #define REPORT_BATCH_ITEMS 1024       /* or its records */
+#define REPORT_BATCH_LINES (1u << 20) /* or its cluster lines, about */
 #define REPORT_IN_FLIGHT 2            /* batches per worker in the pool */
+#define REPORT_MEMBER_BYTES 128       /* a member's part of a line, about */
 
 /* One record of a batch. Offsets into in, except out_off when !out_in. */
 typedef struct report_item {
@@ -434,6 +436,7 @@ typedef struct report_batch {
     nd_buf articles;      /* its lines of articles.jsonl */
     report_held *held;    /* the cluster lines held back */
     size_t n_held, cap_held;
+    size_t line_bytes;    /* about the size of its cluster lines */
 } report_batch;
 
 /* A worker's scratch. */
@@ -586,6 +589,31 @@ static int report_needs_text(const nd_result *res, size_t art,
     return i < res->n_parts && res->parts[i].para < a->first + a->n;
 }
 
+/*
+ * About the size of the cluster lines article art puts in its batch. The
+ * canonicals of the largest clusters come early in the input, so the first
+ * batches of a megabyte of text would make hundreds of megabytes of lines
+ * between them, on one worker each, while the writer (who writes in order)
+ * and the other workers wait: a batch ends at about as many bytes of lines
+ * as of text, too.
+ */
+static size_t report_line_bytes(const report *rp, size_t art)
+{
+    const nd_result *res = rp->res;
+    const nd_article *a = &res->articles[art];
+    size_t bytes = 0;
+    uint32_t i;
+
+    for (i = a->first; i < a->first + a->n; i++) {
+        uint32_t c = res->cluster_of[i];
+
+        if (c != ND_NONE && !rp->has_parts[c])
+            bytes += REPORT_MEMBER_BYTES *
+                     ((size_t)res->member_off[c + 1] - res->member_off[c] + 1);
+    }
+    return bytes;
+}
+
 /* Copies what making and writing record rec (article art) needs into b;
  * value is the text value's span in a JSONL line when known ({0, 0}: not
  * known). A line the splice cannot read is made here, with json-c, while
@@ -620,6 +648,7 @@ static int report_add(report *rp, report_batch *b, const nd_record *rec,
         it->raw_len = rec->raw_len;
         err = nd_buf_append(&b->in, rec->raw, rec->raw_len);
     }
+    b->line_bytes += report_line_bytes(rp, art);
     if (err || rec->kind == ND_FILE_TEXT ||
         ve > vs || nd_json_value(rec->raw, rec->raw_len, text_field, &vs,
                                  &ve)) {
@@ -920,6 +949,7 @@ static int report_out_batch(report_out *o, report_batch **out)
     if (*out) {
         (*out)->n = 0;
         (*out)->in.len = 0;
+        (*out)->line_bytes = 0;
     }
     return err;
 }
@@ -1027,7 +1057,8 @@ static int report_read_all(report *rp, report_out *o, const nd_input *inputs,
         }
         a++;
         if (cur->in.len >= REPORT_BATCH_BYTES ||
-            cur->n >= REPORT_BATCH_ITEMS) {
+            cur->n >= REPORT_BATCH_ITEMS ||
+            cur->line_bytes >= REPORT_BATCH_LINES) {
             err = report_out_send(o, cur);
             cur = NULL;
             if (err) {
@@ -1172,7 +1203,6 @@ static int report_copy_range(int in, int out, off_t from, off_t to)
  */
 #define REPORT_WINDOW_LINES 64
 #define REPORT_WINDOW_BYTES ((size_t)64 << 20)
-#define REPORT_MEMBER_BYTES 128 /* a member's part of a line, about */
 
 typedef struct report_window {
     const report *rp;

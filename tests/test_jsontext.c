@@ -5,6 +5,7 @@
  * everything it must refuse. That json-c agrees with what it accepts is
  * test_read's differential test.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -128,6 +129,56 @@ static void test_jsontext__numbers(void **state)
     assert_int_equal(nd_json_uint(&b, 0), 0);
     assert_int_equal(nd_json_uint(&b, 18446744073709551615u), 0);
     assert_string_equal(b.data, "018446744073709551615");
+    nd_buf_free(&b);
+}
+
+static void expect_fixed4d(nd_buf *b, double x)
+{
+    char want[512];
+
+    b->len = 0;
+    assert_int_equal(nd_json_fixed4d(b, x), 0);
+    assert_int_equal(nd_buf_putc(b, '\0'), 0);
+    snprintf(want, sizeof want, "%.4f", x);
+    assert_string_equal(b->data, want);
+}
+
+static void test_jsontext__numbers_double(void **state)
+{
+    /* Ties (j/32, j/64 ... are exact halves of the fourth decimal), the
+     * doubles either side of them, the ends of the shift's range and
+     * what printf is left with. */
+    static const double special[] = {0.0, -0.0, 1.0, 0.5, 0.03125, 0.09375,
+                                     0.15625, 0.21875, 0.00005, 0.99995,
+                                     0.99994999999999, 3.0517578125e-05,
+                                     1.52587890625e-05, 1e-300, 1e-9,
+                                     123456.78905, 999999999.99995, 1e9,
+                                     1e300, -0.25, 0.1, 0.2, 0.3, 2.0 / 3};
+    uint64_t seed = 0x9e3779b97f4a7c15u;
+    nd_buf b = {0};
+    size_t k;
+    int j, n;
+
+    (void)state;
+    for (k = 0; k < sizeof special / sizeof *special; k++) {
+        expect_fixed4d(&b, special[k]);
+        expect_fixed4d(&b, nextafter(special[k], 2e9));
+        expect_fixed4d(&b, nextafter(special[k], -1));
+    }
+    for (j = 1; j < 4096; j++) {
+        expect_fixed4d(&b, j / 4096.0);
+        expect_fixed4d(&b, nextafter(j / 4096.0, 2.0));
+        expect_fixed4d(&b, nextafter(j / 4096.0, 0.0));
+    }
+    for (n = 0; n < 200000; n++) {
+        /* A share is bytes over bytes: seeded ratios of whole numbers. */
+        uint64_t num, den;
+
+        seed = seed * 6364136223846793005u + 1442695040888963407u;
+        den = (seed >> 33) % 100000 + 1;
+        num = (seed >> 13) % (den + 1);
+        expect_fixed4d(&b, (double)num / (double)den);
+    }
     nd_buf_free(&b);
 }
 
@@ -575,6 +626,7 @@ int main(void)
         cmocka_unit_test(test_jsontext__json_keeps_utf8_replaces_invalid),
         cmocka_unit_test(test_jsontext__json_special_byte_anywhere),
         cmocka_unit_test(test_jsontext__numbers),
+        cmocka_unit_test(test_jsontext__numbers_double),
         cmocka_unit_test(test_jsontext__json_value),
         cmocka_unit_test(test_jsontext__decode),
         cmocka_unit_test(test_jsontext__fields_valid),
