@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "articles.h"
+#include "xorshift.h"
 
 /* A small world of articles built by the tests. */
 typedef struct world {
@@ -222,17 +223,6 @@ static void test_articles__same_for_any_thread_count(void **state)
     nd_articles_free(&r1);
     nd_articles_free(&r2);
     free(w);
-}
-
-/* A small xorshift generator for the random worlds. */
-static uint32_t rng_next(uint32_t *st)
-{
-    uint32_t x = *st;
-
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    return *st = x;
 }
 
 static int cmp_u32(const void *pa, const void *pb)

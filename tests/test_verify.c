@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "verify.h"
+#include "xorshift.h"
 
 static const nd_thresholds t_default = {0.8, 0.9, 4};
 
@@ -253,17 +254,6 @@ static void test_verify__thresholds_of_one(void **state)
     assert_false(nd_verify_is_dup(&s, 5, 5, &t));
     agree_dup = dup_agreement(&t);
     assert_true(agree_dup > 10 && agree_dup < 3900);
-}
-
-/* A small xorshift generator for the checks against plain counting. */
-static uint32_t rng_next(uint32_t *st)
-{
-    uint32_t x = *st;
-
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    return *st = x;
 }
 
 /* Fills a sorted repeat-free set of up to n values: runs of values taken
