@@ -78,7 +78,7 @@ struct json_object;
 
 /* One input as given to the scan. */
 typedef struct nd_input {
-    const char *path; /* where to read it (for "-": the spooled copy) */
+    const char *path; /* where to read it (for "-" and pipes: the copy) */
     const char *name; /* how to name it in messages and ids ("-" for stdin) */
 } nd_input;
 
