@@ -142,29 +142,40 @@ int nd_json_uint(nd_buf *out, uint64_t v)
     return nd_buf_append(out, d + sizeof d - n, n);
 }
 
+/* Appends x with four decimals through printf, for the values that the
+ * exact paths below leave to it. */
+static int json_printf4(nd_buf *out, double x)
+{
+    char buf[512];
+    int n = snprintf(buf, sizeof buf, "%.4f", x);
+
+    return nd_buf_append(out, buf, n > 0 ? (size_t)n : 0);
+}
+
+/* Appends q / 10^4 with its four decimals: q is the value times 10^4,
+ * already rounded. */
+static int json_scaled4(nd_buf *out, uint64_t q)
+{
+    char frac[4];
+    int k, err;
+
+    for (k = 3; k >= 0; k--, q /= 10)
+        frac[k] = (char)('0' + q % 10);
+    err = nd_json_uint(out, q);
+    if (!err)
+        err = nd_buf_putc(out, '.');
+    return err ? err : nd_buf_append(out, frac, 4);
+}
+
 int nd_json_fixed4(nd_buf *out, float x)
 {
     /* A float times 10^4 is exact in a double (24 + 14 bits), so rounding
      * it half to even gives the digits printf's %.4f gives. */
     double v = (double)x * 10000.0;
-    uint64_t r;
-    char frac[5];
-    int k, err;
 
-    if (!(v >= 0 && v < 1e15)) {
-        char buf[64];
-        int n = snprintf(buf, sizeof buf, "%.4f", (double)x);
-
-        return nd_buf_append(out, buf, n > 0 ? (size_t)n : 0);
-    }
-    r = (uint64_t)nearbyint(v);
-    for (k = 3; k >= 0; k--, r /= 10)
-        frac[k] = (char)('0' + r % 10);
-    frac[4] = '\0';
-    err = nd_json_uint(out, r);
-    if (!err)
-        err = nd_buf_putc(out, '.');
-    return err ? err : nd_buf_append(out, frac, 4);
+    if (!(v >= 0 && v < 1e15))
+        return json_printf4(out, (double)x);
+    return json_scaled4(out, (uint64_t)nearbyint(v));
 }
 
 int nd_json_fixed4d(nd_buf *out, double x)
@@ -173,39 +184,24 @@ int nd_json_fixed4d(nd_buf *out, double x)
      * and m * 625 fits in 64 bits: the quotient and remainder of that
      * shift round exactly, half to even, as printf does. Values too small
      * or too large for one shift are rare: printf writes them. */
-    char frac[5];
     uint64_t m, q, rem, half;
-    int e, t, k, err;
+    int e, t;
 
     if (x == 0 && !signbit(x))
         return nd_buf_append(out, "0.0000", 6);
-    if (!(x > 0 && x < 1e9)) {
-        char buf[512];
-        int n = snprintf(buf, sizeof buf, "%.4f", x);
-
-        return nd_buf_append(out, buf, n > 0 ? (size_t)n : 0);
-    }
+    if (!(x > 0 && x < 1e9))
+        return json_printf4(out, x);
     m = (uint64_t)ldexp(frexp(x, &e), 53); /* exact: 53 bits */
     t = 53 - e - 4;
-    if (t < 1 || t > 63) {
-        char buf[64];
-        int n = snprintf(buf, sizeof buf, "%.4f", x);
-
-        return nd_buf_append(out, buf, n > 0 ? (size_t)n : 0);
-    }
+    if (t < 1 || t > 63)
+        return json_printf4(out, x);
     m *= 625;
     q = m >> t;
     rem = m & (((uint64_t)1 << t) - 1);
     half = (uint64_t)1 << (t - 1);
     if (rem > half || (rem == half && (q & 1)))
         q++;
-    for (k = 3; k >= 0; k--, q /= 10)
-        frac[k] = (char)('0' + q % 10);
-    frac[4] = '\0';
-    err = nd_json_uint(out, q);
-    if (!err)
-        err = nd_buf_putc(out, '.');
-    return err ? err : nd_buf_append(out, frac, 4);
+    return json_scaled4(out, q);
 }
 
 /* JSON spans (nd_json_value): the line is valid JSON, so the scan
