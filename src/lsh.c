@@ -829,269 +829,31 @@ int nd_lsh_join(nd_pairvec *out, nd_keyvec *index, nd_keyvec *queries,
 
 /* ---- each pair once --------------------------------------------------- */
 
-/*
- * Pairs are sorted as 64-bit numbers a:b, which orders them by (a, b),
- * and repeats are dropped. As with the keys, the work is split by bucket:
- * one pass over the pairs deals them, packed, into an array of their
- * number by the top 8 significant bits of a; each bucket is then sorted by
- * LSD radix through scratch space of its size and loses its repeats; and
- * the buckets are copied back in order. Every step but two short sums is
- * shared out by chunks of pairs or by buckets, so it runs on the threads,
- * and the result depends on the values alone. Memory is the one array of
- * pairs beside the pairs themselves, as a plain radix sort needs, plus
- * scratch for a bucket on each thread.
- */
-typedef struct lsh_uniq {
-    nd_pairvec *pairs;  /* the pairs, read in chunks of LSH_CHUNK */
-    uint64_t *sorted;   /* the pairs packed, bucket after bucket */
-    size_t chunks;      /* chunks of pairs */
-    uint32_t *top;      /* top[c]: the largest a of chunk c */
-    size_t *at;         /* at[c*256+d]: chunk c's pairs of bucket d, then
-                           where in sorted the first of them goes */
-    unsigned shift;     /* a pair's bucket is a >> shift */
-    size_t start[257];  /* bucket d is sorted[start[d]..start[d+1]) */
-    size_t kept[257];   /* pairs of bucket d once, then where they go */
-} lsh_uniq;
-
-enum { LSH_UNIQ_TOP, LSH_UNIQ_COUNT, LSH_UNIQ_DEAL, LSH_UNIQ_SORT,
-       LSH_UNIQ_BACK };
-
-/* The pairs of chunk c: [*lo, return value). */
-static size_t lsh_uniq_chunk(const lsh_uniq *u, size_t c, size_t *lo)
-{
-    *lo = c * LSH_CHUNK;
-    return u->pairs->n - *lo < LSH_CHUNK ? u->pairs->n : *lo + LSH_CHUNK;
-}
-
-static void lsh_uniq_top(lsh_uniq *u, size_t c)
-{
-    size_t i, e = lsh_uniq_chunk(u, c, &i);
-    uint32_t top = 0;
-
-    for (; i < e; i++)
-        if (u->pairs->v[i].a > top)
-            top = u->pairs->v[i].a;
-    u->top[c] = top;
-}
-
-static void lsh_uniq_count(lsh_uniq *u, size_t c)
-{
-    size_t i, e = lsh_uniq_chunk(u, c, &i), *at = u->at + c * 256;
-
-    for (; i < e; i++)
-        at[u->pairs->v[i].a >> u->shift]++;
-}
-
-static void lsh_uniq_deal(lsh_uniq *u, size_t c)
-{
-    size_t i, e = lsh_uniq_chunk(u, c, &i), *at = u->at + c * 256;
-
-    for (; i < e; i++) {
-        const nd_pair *p = &u->pairs->v[i];
-
-        u->sorted[at[p->a >> u->shift]++] = (uint64_t)p->a << 32 | p->b;
-    }
-}
-
-/*
- * Sorts v[0..n) on its low `bits` bits (the higher ones are equal) by LSD
- * radix, 11 bits a pass through tmp (room for n), skipping a pass whose
- * digit is the same for every value; returns the array (v or tmp) that
- * holds the result. Eleven bits keep the counters in the L1 cache.
- */
-static uint64_t *lsh_radix64(uint64_t *v, uint64_t *tmp, size_t n,
-                             unsigned bits, size_t count[2048])
-{
-    uint64_t *src = v, *dst = tmp, *t;
-    unsigned shift;
-    size_t i, d, sum;
-
-    for (shift = 0; shift < bits; shift += 11) {
-        memset(count, 0, 2048 * sizeof *count);
-        for (i = 0; i < n; i++)
-            count[src[i] >> shift & 0x7ff]++;
-        if (count[src[0] >> shift & 0x7ff] == n)
-            continue;
-        for (d = 0, sum = 0; d < 2048; d++) {
-            size_t c = count[d];
-
-            count[d] = sum;
-            sum += c;
-        }
-        for (i = 0; i < n; i++)
-            dst[count[src[i] >> shift & 0x7ff]++] = src[i];
-        t = src;
-        src = dst;
-        dst = t;
-    }
-    return src;
-}
-
-/* A thread's scratch for the bucket sorts. */
-typedef struct lsh_uniq_scratch {
-    uint64_t *tmp; /* a bucket's worth of values */
-    size_t cap;    /* values allocated */
-    size_t *count; /* 2048 radix counters */
-} lsh_uniq_scratch;
-
-/* Sorts bucket d in place and drops its repeats (kept[d] stay). */
-static int lsh_uniq_sort(lsh_uniq *u, size_t d, lsh_uniq_scratch *s)
-{
-    uint64_t *v = u->sorted + u->start[d], *r;
-    size_t n = u->start[d + 1] - u->start[d], i, m = 0;
-    int err;
-
-    if (n == 0)
-        return 0;
-    err = nd_grow((void **)&s->tmp, &s->cap, n, sizeof *s->tmp);
-    if (err)
-        return err;
-    r = lsh_radix64(v, s->tmp, n, u->shift + 32, s->count);
-    for (i = 0; i < n; i++)
-        if (i == 0 || r[i] != v[m - 1])
-            v[m++] = r[i]; /* m <= i, so r == v is safe */
-    u->kept[d] = m;
-    return 0;
-}
-
-static void lsh_uniq_back(lsh_uniq *u, size_t d)
-{
-    const uint64_t *v = u->sorted + u->start[d];
-    nd_pair *out = u->pairs->v + u->kept[d];
-    size_t i, n = u->kept[d + 1] - u->kept[d];
-
-    for (i = 0; i < n; i++) {
-        out[i].a = (uint32_t)(v[i] >> 32);
-        out[i].b = (uint32_t)v[i];
-    }
-}
-
-/* One thread's share of a step: chunks of pairs or buckets as they come. */
-typedef struct lsh_uniq_job {
-    lsh_uniq *u;     /* the work */
-    nd_chunks *todo; /* the chunks or buckets not taken yet */
-    int step;        /* LSH_UNIQ_... */
-    int err;         /* 0 or ND_ENOMEM */
-} lsh_uniq_job;
-
-static void *lsh_uniq_run(void *arg)
-{
-    lsh_uniq_job *j = arg;
-    lsh_uniq_scratch s = {NULL, 0, NULL};
-    size_t lo, hi, i;
-
-    if (j->step == LSH_UNIQ_SORT) {
-        s.count = malloc(2048 * sizeof *s.count);
-        if (!s.count)
-            j->err = ND_ENOMEM;
-    }
-    while (!j->err && nd_chunks_take(j->todo, &lo, &hi))
-        for (i = lo; i < hi && !j->err; i++)
-            switch (j->step) {
-            case LSH_UNIQ_TOP:
-                lsh_uniq_top(j->u, i);
-                break;
-            case LSH_UNIQ_COUNT:
-                lsh_uniq_count(j->u, i);
-                break;
-            case LSH_UNIQ_DEAL:
-                lsh_uniq_deal(j->u, i);
-                break;
-            case LSH_UNIQ_SORT:
-                j->err = lsh_uniq_sort(j->u, i, &s);
-                break;
-            default:
-                lsh_uniq_back(j->u, i);
-            }
-    free(s.tmp);
-    free(s.count);
-    return NULL;
-}
-
-/* Runs step on every chunk of pairs (or bucket) on `jobs` threads. */
-static int lsh_uniq_step(lsh_uniq *u, int step, size_t items, size_t jobs)
-{
-    lsh_uniq_job job[ND_MAX_JOBS];
-    nd_chunks todo;
-    size_t t;
-
-    nd_chunks_init(&todo, items, 1);
-    for (t = 0; t < jobs; t++) {
-        job[t].u = u;
-        job[t].todo = &todo;
-        job[t].step = step;
-        job[t].err = 0;
-    }
-    nd_run_jobs(lsh_uniq_run, job, sizeof job[0], jobs);
-    for (t = 0; t < jobs; t++)
-        if (job[t].err)
-            return job[t].err;
-    return 0;
-}
-
-/* Where each chunk's pairs of each bucket go, from their counts. */
-static void lsh_uniq_place(lsh_uniq *u)
-{
-    size_t c, d, sum = 0;
-
-    for (d = 0; d < 256; d++) {
-        u->start[d] = sum;
-        for (c = 0; c < u->chunks; c++) {
-            size_t k = u->at[c * 256 + d];
-
-            u->at[c * 256 + d] = sum;
-            sum += k;
-        }
-    }
-    u->start[256] = sum;
-}
-
 int nd_lsh_pairs_unique(nd_pairvec *pairs, unsigned threads)
 {
-    size_t jobs = nd_jobs_for(threads, pairs->n, 65536), c, d;
-    uint32_t top = 0;
-    lsh_uniq u;
+    /* Sorted as 64-bit numbers a:b, which orders them by (a, b), on the
+     * threads (nd_u64_radix_sort_mt); then each pair is kept once. */
+    uint64_t *packed;
+    size_t i, n = 0;
     int err;
 
     if (pairs->n < 2)
         return 0;
-    memset(&u, 0, sizeof u);
-    u.pairs = pairs;
-    u.chunks = pairs->n / LSH_CHUNK + (pairs->n % LSH_CHUNK != 0);
-    u.sorted = malloc(pairs->n * sizeof *u.sorted);
-    u.top = malloc(u.chunks * sizeof *u.top);
-    u.at = calloc(u.chunks * 256, sizeof *u.at);
-    err = u.sorted && u.top && u.at ? 0 : ND_ENOMEM;
-    if (!err)
-        err = lsh_uniq_step(&u, LSH_UNIQ_TOP, u.chunks, jobs);
-    if (err)
-        goto done;
-    for (c = 0; c < u.chunks; c++)
-        if (u.top[c] > top)
-            top = u.top[c];
-    while (top >> u.shift > 255)
-        u.shift++;
-    err = lsh_uniq_step(&u, LSH_UNIQ_COUNT, u.chunks, jobs);
-    if (err)
-        goto done;
-    lsh_uniq_place(&u);
-    err = lsh_uniq_step(&u, LSH_UNIQ_DEAL, u.chunks, jobs);
-    if (!err)
-        err = lsh_uniq_step(&u, LSH_UNIQ_SORT, 256, jobs);
-    if (err)
-        goto done;
-    for (d = 0, c = 0; d <= 256; d++) { /* kept counts become offsets */
-        size_t k = d < 256 ? u.kept[d] : 0;
-
-        u.kept[d] = c;
-        c += k;
+    packed = malloc(pairs->n * sizeof *packed);
+    if (!packed)
+        return ND_ENOMEM;
+    for (i = 0; i < pairs->n; i++)
+        packed[i] = (uint64_t)pairs->v[i].a << 32 | pairs->v[i].b;
+    err = nd_u64_radix_sort_mt(packed, pairs->n, threads);
+    for (i = 0; !err && i < pairs->n; i++) {
+        if (i > 0 && packed[i] == packed[i - 1])
+            continue;
+        pairs->v[n].a = (uint32_t)(packed[i] >> 32);
+        pairs->v[n].b = (uint32_t)packed[i];
+        n++;
     }
-    err = lsh_uniq_step(&u, LSH_UNIQ_BACK, 256, jobs);
     if (!err)
-        pairs->n = u.kept[256];
-done:
-    free(u.sorted);
-    free(u.top);
-    free(u.at);
+        pairs->n = n;
+    free(packed);
     return err;
 }
