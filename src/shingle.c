@@ -25,6 +25,20 @@
 #include "hash.h"
 #include "util.h"
 
+/* Makes room for need more entries after the w written so far; *v
+ * follows the array if it moved. Returns 0 or ND_ENOMEM. */
+static int shingle_room(nd_u64vec *out, size_t w, size_t need, uint64_t **v)
+{
+    int err;
+
+    if (out->cap - w >= need)
+        return 0;
+    out->n = w;
+    err = nd_u64vec_reserve(out, need);
+    *v = out->v;
+    return err;
+}
+
 /*
  * Writes to out the start of every word of norm[0..len) and, after them,
  * len + 1 (where a word after the last one would start), so that word j
@@ -49,13 +63,8 @@ static int shingle_starts(nd_u64vec *out, const char *norm, size_t len)
             _mm_loadu_si128((const __m128i *)(const void *)(norm + i)),
             _mm_set1_epi8(' ')));
 
-        if (out->cap - w < 18) {
-            out->n = w;
-            err = nd_u64vec_reserve(out, 18);
-            if (err)
-                return err;
-            v = out->v;
-        }
+        if ((err = shingle_room(out, w, 18, &v)) != 0)
+            return err;
         while (m) {
             v[w++] = i + (unsigned)__builtin_ctz(m) + 1;
             m &= m - 1;
@@ -65,13 +74,8 @@ static int shingle_starts(nd_u64vec *out, const char *norm, size_t len)
     /* The rest (all of it without SSE2): a store a byte, kept only after
      * a space, so no branch depends on the text. */
     for (; i < len; i++) {
-        if (out->cap - w < 2) {
-            out->n = w;
-            err = nd_u64vec_reserve(out, 2);
-            if (err)
-                return err;
-            v = out->v;
-        }
+        if ((err = shingle_room(out, w, 2, &v)) != 0)
+            return err;
         v[w] = i + 1;
         w += norm[i] == ' ';
     }
