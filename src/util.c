@@ -374,11 +374,6 @@ int nd_u64_radix_sort_mt(uint64_t *a, size_t n, unsigned threads)
     return 0;
 }
 
-int nd_u64_radix_sort(uint64_t *a, size_t n)
-{
-    return nd_u64_radix_sort_mt(a, n, 1);
-}
-
 size_t nd_u64_sort_unique(uint64_t *a, size_t n)
 {
     size_t i, out = 0;

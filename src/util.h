@@ -95,10 +95,9 @@ void nd_shrink(void **ptr, size_t *cap, size_t n, size_t elem);
 void nd_u64_sort(uint64_t *a, size_t n);
 void nd_u32_sort(uint32_t *a, size_t n);
 
-/* Sorts a[0..n) ascending with a radix sort (for large n); needs n values
- * of scratch. Returns 0 or ND_ENOMEM (then a is unchanged). */
-int nd_u64_radix_sort(uint64_t *a, size_t n);
-/* The same on up to threads threads (the result cannot depend on them). */
+/* Sorts a[0..n) ascending with a radix sort (for large n) on up to
+ * threads threads (the result cannot depend on them); needs n values of
+ * scratch. Returns 0 or ND_ENOMEM (then a is unchanged). */
 int nd_u64_radix_sort_mt(uint64_t *a, size_t n, unsigned threads);
 
 /* Sorts and removes repeats from a[0..n); returns the new count. */

@@ -54,7 +54,7 @@ static void test_util__sorts_match_qsort(void **state)
                 a[i] = b[i] = c[i] = rng() & masks[mi];
             qsort(a, n, sizeof *a, cmp);
             nd_u64_sort(b, n);
-            assert_int_equal(nd_u64_radix_sort(c, n), 0);
+            assert_int_equal(nd_u64_radix_sort_mt(c, n, 1), 0);
             if (n)
                 assert_memory_equal(a, b, n * sizeof *a);
             if (n)
