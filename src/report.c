@@ -597,6 +597,15 @@ static int report_needs_text(const nd_result *res, size_t art,
  * and the other workers wait: a batch ends at about as many bytes of lines
  * as of text, too.
  */
+/* About the bytes of cluster c's line with n_parts glued parts. */
+static size_t report_line_guess(const nd_result *res, uint32_t c,
+                                size_t n_parts)
+{
+    return REPORT_MEMBER_BYTES *
+           ((size_t)res->member_off[c + 1] - res->member_off[c] + 1 +
+            n_parts);
+}
+
 static size_t report_line_bytes(const report *rp, size_t art)
 {
     const nd_result *res = rp->res;
@@ -608,8 +617,7 @@ static size_t report_line_bytes(const report *rp, size_t art)
         uint32_t c = res->cluster_of[i];
 
         if (c != ND_NONE && !rp->has_parts[c])
-            bytes += REPORT_MEMBER_BYTES *
-                     ((size_t)res->member_off[c + 1] - res->member_off[c] + 1);
+            bytes += report_line_guess(res, c, 0);
     }
     return bytes;
 }
@@ -1346,9 +1354,7 @@ static int report_finish_parts(report *rp)
             while (at < n && pk[at].cluster == c)
                 at++;
             whi[w] = at;
-            est += REPORT_MEMBER_BYTES *
-                   (res->member_off[c + 1] - res->member_off[c] + 1 +
-                    (at - wlo[w]));
+            est += report_line_guess(res, c, at - wlo[w]);
         }
         if (report_window_format(rp, idx, wlo, whi, l, w, wbufs) != 0) {
             err = report_fail(rp, ND_ENOMEM, "out of memory");
