@@ -29,9 +29,15 @@ static void seen_free(scan_seen *t)
     memset(t, 0, sizeof *t);
 }
 
+static void copies_free(scan_copies *t)
+{
+    free(t->slot);
+    memset(t, 0, sizeof *t);
+}
+
 void nd_pass1_drop_tables(scan_keys *k)
 {
-    seen_free(&k->seen);
+    copies_free(&k->seen);
     seen_free(&k->ids);
     seen_free(&k->sources);
 }
@@ -41,7 +47,7 @@ void nd_pass1_keys_free(scan_keys *k)
     nd_keyvec_free(&k->bands);
     nd_keyvec_free(&k->index);
     nd_keyvec_free(&k->queries);
-    seen_free(&k->seen);
+    copies_free(&k->seen);
     seen_free(&k->sources);
     seen_free(&k->ids);
 }
@@ -123,30 +129,73 @@ static int pass1_id_repeated(scan_seen *t, const char *id)
     return 0;
 }
 
+/* The home slot of tag in a table of 2^bits slots (bits <= 32). */
+static size_t copies_home(uint32_t tag, unsigned bits)
+{
+    return bits ? (size_t)(tag >> (32 - bits)) : 0;
+}
+
+static int copies_grow(scan_copies *t)
+{
+    unsigned bits = t->cap ? t->bits + 1 : 10;
+    size_t ncap = (size_t)1 << bits, i;
+    uint64_t *slot = calloc(ncap, sizeof *slot);
+
+    if (!slot)
+        return ND_ENOMEM;
+    for (i = 0; i < t->cap; i++) {
+        size_t j;
+
+        if (!t->slot[i])
+            continue;
+        for (j = copies_home((uint32_t)(t->slot[i] >> 32), bits); slot[j];
+             j = (j + 1) & (ncap - 1))
+            ;
+        slot[j] = t->slot[i];
+    }
+    free(t->slot);
+    t->slot = slot;
+    t->cap = ncap;
+    t->bits = bits;
+    return 0;
+}
+
+/* The tag of a set's hash h. */
+static uint32_t copies_tag(uint64_t h)
+{
+    uint32_t tag = (uint32_t)(h >> 32);
+
+    return tag + (tag == 0);
+}
+
 /*
- * Looks up set[0..n) among the sets of earlier paragraphs; *out receives
- * the first paragraph with an equal set, or ND_NONE after p is recorded as
- * the first holder of this one.
+ * Looks up set[0..n) (hash h) among the sets of earlier paragraphs; *out
+ * receives the first paragraph with an equal set, or ND_NONE after p is
+ * recorded as the first holder of this one.
  */
-static int pass1_copy_lookup(nd_scan *s, scan_seen *t, uint32_t p,
+static int pass1_copy_lookup(nd_scan *s, scan_copies *t, uint32_t p,
                             const uint32_t *set, uint32_t n, uint64_t h,
                             uint32_t *out)
 {
+    uint32_t tag = copies_tag(h);
     size_t j;
-    int err = seen_begin(t, &h, &j);
+    int err;
 
-    if (err)
+    /* Linear probing stays short up to a load of 0.7. */
+    if ((t->n + 1) * 10 > t->cap * 7 && (err = copies_grow(t)) != 0)
         return err;
-    for (; t->hash[j]; j = seen_next(t, j)) {
-        uint32_t q = t->para[j];
+    for (j = copies_home(tag, t->bits); t->slot[j];
+         j = (j + 1) & (t->cap - 1)) {
+        uint32_t q = (uint32_t)t->slot[j];
 
-        if (t->hash[j] == h && s->set_n[q] == n &&
+        if ((uint32_t)(t->slot[j] >> 32) == tag && s->set_n[q] == n &&
             memcmp(s->sets.v + s->set_off[q], set, n * sizeof *set) == 0) {
             *out = q;
             return 0;
         }
     }
-    seen_put(t, j, h, p);
+    t->slot[j] = (uint64_t)tag << 32 | p;
+    t->n++;
     *out = ND_NONE;
     return 0;
 }
@@ -286,23 +335,18 @@ static int pass1_take_para(nd_scan *s, scan_keys *k, const nd_batch *b,
 
 /* The table of sets is far larger than the caches and each lookup lands
  * anywhere in it: the merge asks for the slot of the set a few paragraphs
- * ahead (the workers took the sets' hashes). */
+ * ahead (the workers took the sets' hashes). The prefetch itself stays in
+ * the loop: gcc drops a call to a function that does nothing but
+ * prefetch, as it has no effect. */
 #define PASS1_AHEAD 8
 
-static void pass1_prefetch(const scan_seen *t, const nd_batch *b, size_t i)
+/* The slot paragraph i of b will probe first, or NULL. */
+static const void *pass1_ahead(const scan_copies *t, const nd_batch *b,
+                               size_t i)
 {
-#if defined(__GNUC__)
-    if (i < b->n_paras && t->cap) {
-        size_t j = b->paras[i].set_hash & (t->cap - 1);
-
-        __builtin_prefetch(&t->hash[j]);
-        __builtin_prefetch(&t->para[j]);
-    }
-#else
-    (void)t;
-    (void)b;
-    (void)i;
-#endif
+    if (i >= b->n_paras || !t->cap)
+        return NULL;
+    return &t->slot[copies_home(copies_tag(b->paras[i].set_hash), t->bits)];
 }
 
 /* Takes the articles and paragraphs of an analysed batch into the scan. */
@@ -349,7 +393,13 @@ static int pass1_merge(nd_scan *s, scan_keys *k, const nd_batch *b)
             uint32_t p = (uint32_t)s->n_paras;
             nd_para *pa = &s->paras[p];
 
-            pass1_prefetch(&k->seen, b, ba->first + j + PASS1_AHEAD);
+#if defined(__GNUC__)
+            const void *ahead =
+                pass1_ahead(&k->seen, b, ba->first + j + PASS1_AHEAD);
+
+            if (ahead)
+                __builtin_prefetch(ahead);
+#endif
             pa->doc = (uint32_t)s->n_articles;
             pa->idx = (uint32_t)j;
             pa->start = (uint32_t)bp->start;

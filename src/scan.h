@@ -73,11 +73,26 @@ struct nd_scan {
     nd_stats stats;
 };
 
-/* Open-addressing table from a set's hash to the first paragraph holding
- * that set, to tie exact copies together before any LSH work. */
+/*
+ * Open-addressing table from a set's hash to the first paragraph holding
+ * that set, to tie exact copies together before any LSH work. It is
+ * probed once per paragraph, anywhere in a table far larger than the
+ * caches, so a slot is one word: the top 32 bits of the hash (made
+ * nonzero) above the paragraph, 0 when empty. A slot's home is the top
+ * bits of that tag, so the table grows without the whole hashes, and a
+ * matching tag is confirmed by comparing the sets.
+ */
+typedef struct scan_copies {
+    uint64_t *slot; /* tag << 32 | paragraph; 0 = empty */
+    size_t cap;     /* slots, 2^bits */
+    unsigned bits;
+    size_t n;       /* slots used */
+} scan_copies;
+
+/* Open-addressing table from a 64-bit hash to an article (sources, ids). */
 typedef struct scan_seen {
-    uint64_t *hash; /* set hashes, 0 = empty slot (hash 0 is remapped) */
-    uint32_t *para; /* first paragraph with that set */
+    uint64_t *hash; /* hashes, 0 = empty slot (hash 0 is remapped) */
+    uint32_t *para; /* the first article with that hash */
     size_t cap;     /* slots, a power of two */
     size_t n;       /* slots used */
 } scan_seen;
@@ -87,7 +102,7 @@ typedef struct scan_keys {
     nd_keyvec bands;   /* (band key, paragraph) */
     nd_keyvec index;   /* (anchor, paragraph) */
     nd_keyvec queries; /* (query, paragraph) */
-    scan_seen seen;    /* exact copies */
+    scan_copies seen;  /* exact copies */
     scan_seen sources; /* known sources: hash -> first article with it */
     scan_seen ids;     /* hashes of the ids read, to warn of repeats */
 } scan_keys;
