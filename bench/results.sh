@@ -12,9 +12,10 @@
 # bench/RESULTS.md; with --quick, WORK/RESULTS-quick.md); sweep.md and
 # sweep.svg are written beside it, where its links point. --quick: small
 # sizes to try the script in seconds (speed and accuracy on 10M, the sweep
-# on 5M with one timing round); it refuses to write into bench/. The full
-# run scans a 1 GB corpus four times (JSONL and gzip, 1 and 2 threads):
-# about ten minutes on 2 cores, with 3 GB of memory and 3 GB in WORK.
+# on 5M with one timing round, every speed row run once); it refuses to
+# write into bench/. The full run scans a 1 GB corpus twelve times (JSONL
+# and gzip, 1 and 2 threads, each row the median of three runs): about ten
+# minutes on 2 cores, with 3 GB of memory and 3 GB in WORK.
 #
 # Everything is made in temporary files and moved into place at the end, so
 # a failed run leaves the old files. Exit status: 3 when a scan removed
@@ -33,7 +34,7 @@ out=
 quick=0
 
 usage() {
-    head -n 25 "${BASH_SOURCE[0]}" | tail -n +2 | cut -c3-
+    head -n 27 "${BASH_SOURCE[0]}" | tail -n +2 | cut -c3-
 }
 
 die() {
@@ -64,10 +65,12 @@ done
 # 1- and 2-thread rows, so the thread counts are fixed.
 if [ "$quick" = 1 ]; then
     speed_sizes=10M
+    reps=1
     acc_size=10M
     sweep_opts=(--size 5M --reps 1)
 else
     speed_sizes="10M 100M 1G"
+    reps=3
     acc_size=100M
     sweep_opts=()
 fi
@@ -204,7 +207,7 @@ put RESULTS_CMD "bench/results.sh$([ "$quick" = 0 ] || echo ' --quick')"
 
 # The commands as a reader would type them (without --build, --work and
 # the JSON file, which change no figure).
-speed_cmd="bench/run.sh --sizes \"$speed_sizes\" --threads \"$threads\" --gz"
+speed_cmd="bench/run.sh --sizes \"$speed_sizes\" --threads \"$threads\" --reps $reps --gz"
 acc_cmd="bench/accuracy.sh --size $acc_size"
 if [ "$outdir" = "$here" ]; then
     sweep_cmd="bench/sweep.sh${sweep_opts[*]:+ ${sweep_opts[*]}} --out bench"
@@ -245,7 +248,8 @@ step() { # name command...
 # shellcheck disable=SC2317 # run by step
 speed() {
     "$here/run.sh" --build "$build" --work "$work/speed" \
-        --sizes "$speed_sizes" --threads "$threads" --seed "$seed" --gz |
+        --sizes "$speed_sizes" --threads "$threads" --seed "$seed" \
+        --reps "$reps" --gz |
         tee "$tmp/speed.txt" >&2
 }
 step speed speed

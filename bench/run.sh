@@ -14,10 +14,13 @@
 # floor rows. Scan warnings are passed on to stderr.
 #
 #   bench/run.sh [--build DIR] [--work DIR] [--sizes "10M 100M"]
-#                [--threads "1 2"] [--seed N] [--gz] [--keep]
+#                [--threads "1 2"] [--seed N] [--reps N] [--gz] [--keep]
 #
-# Environment: ND_BENCH_SIZES, ND_BENCH_THREADS, ND_BUILD_DIR and
-# ND_BENCH_DIR give the defaults of --sizes, --threads, --build, --work.
+# --reps N (default 3): every row is run N times and shows the run of
+# median wall time, with that run's peak RSS and stages, as one run on a
+# shared machine can be off by half. Environment: ND_BENCH_SIZES,
+# ND_BENCH_THREADS, ND_BENCH_REPS, ND_BUILD_DIR and ND_BENCH_DIR give the
+# defaults of --sizes, --threads, --reps, --build, --work.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -25,12 +28,13 @@ build=${ND_BUILD_DIR:-$here/../build}
 work=${ND_BENCH_DIR:-/tmp/nd-bench}
 sizes=${ND_BENCH_SIZES:-10M 100M 1G}
 threads=${ND_BENCH_THREADS:-1 2}
+reps=${ND_BENCH_REPS:-3}
 seed=1
 gz=0
 keep=0
 
 usage() {
-    head -n 20 "${BASH_SOURCE[0]}" | tail -n +2 | cut -c3-
+    head -n 23 "${BASH_SOURCE[0]}" | tail -n +2 | cut -c3-
 }
 
 while [ $# -gt 0 ]; do
@@ -40,6 +44,7 @@ while [ $# -gt 0 ]; do
     --sizes) sizes=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
+    --reps) reps=$2; shift 2 ;;
     --gz) gz=1; shift ;;
     --keep) keep=1; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -59,6 +64,10 @@ if [ ! -x /usr/bin/time ]; then
     echo "run.sh: /usr/bin/time not found (install the 'time' package)" >&2
     exit 1
 fi
+case $reps in
+''|*[!0-9]*|0) echo "run.sh: --reps takes a whole number from 1, got $reps" >&2
+                exit 2 ;;
+esac
 mkdir -p "$work"
 
 # n/10 with one decimal.
@@ -67,26 +76,38 @@ dec1() {
     echo "$((n / 10)).$((n % 10))"
 }
 
-# Runs a command under /usr/bin/time -v with its stdout in $work/cmd.out
-# and its stderr in $work/cmd.err, passed on to ours afterwards (on a file,
-# neardup draws no progress line); sets wall_ms (from date +%s%N:
-# /usr/bin/time only gives centiseconds) and rss_kb.
+# Runs a command under /usr/bin/time -v, $reps times, each with its stdout
+# in $work/cmd.out and its stderr in $work/cmd.err, passed on to ours (on a
+# file, neardup draws no progress line); of the runs, the one of median
+# wall time is kept: its stdout stays in $work/cmd.out, and wall_ms (from
+# date +%s%N: /usr/bin/time only gives centiseconds) and rss_kb are its.
+# The directory $fresh, when set, is removed before each run (untimed), so
+# that no run pays for removing the last one's output.
 timed() {
-    local log=$work/time.log start end rss status=0
-    start=$(date +%s%N)
-    /usr/bin/time -v -o "$log" "$@" >"$work/cmd.out" 2>"$work/cmd.err" ||
-        status=$?
-    end=$(date +%s%N)
-    cat "$work/cmd.err" >&2
-    if [ "$status" != 0 ]; then
-        echo "run.sh: failed (status $status): $*" >&2
-        cat "$log" >&2
-        exit 1
-    fi
-    wall_ms=$(( (end - start) / 1000000 ))
-    [ "$wall_ms" -gt 0 ] || wall_ms=1
-    rss=$(grep 'Maximum resident set size' "$log")
-    rss_kb=${rss##*: }
+    local log=$work/time.log start end rss status i runs=()
+    for ((i = 0; i < reps; i++)); do
+        [ -z "${fresh:-}" ] || rm -rf "$fresh"
+        status=0
+        start=$(date +%s%N)
+        /usr/bin/time -v -o "$log" "$@" >"$work/cmd.out" 2>"$work/cmd.err" ||
+            status=$?
+        end=$(date +%s%N)
+        cat "$work/cmd.err" >&2
+        if [ "$status" != 0 ]; then
+            echo "run.sh: failed (status $status): $*" >&2
+            cat "$log" >&2
+            exit 1
+        fi
+        wall_ms=$(( (end - start) / 1000000 ))
+        [ "$wall_ms" -gt 0 ] || wall_ms=1
+        rss=$(grep 'Maximum resident set size' "$log")
+        mv "$work/cmd.out" "$work/cmd.out.$i"
+        runs+=("$wall_ms ${rss##*: } $i")
+    done
+    read -r wall_ms rss_kb i < <(printf '%s\n' "${runs[@]}" | sort -n |
+                                 sed -n "$(( (reps + 1) / 2 ))p")
+    mv "$work/cmd.out.$i" "$work/cmd.out"
+    rm -f "$work"/cmd.out.[0-9]*
 }
 
 # The `time` line of neardup's summary, as in
@@ -112,7 +133,7 @@ row() { # what threads bytes paragraphs analyse pairing cluster write
 # paragraphs from stats.json, the stages from the summary.
 scan_row() { # what threads input out
     local line paras
-    timed "$neardup" scan --threads "$2" "$3" -o "$4"
+    fresh=$4 timed "$neardup" scan --threads "$2" "$3" -o "$4"
     line=$(grep -m1 '^  time ' "$work/cmd.out" || true)
     if ! [[ $line =~ $stage_re ]]; then
         echo "run.sh: no stage times in the summary of neardup scan:" >&2
@@ -126,7 +147,7 @@ scan_row() { # what threads input out
 }
 
 echo "$("$neardup" --version 2>&1 | head -n1), $(nproc) cores," \
-     "seed $seed, work dir $work"
+     "seed $seed, median of $reps runs a row, work dir $work"
 echo
 echo "| size | what | threads | wall s | MB/s | paragraphs/s | peak RSS MB |" \
      "analyse s | pairing s | cluster s | write s |"
