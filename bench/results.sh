@@ -34,7 +34,7 @@ out=
 quick=0
 
 usage() {
-    head -n 27 "${BASH_SOURCE[0]}" | tail -n +2 | cut -c3-
+    head -n 26 "${BASH_SOURCE[0]}" | tail -n +2 | cut -c3-
 }
 
 die() {
