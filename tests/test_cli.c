@@ -994,6 +994,38 @@ static void test_cli__option_errors_name_the_option(void **state)
     usage_says("sacn", "neardup: unknown command 'sacn'");
 }
 
+/* A value is the next argument or follows '='; -o, the short option
+ * that takes one, also takes it attached, as getopt does. Every spelling
+ * gives the same results as the plain one. */
+static void test_cli__option_values_attached(void **state)
+{
+    static const char *const spellings[] = {
+        "-o%s/v1", "-o=%s/v2", "--output=%s/v3", "--output %s/v4",
+    };
+    char fmt[256];
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof spellings / sizeof *spellings; i++) {
+        snprintf(fmt, sizeof fmt, "%%s scan %%s %s -q --threads=2 "
+                 "--ngram=5 --threshold=0.8 --keep=earliest", spellings[i]);
+        assert_int_equal(run(fmt, ND_CLI, CORPUS, tmpdir), 0);
+        snprintf(fmt, sizeof fmt, "diff -r %%s/out %%s/v%zu", i + 1);
+        assert_int_equal(run(fmt, tmpdir, tmpdir), 0);
+    }
+    /* Attached, -o is still one output directory and never empty. */
+    usage_says("scan -o/tmp/elsewhere",
+               "-o given twice: one output directory, please");
+    usage_says("scan -o=", "-o needs a directory name, not ''");
+    /* One dash before a long name is a slip, not -o with "utput". */
+    usage_says("scan -output /tmp/elsewhere",
+               "neardup: unknown option '-output' (the long option takes "
+               "two dashes: --output)");
+    usage_says("scan -output=/tmp/elsewhere", "unknown option '-output' (");
+    assert_false(exists("utput"));
+    usage_says("scan -q2", "unknown option '-q2'");
+}
+
 /* Thresholds of 1: a copy is removed only when its shingle set equals the
  * canonical's or is held in it whole; stats.json stays valid JSON with no
  * miss rate (a pair of Jaccard 1 always meets in a band). */
@@ -1570,6 +1602,7 @@ int main(void)
         cmocka_unit_test(test_cli__usage_and_fatal_errors),
         cmocka_unit_test(test_cli__whole_number_ranges),
         cmocka_unit_test(test_cli__option_errors_name_the_option),
+        cmocka_unit_test(test_cli__option_values_attached),
         cmocka_unit_test(test_cli__thresholds_of_one),
     };
 
