@@ -8,9 +8,12 @@
 #
 # --build: the build directory (default: build/ at the top of the tree).
 # --work: scratch space, one directory per driver, left for inspection
-# (default /tmp/nd-results). --out: the file made (default
-# bench/RESULTS.md; with --quick, WORK/RESULTS-quick.md); sweep.md and
-# sweep.svg are written beside it, where its links point. --quick: small
+# (default: a new directory only you can read, made by mktemp as
+# ${TMPDIR:-/tmp}/nd-results.XXXXXX and named when the run starts; give
+# --work DIR to keep the corpora for the next run). --out: the file made
+# (default bench/RESULTS.md; with --quick, WORK/RESULTS-quick.md);
+# sweep.md and sweep.svg are written beside it, where its links point.
+# --quick: small
 # sizes to try the script in seconds (speed and accuracy on 10M, the sweep
 # on 5M with one timing round); it refuses to write into bench/. The full
 # run scans a 1 GB corpus four times (JSONL and gzip, 1 and 2 threads):
@@ -28,12 +31,12 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 root=$(cd "$here/.." && pwd -P)
 build=${ND_BUILD_DIR:-$root/build}
-work=${ND_BENCH_DIR:-/tmp/nd-results}
+work=${ND_BENCH_DIR:-} # empty: a new one, made once the arguments pass
 out=
 quick=0
 
 usage() {
-    head -n 25 "${BASH_SOURCE[0]}" | tail -n +2 | cut -c3-
+    head -n 27 "${BASH_SOURCE[0]}" | tail -n +2 | cut -c3-
 }
 
 die() {
@@ -94,6 +97,13 @@ for f in "$root"/src/*.[ch] "$root"/src/cli/*.c "$root"/include/*.h \
     fi
 done
 
+# A fixed default in /tmp would be shared with every other user of the
+# machine (and what they left there); mktemp's directory is ours alone.
+if [ -z "$work" ]; then
+    work=$(mktemp -d "${TMPDIR:-/tmp}/nd-results.XXXXXX") ||
+        die "cannot make a work directory in ${TMPDIR:-/tmp}"
+    echo "results.sh: work directory $work" >&2
+fi
 mkdir -p "$work"
 work=$(cd "$work" && pwd -P)
 if [ -z "$out" ] && [ "$quick" = 1 ]; then
