@@ -8,12 +8,14 @@
 #
 # --build: the build directory (default: build/ at the top of the tree).
 # --work: scratch space, one directory per driver, left for inspection
-# (default /tmp/nd-results). --out: the file made (default
-# bench/RESULTS.md; with --quick, WORK/RESULTS-quick.md); sweep.md and
-# sweep.svg are written beside it, where its links point. --quick: small
-# sizes to try the script in seconds (speed and accuracy on 10M, the sweep
-# on 5M with one timing round, every speed row run once); it refuses to
-# write into bench/. The full run scans a 1 GB corpus twelve times (JSONL
+# (default: a new directory only you can read, made by mktemp as
+# ${TMPDIR:-/tmp}/nd-results.XXXXXX and named when the run starts; give
+# --work DIR to keep the corpora for the next run). --out: the file made
+# (default bench/RESULTS.md; with --quick, WORK/RESULTS-quick.md);
+# sweep.md and sweep.svg are written beside it, where its links point.
+# --quick: small sizes to try the script in seconds (speed and accuracy on
+# 10M, the sweep on 5M with one timing round, every speed row run once);
+# it refuses to write into bench/. The full run scans a 1 GB corpus twelve times (JSONL
 # and gzip, 1 and 2 threads, each row the median of three runs): about ten
 # minutes on 2 cores, with 3 GB of memory and 3 GB in WORK.
 #
@@ -29,12 +31,12 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 root=$(cd "$here/.." && pwd -P)
 build=${ND_BUILD_DIR:-$root/build}
-work=${ND_BENCH_DIR:-/tmp/nd-results}
+work=${ND_BENCH_DIR:-} # empty: a new one, made once the arguments pass
 out=
 quick=0
 
 usage() {
-    head -n 26 "${BASH_SOURCE[0]}" | tail -n +2 | cut -c3-
+    sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | cut -c3-
 }
 
 die() {
@@ -97,6 +99,13 @@ for f in "$root"/src/*.[ch] "$root"/src/cli/*.c "$root"/include/*.h \
     fi
 done
 
+# A fixed default in /tmp would be shared with every other user of the
+# machine (and what they left there); mktemp's directory is ours alone.
+if [ -z "$work" ]; then
+    work=$(mktemp -d "${TMPDIR:-/tmp}/nd-results.XXXXXX") ||
+        die "cannot make a work directory in ${TMPDIR:-/tmp}"
+    echo "results.sh: work directory $work" >&2
+fi
 mkdir -p "$work"
 work=$(cd "$work" && pwd -P)
 if [ -z "$out" ] && [ "$quick" = 1 ]; then

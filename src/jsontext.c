@@ -418,16 +418,21 @@ int nd_json_decode(nd_buf *out, const char *lit, size_t len)
 
 /* The index after the escape at s[i] == '\\', or JSON_BAD. Only what
  * nd_json_decode decodes passes: a \u escape of a surrogate must be
- * half of a pair, high then low, since a lone one is json-c's choice. */
-static size_t json_scan_escape(const char *s, size_t i, size_t len)
+ * half of a pair, high then low, since a lone one is json-c's choice.
+ * *controls counts the escape when it decodes to a control byte
+ * (nd_is_control). */
+static size_t json_scan_escape(const char *s, size_t i, size_t len,
+                               size_t *controls)
 {
     long u, lo;
 
     if (len - i < 2)
         return JSON_BAD;
     switch (s[i + 1]) {
-    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r':
-    case 't':
+    case 'b':
+        ++*controls;
+        return i + 2;
+    case '"': case '\\': case '/': case 'f': case 'n': case 'r': case 't':
         return i + 2;
     case 'u':
         break;
@@ -437,6 +442,7 @@ static size_t json_scan_escape(const char *s, size_t i, size_t len)
     u = json_u_escape(s + i, len - i);
     if (u < 0 || (u >= 0xdc00 && u <= 0xdfff))
         return JSON_BAD;
+    *controls += u < 0x20 && nd_is_control((unsigned char)u);
     i += 6;
     if (u >= 0xd800 && u <= 0xdbff) {
         lo = json_u_escape(s + i, len - i);
@@ -448,10 +454,11 @@ static size_t json_scan_escape(const char *s, size_t i, size_t len)
 }
 
 /* The index after the string at s[i] == '"', or JSON_BAD; *escaped is set
- * when it holds an escape. The text field is most of a line and mostly
- * ASCII, so plain bytes are passed over eight at a time. */
+ * when it holds an escape, and *controls counts the control bytes its
+ * escapes decode to. The text field is most of a line and mostly ASCII,
+ * so plain bytes are passed over eight at a time. */
 static size_t json_scan_string(const char *s, size_t i, size_t len,
-                               int *escaped)
+                               int *escaped, size_t *controls)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t n;
@@ -473,7 +480,7 @@ static size_t json_scan_string(const char *s, size_t i, size_t len,
             return i + 1;
         if (u[i] == '\\') {
             *escaped = 1;
-            if ((i = json_scan_escape(s, i, len)) == JSON_BAD)
+            if ((i = json_scan_escape(s, i, len, controls)) == JSON_BAD)
                 return JSON_BAD;
         } else if (u[i] < 0x20) {
             return JSON_BAD; /* raw control byte: json-c takes it, JSON not */
@@ -533,6 +540,7 @@ static size_t json_scan_container(const char *s, size_t i, size_t len,
 {
     int obj = s[i] == '{', escaped = 0;
     char close = obj ? '}' : ']';
+    size_t controls = 0;
 
     i = json_skip_ws(s, i + 1, len);
     if (i < len && s[i] == close)
@@ -540,7 +548,8 @@ static size_t json_scan_container(const char *s, size_t i, size_t len,
     for (;;) {
         if (obj) {
             if (i >= len || s[i] != '"' ||
-                (i = json_scan_string(s, i, len, &escaped)) == JSON_BAD)
+                (i = json_scan_string(s, i, len, &escaped, &controls)) ==
+                    JSON_BAD)
                 return JSON_BAD;
             i = json_skip_ws(s, i, len);
             if (i >= len || s[i] != ':')
@@ -573,12 +582,13 @@ static size_t json_scan_value(const char *s, size_t i, size_t len,
                               unsigned depth)
 {
     int escaped = 0;
+    size_t controls = 0;
 
     if (i >= len)
         return JSON_BAD;
     switch (s[i]) {
     case '"':
-        return json_scan_string(s, i, len, &escaped);
+        return json_scan_string(s, i, len, &escaped, &controls);
     case '{': case '[':
         return depth ? json_scan_container(s, i, len, depth - 1) : JSON_BAD;
     case 't':
@@ -607,7 +617,7 @@ static nd_json_kind json_kind_of(char c)
  * two fields (an id field that is the text field). */
 static int json_note_field(nd_json_field *fields, size_t n, const char *s,
                            size_t k0, size_t k1, size_t v, size_t e,
-                           int escaped)
+                           int escaped, size_t controls)
 {
     size_t f, klen = k1 - k0;
 
@@ -623,6 +633,7 @@ static int json_note_field(nd_json_field *fields, size_t n, const char *s,
         fd->start = v;
         fd->end = e;
         fd->escaped = escaped;
+        fd->controls = controls;
     }
     return 1;
 }
@@ -631,7 +642,7 @@ int nd_json_fields(const char *line, size_t len, nd_json_field *fields,
                    size_t n, unsigned max_depth)
 {
     const char *s = line;
-    size_t i, f, k0, k1, v;
+    size_t i, f, k0, k1, v, controls;
     int escaped;
 
     for (f = 0; f < n; f++)
@@ -647,10 +658,12 @@ int nd_json_fields(const char *line, size_t len, nd_json_field *fields,
     } else {
         for (;;) {
             escaped = 0;
+            controls = 0;
             if (i >= len || s[i] != '"')
                 return 0;
             k0 = i + 1;
-            if ((i = json_scan_string(s, i, len, &escaped)) == JSON_BAD ||
+            if ((i = json_scan_string(s, i, len, &escaped, &controls)) ==
+                    JSON_BAD ||
                 escaped)
                 return 0;
             k1 = i - 1;
@@ -659,11 +672,12 @@ int nd_json_fields(const char *line, size_t len, nd_json_field *fields,
                 return 0;
             v = i = json_skip_ws(s, i + 1, len);
             if (i < len && s[i] == '"')
-                i = json_scan_string(s, i, len, &escaped);
+                i = json_scan_string(s, i, len, &escaped, &controls);
             else
                 i = json_scan_value(s, i, len, max_depth - 1);
             if (i == JSON_BAD ||
-                !json_note_field(fields, n, s, k0, k1, v, i, escaped))
+                !json_note_field(fields, n, s, k0, k1, v, i, escaped,
+                                 controls))
                 return 0;
             i = json_skip_ws(s, i, len);
             if (i >= len)

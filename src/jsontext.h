@@ -65,6 +65,9 @@ typedef struct nd_json_field {
     size_t start;      /* out: the value is line[start..end), a string's */
     size_t end;        /*      quotes included */
     int escaped;       /* out: a string value holds a backslash escape */
+    size_t controls;   /* out: the control bytes (nd_is_control) that a
+                          string value's escapes decode to, which are all
+                          it holds, as strict JSON has no raw ones */
 } nd_json_field;
 
 /*

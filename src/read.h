@@ -61,9 +61,12 @@
  *
  * Per-record faults (malformed JSON, a missing or non-string text field, a
  * file that cannot be opened or read, a truncated or corrupt compressed
- * stream from the point of the fault) are reported through warn with the
- * file and 1-based line, counted, and skipped; in strict mode they are
- * returned as ND_EFORMAT / ND_EIO instead. A fault that stops the whole run
+ * stream from the point of the fault, binary data) are reported through
+ * warn with the file and 1-based line, counted, and skipped; in strict
+ * mode they are returned as ND_EFORMAT / ND_EIO instead. Binary data is a
+ * text article, or a JSONL text field, with at least 8 control bytes
+ * (nd_is_control in util.h), one in 32 of its bytes or more; a stray NUL
+ * and invalid UTF-8 are text. A fault that stops the whole run
  * (an input path that does not exist, out of memory) returns an error.
  */
 #ifndef ND_READ_H

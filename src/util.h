@@ -110,6 +110,14 @@ static inline uint32_t nd_fold32(uint64_t h)
     return (uint32_t)(h ^ (h >> 32));
 }
 
+/* A control byte, as the reader counts them to tell binary data from
+ * text (read.c): below 0x20 but tab, line feed, vertical tab, form feed
+ * and carriage return, which text has; NUL is one. */
+static inline int nd_is_control(unsigned char c)
+{
+    return c < 0x09 || (c >= 0x0e && c < 0x20);
+}
+
 /*
  * Scanning bytes eight at a time (text is mostly runs of plain bytes
  * between the few a scanner stops at): for a word w loaded with memcpy,

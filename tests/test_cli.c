@@ -24,6 +24,8 @@
 #include <json-c/json.h>
 #include <zlib.h>
 
+#include "xorshift.h"
+
 #define CORPUS ND_SOURCE_DIR "/corpus"
 
 static char tmpdir[256];
@@ -949,6 +951,85 @@ static void test_cli__bad_files_in_a_directory(void **state)
     free(err);
 }
 
+/* Binary data among the articles (random bytes, UTF-16) is skipped with
+ * a warning naming the file, counted in the summary and in stats.json,
+ * and left out of clean/; the rest gives the corpus's own results.
+ * --strict fails on it instead. In JSONL a line of binary data is said
+ * to be that, with its line. */
+static void test_cli__binary_input_skipped(void **state)
+{
+    static const char u16[] = "\xff\xfeN\0e\0w\0s\0 \0o\0f\0 \0t\0h\0e\0"
+                              " \0d\0a\0y\0\n\0";
+    char dir[512], noise[2000], *err;
+    uint32_t x = 88172645u;
+    size_t i;
+    FILE *f;
+
+    (void)state;
+    snprintf(dir, sizeof dir, "%s/binc/corpus", tmpdir);
+    assert_int_equal(run("mkdir -p %s && cp %s/* %s/", dir, CORPUS, dir), 0);
+    for (i = 0; i < sizeof noise; i++)
+        noise[i] = (char)(rng_next(&x) >> 24);
+    spit(path_in(dir, "noise.txt"), noise, sizeof noise);
+    spit(path_in(dir, "utf16.txt"), u16, sizeof u16 - 1);
+    assert_int_equal(run("%s scan %s -o %s/bo 2>%s/bo.err >%s/bo.out",
+                         ND_CLI, dir, tmpdir, tmpdir, tmpdir),
+                     0);
+    err = slurp(path_in(tmpdir, "bo.err"), NULL);
+    assert_non_null(strstr(err, "/binc/corpus/noise.txt: binary data, not "
+                                "text: "));
+    assert_non_null(strstr(err, "; file skipped\n"));
+    assert_non_null(strstr(err, "/binc/corpus/utf16.txt: binary data, not "
+                                "text: 16 of its 34 bytes (47.1%) are "
+                                "control characters, the first (0x00) at "
+                                "byte 4; it looks like UTF-16 text"));
+    free(err);
+    assert_int_equal(count_in(path_in(tmpdir, "bo.out"),
+                              "skipped      2 records or files (2 warnings "
+                              "on stderr)"),
+                     1);
+    assert_int_equal(count_in(path_in(tmpdir, "bo/stats.json"),
+                              "\"records_skipped\": 2,"),
+                     1);
+    assert_false(exists(path_in(tmpdir, "bo/clean/corpus/noise.txt")));
+    assert_true(exists(path_in(tmpdir, "bo/clean/corpus/"
+                                       "000_43971502f8c0b970.txt")));
+    assert_int_equal(run("cmp %s/out/clusters.jsonl %s/bo/clusters.jsonl && "
+                         "cmp %s/out/articles.jsonl %s/bo/articles.jsonl && "
+                         "diff -r %s/out/clean/corpus %s/bo/clean/corpus",
+                         tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir),
+                     0);
+    /* Strict: a failure naming the file; the results stay as they were. */
+    assert_int_equal(run("%s scan --strict %s -o %s/bo 2>%s/bo.err "
+                         ">/dev/null",
+                         ND_CLI, dir, tmpdir, tmpdir),
+                     1);
+    assert_int_equal(count_in(path_in(tmpdir, "bo.err"),
+                              "/binc/corpus/noise.txt: binary data, not "
+                              "text: "),
+                     1);
+    assert_int_equal(run("cmp %s/out/clusters.jsonl %s/bo/clusters.jsonl",
+                         tmpdir, tmpdir),
+                     0);
+    /* JSONL: good records, then a line of binary data. */
+    write_corpus_jsonl(path_in(tmpdir, "bj.jsonl"), 0);
+    f = fopen(path_in(tmpdir, "bj.jsonl"), "ab");
+    assert_non_null(f);
+    for (i = 0; i < sizeof noise; i++)
+        if (noise[i] != '\n')
+            putc(noise[i], f);
+    fputs("\n", f);
+    fclose(f);
+    assert_int_equal(run("%s scan %s/bj.jsonl -o %s/bj 2>%s/bj.err "
+                         ">/dev/null",
+                         ND_CLI, tmpdir, tmpdir, tmpdir),
+                     0);
+    assert_int_equal(count_in(path_in(tmpdir, "bj.err"),
+                              "bj.jsonl:6: binary data, not JSON: "),
+                     1);
+    assert_int_equal(count_in(path_in(tmpdir, "bj.err"), "warning"), 1);
+}
+
 /* Every option error names the option as typed, a value out of range as
  * well as one that is no number. */
 static void test_cli__option_errors_name_the_option(void **state)
@@ -992,6 +1073,38 @@ static void test_cli__option_errors_name_the_option(void **state)
                           "comes first: neardup scan");
     usage_says("--threads 2", "unknown option '--threads'");
     usage_says("sacn", "neardup: unknown command 'sacn'");
+}
+
+/* A value is the next argument or follows '='; -o, the short option
+ * that takes one, also takes it attached, as getopt does. Every spelling
+ * gives the same results as the plain one. */
+static void test_cli__option_values_attached(void **state)
+{
+    static const char *const spellings[] = {
+        "-o%s/v1", "-o=%s/v2", "--output=%s/v3", "--output %s/v4",
+    };
+    char fmt[256];
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof spellings / sizeof *spellings; i++) {
+        snprintf(fmt, sizeof fmt, "%%s scan %%s %s -q --threads=2 "
+                 "--ngram=5 --threshold=0.8 --keep=earliest", spellings[i]);
+        assert_int_equal(run(fmt, ND_CLI, CORPUS, tmpdir), 0);
+        snprintf(fmt, sizeof fmt, "diff -r %%s/out %%s/v%zu", i + 1);
+        assert_int_equal(run(fmt, tmpdir, tmpdir), 0);
+    }
+    /* Attached, -o is still one output directory and never empty. */
+    usage_says("scan -o/tmp/elsewhere",
+               "-o given twice: one output directory, please");
+    usage_says("scan -o=", "-o needs a directory name, not ''");
+    /* One dash before a long name is a slip, not -o with "utput". */
+    usage_says("scan -output /tmp/elsewhere",
+               "neardup: unknown option '-output' (the long option takes "
+               "two dashes: --output)");
+    usage_says("scan -output=/tmp/elsewhere", "unknown option '-output' (");
+    assert_false(exists("utput"));
+    usage_says("scan -q2", "unknown option '-q2'");
 }
 
 /* Thresholds of 1: a copy is removed only when its shingle set equals the
@@ -1567,9 +1680,11 @@ int main(void)
         cmocka_unit_test(test_cli__named_pipe_input),
         cmocka_unit_test(test_cli__several_inputs),
         cmocka_unit_test(test_cli__bad_files_in_a_directory),
+        cmocka_unit_test(test_cli__binary_input_skipped),
         cmocka_unit_test(test_cli__usage_and_fatal_errors),
         cmocka_unit_test(test_cli__whole_number_ranges),
         cmocka_unit_test(test_cli__option_errors_name_the_option),
+        cmocka_unit_test(test_cli__option_values_attached),
         cmocka_unit_test(test_cli__thresholds_of_one),
     };
 

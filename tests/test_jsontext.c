@@ -18,6 +18,7 @@
 
 #include "jsontext.h"
 #include "neardup.h"
+#include "xorshift.h"
 
 static void expect_json(const char *in, size_t len, const char *want)
 {
@@ -371,6 +372,51 @@ static void test_jsontext__fields_valid(void **state)
     check_value(l, &f[F_ID], "false");
 }
 
+/* The control bytes a string's escapes decode to are counted, each
+ * field its own: seeded strings of escapes and plain bytes, against a
+ * count of the bytes nd_json_decode gives. */
+static void test_jsontext__fields_controls(void **state)
+{
+    static const char *const pieces[] = {
+        "a", " ", "\\b", "\\f", "\\n", "\\r", "\\t", "\\u0000", "\\u0001",
+        "\\u0008", "\\u0009", "\\u000b", "\\u000d", "\\u000e", "\\u001F",
+        "\\u0020", "\\u007f", "\\u00e9", "\\ud83d\\ude00", "\\\"", "\\\\",
+        "\xc3\xa9", "\x7f"};
+    char line[1024];
+    nd_json_field f[F_N];
+    nd_buf b = {0};
+    uint32_t x = 12345;
+    size_t i, k, n, want;
+    int round;
+
+    (void)state;
+    for (round = 0; round < 2000; round++) {
+        n = (size_t)snprintf(line, sizeof line,
+                             "{\"id\":\"\\u0001\\b\",\"text\":\"");
+        for (k = rng_next(&x) % 40; k > 0; k--)
+            n += (size_t)snprintf(line + n, sizeof line - n, "%s",
+                                  pieces[rng_next(&x) % (sizeof pieces /
+                                                         sizeof *pieces)]);
+        n += (size_t)snprintf(line + n, sizeof line - n,
+                              "\",\"source\":\"\\u0002\"}");
+        assert_true(n < sizeof line);
+        assert_int_equal(fields(line, f), 1);
+        assert_int_equal(nd_json_decode(&b, line + f[F_TEXT].start,
+                                        f[F_TEXT].end - f[F_TEXT].start),
+                         0);
+        for (i = want = 0; i < b.len; i++) {
+            unsigned char c = (unsigned char)b.data[i];
+
+            want += c < 0x20 && c != '\t' && c != '\n' && c != '\v' &&
+                    c != '\f' && c != '\r';
+        }
+        assert_int_equal(f[F_TEXT].controls, want);
+        assert_int_equal(f[F_ID].controls, 2);
+        assert_int_equal(f[F_SOURCE].controls, 1);
+    }
+    nd_buf_free(&b);
+}
+
 static void test_jsontext__fields_whitespace(void **state)
 {
     const char *l = " \t\r\n{ \"text\" :\t\"a\" ,\r\n\"id\" : [ ] , "
@@ -402,6 +448,7 @@ static void test_jsontext__fields_escapes(void **state)
     (void)state;
     assert_int_equal(fields(l, f), 1);
     assert_true(f[F_TEXT].escaped);
+    assert_int_equal(f[F_TEXT].controls, 2); /* \b and \u0000 */
     assert_int_equal(nd_json_decode(&b, l + f[F_TEXT].start,
                                     f[F_TEXT].end - f[F_TEXT].start), 0);
     assert_int_equal(b.len, sizeof want - 1);
@@ -630,6 +677,7 @@ int main(void)
         cmocka_unit_test(test_jsontext__json_value),
         cmocka_unit_test(test_jsontext__decode),
         cmocka_unit_test(test_jsontext__fields_valid),
+        cmocka_unit_test(test_jsontext__fields_controls),
         cmocka_unit_test(test_jsontext__fields_whitespace),
         cmocka_unit_test(test_jsontext__fields_escapes),
         cmocka_unit_test(test_jsontext__fields_bytes),

@@ -28,6 +28,7 @@
 #include <zstd.h>
 
 #include "read.h"
+#include "xorshift.h"
 
 #ifndef ND_SOURCE_DIR
 #define ND_SOURCE_DIR "."
@@ -650,6 +651,172 @@ static void test_read__invalid_utf8(void **state)
     assert_int_equal(w.recs[0].text_len, sizeof bad - 1);
     assert_memory_equal(w.recs[0].text, bad, sizeof bad - 1);
     assert_memory_equal(w.recs[1].text, bad, sizeof bad - 1);
+    run_free(&w);
+}
+
+/* n bytes of text words with the control byte c at each of the
+ * positions at[0..k), in buf. */
+static void control_text(char *buf, size_t n, char c, const size_t *at,
+                         size_t k)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        buf[i] = "Words of a news story "[i % 22];
+    for (i = 0; i < k; i++)
+        buf[at[i]] = c;
+}
+
+/* A text article that is binary data (at least 8 control bytes, one in
+ * 32 of its bytes or more) is skipped with a warning naming the file,
+ * and counted; text with a stray NUL, legacy encodings (invalid UTF-8
+ * throughout) and text just short of the rule are read. */
+static void test_read__binary_text_skipped(void **state)
+{
+    static const size_t eight[] = {3, 40, 41, 90, 120, 150, 190, 255};
+    static const char cp1251[] = /* "Привет мир, новости дня" */
+        "\xcf\xf0\xe8\xe2\xe5\xf2 \xec\xe8\xf0, \xed\xee\xe2\xee\xf1\xf2\xe8"
+        " \xe4\xed\xff\n";
+    static const char u16[] = "\xff\xfeN\0e\0w\0s\0 \0o\0f\0 \0t\0h\0e\0"
+                              " \0d\0a\0y\0\n\0";
+    char buf[4096], name[600];
+    uint32_t x = 2463534242u;
+    size_t i;
+    run w;
+
+    (void)state;
+    make_dir("b");
+    write_str("b/a.txt", "An ordinary article.\n");
+    write_bytes("b/cp1251.txt", cp1251, sizeof cp1251 - 1);
+    control_text(buf, 200, '\0', eight, 7); /* one in 29, but only 7 */
+    write_bytes("b/e7.txt", buf, 200);
+    control_text(buf, 256, '\x01', eight, 8); /* 8 in 256: one in 32 */
+    write_bytes("b/e8.txt", buf, 256);
+    control_text(buf, 257, '\x1f', eight, 8); /* 8 in 257: short of it */
+    write_bytes("b/e8long.txt", buf, 257);
+    for (i = 0; i < sizeof buf; i++)
+        buf[i] = (char)(rng_next(&x) >> 24);
+    write_bytes("b/rand", buf, sizeof buf);
+    write_bytes("b/u16.txt", u16, sizeof u16 - 1);
+    write_str("b/z.txt", "The last article.\n");
+    {
+        nd_input in = {tpath("b"), "b"};
+
+        read_all(&w, &in, 1, 0, NULL, NULL);
+    }
+    assert_int_equal(w.rc, 0);
+    assert_int_equal(w.n, 5);
+    assert_string_equal(w.recs[0].id, "a.txt");
+    assert_string_equal(w.recs[1].id, "cp1251.txt");
+    assert_string_equal(w.recs[2].id, "e7.txt");
+    assert_int_equal(w.recs[2].text_len, 200);
+    assert_string_equal(w.recs[3].id, "e8long.txt");
+    assert_string_equal(w.recs[4].id, "z.txt");
+    assert_int_equal(w.n_warns, 3);
+    assert_int_equal(w.stats.skipped, 3);
+    assert_int_equal(w.stats.files, 8);
+    assert_string_equal(w.warns[0].file, "b/e8.txt");
+    assert_int_equal(w.warns[0].line, 0);
+    assert_string_equal(w.warns[0].msg,
+                        "binary data, not text: 8 of its 256 bytes (3.1%) "
+                        "are control characters, the first (0x01) at byte "
+                        "4; file skipped");
+    assert_string_equal(w.warns[1].file, "b/rand");
+    assert_non_null(strstr(w.warns[1].msg, "binary data, not text: "));
+    assert_non_null(strstr(w.warns[1].msg, " of its 4096 bytes ("));
+    assert_non_null(strstr(w.warns[1].msg, "; file skipped"));
+    assert_string_equal(w.warns[2].file, "b/u16.txt");
+    assert_non_null(strstr(w.warns[2].msg,
+                           "; it looks like UTF-16 text (convert it to "
+                           "UTF-8, e.g. with iconv); file skipped"));
+    run_free(&w);
+
+    /* Strict: the first binary article fails the read, named. */
+    {
+        nd_input in = {tpath("b"), "b"};
+
+        read_all(&w, &in, 1, 1, NULL, NULL);
+    }
+    assert_int_equal(w.rc, ND_EFORMAT);
+    assert_int_equal(w.n, 3);
+    assert_non_null(strstr(w.errmsg, "b/e8.txt: binary data, not text: "));
+    run_free(&w);
+
+    /* A compressed article is judged by what it decodes to. */
+    gz_write("r.txt.gz", "wb", buf, sizeof buf);
+    snprintf(name, sizeof name, "%s", tpath("r.txt.gz"));
+    read_one(&w, "r.txt.gz", 0);
+    assert_int_equal(w.rc, 0);
+    assert_int_equal(w.n, 0);
+    assert_int_equal(w.n_warns, 1);
+    assert_string_equal(w.warns[0].file, name);
+    assert_non_null(strstr(w.warns[0].msg, " of its 4096 bytes ("));
+    run_free(&w);
+}
+
+/* In JSONL, a text field of binary data skips its record, with the same
+ * words whether json-c or the fast path read the line; a line of binary
+ * data is said to be that rather than a line that starts with some byte;
+ * a stray \u0000 is text. Pass 2's raw lines skip the same records. */
+static void test_read__binary_jsonl(void **state)
+{
+    static const char data[] =
+        "{\"id\":\"a\",\"text\":\"first\"}\n"                        /* 1 */
+        "{\"id\":\"esc\",\"text\":\"\\u0001\\u0002\\u0003\\u0004ab"
+        "\\u0005\\u0006\\u0007\\b text\"}\n"                         /* 2 */
+        "{\"id\":\"raw\",\"text\":\"\x01\x02\x03\x04"
+        "ab\x05\x06\x07\x08 text\"}\n"                               /* 3 */
+        "{\"id\":\"nul\",\"text\":\"a\\u0000b\\u0000 \\t\\n\\f\\r "
+        "\\u000b\"}\n"                                               /* 4 */
+        "\x93\x11\x00\x03\x04\x05\x06\x07\x08 binary\n"              /* 5 */
+        "{\"id\":\"z\",\"text\":\"last\"}\n";                        /* 6 */
+    static const char field[] =
+        "the \"text\" field holds binary data, not text: 8 of its 15 "
+        "bytes (53.3%) are control characters, the first (0x01) at byte "
+        "1; record skipped";
+    static const char xz[] = /* the start of an xz file */
+        "\xfd" "7zXZ\0\0\x04\xe6\xd6\xb4\x46\x02\0!\x01\x16\0\0\0"
+        "\x74\x2f\xe5\xa3\n";
+    nd_read_opts opts = {0};
+    nd_input in;
+    int raw;
+    run w;
+
+    (void)state;
+    write_bytes("bin.jsonl", data, sizeof data - 1);
+    in.path = in.name = tpath("bin.jsonl");
+    opts.id_field = "id";
+    opts.text_field = "text";
+    for (raw = 0; raw < 2; raw++) {
+        opts.raw_jsonl = raw;
+        read_all_opts(&w, &in, 1, opts);
+        assert_int_equal(w.rc, 0);
+        assert_int_equal(w.n, 3);
+        assert_string_equal(w.recs[0].id, "a");
+        assert_string_equal(w.recs[1].id, "nul");
+        assert_int_equal(w.recs[1].text_len, 11);
+        assert_string_equal(w.recs[2].id, "z");
+        assert_int_equal(w.n_warns, 3);
+        assert_int_equal(w.stats.skipped, 3);
+        assert_int_equal(w.warns[0].line, 2);
+        assert_string_equal(w.warns[0].msg, field);
+        assert_int_equal(w.warns[1].line, 3);
+        assert_string_equal(w.warns[1].msg, field);
+        assert_int_equal(w.warns[2].line, 5);
+        assert_string_equal(w.warns[2].msg,
+                            "binary data, not JSON: 8 of its 16 bytes "
+                            "(50.0%) are control characters, the first "
+                            "(0x11) at byte 2; record skipped");
+        run_free(&w);
+    }
+    /* The first line of an xz file is named for what it is. */
+    write_bytes("xz.jsonl", xz, sizeof xz - 1);
+    read_one(&w, "xz.jsonl", 0);
+    assert_int_equal(w.n, 0);
+    assert_int_equal(w.n_warns, 1);
+    assert_non_null(strstr(w.warns[0].msg,
+                           "; it looks like xz-compressed data (neardup "
+                           "reads gzip and zstd); record skipped"));
     run_free(&w);
 }
 
@@ -2173,6 +2340,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_read__nul_bytes, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_read__invalid_utf8, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_read__binary_text_skipped,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read__binary_jsonl, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_read__gzip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read__gzip_truncated, setup,

@@ -46,7 +46,8 @@ static const char usage_text[] =
     "'-' (standard input): JSONL when it starts with '{' or is compressed,\n"
     "else one article. gzip and zstd are told by their bytes, not the name.\n"
     "\n"
-    "Options:\n"
+    "Options (a value is the next argument or follows '=': --threads 2,\n"
+    "--threads=2; -o also takes it attached: -oDIR, -o=DIR):\n"
     "  -o, --output DIR     where to write the results (required)\n"
     "  --threshold X        Jaccard similarity of a duplicate, above 0 and at\n"
     "                       most 1 (default 0.8; 1: equal shingle sets only)\n"
@@ -570,9 +571,24 @@ static int cmd_scan(int argc, char **argv)
             warns.quiet = 1;
             continue;
         }
-        /* Every other option takes a value: --opt=VALUE or --opt VALUE. */
+        /* Every other option takes a value: --opt=VALUE or --opt VALUE;
+         * the one short one, -o, also takes it attached as getopt does
+         * (-oDIR), and as -o=DIR like --output=DIR: a directory whose
+         * name starts with '=' is far less likely than that spelling. */
         eq = strchr(a, '=');
-        if (eq && a[1] == '-' && (size_t)(eq - a) < sizeof name) {
+        if (strncmp(a, "-output", 7) == 0) {
+            /* getopt would write the results to "utput" and read the
+             * directory meant as an input: say what was meant. */
+            usage_error("unknown option '%.*s' (the long option takes two "
+                        "dashes: --output)",
+                        eq ? (int)(eq - a) : (int)strlen(a), a);
+            rc = 2;
+            goto done;
+        }
+        if (a[1] == 'o' && a[2] != '\0') {
+            strcpy(name, "-o");
+            val = a + 2 + (a[2] == '=');
+        } else if (eq && a[1] == '-' && (size_t)(eq - a) < sizeof name) {
             memcpy(name, a, (size_t)(eq - a));
             name[eq - a] = '\0';
             val = eq + 1;
