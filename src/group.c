@@ -272,9 +272,10 @@ typedef struct group_split_job {
     int err;                 /* 0, or what stopped the job */
 } group_split_job;
 
-/* Sorts component k into preference order and splits it into clusters.
- * It reads and writes its own items and paragraphs only, so components
- * can go in any order on any thread. */
+/* Sorts component k into preference order, splits it into clusters and
+ * counts each canonical's members in cluster_of. It reads and writes its
+ * own items and paragraphs only, so components can go in any order on
+ * any thread. */
 static int group_split_one(group_split_job *j, size_t k)
 {
     group_comps *c = j->comps;
@@ -294,6 +295,8 @@ static int group_split_one(group_split_job *j, size_t k)
         pa->canon = j->canon[i];
         pa->jaccard = j->jac[i];
         pa->contain = j->cont[i];
+        if (pa->canon != c->items[i])
+            j->s->cluster_of[pa->canon]++; /* in this component too */
     }
     return 0;
 }
@@ -486,8 +489,10 @@ int nd_group_cluster(nd_scan *s, nd_pairvec *pairs)
     free(contained);
     free(furn);
     verdict = contained = furn = NULL;
-    if (!err)
-        err = group_split_all(s, &comps, &cov);
+    if (!err) {
+        s->cluster_of = calloc(n ? n : 1, sizeof *s->cluster_of);
+        err = s->cluster_of ? group_split_all(s, &comps, &cov) : ND_ENOMEM;
+    }
 done:
     nd_uf_free(&uf);
     group_comps_free(&comps);
@@ -611,65 +616,89 @@ static uint8_t group_kind(const nd_scan *s, uint32_t canon, const uint32_t *m,
     return ND_KIND_SHARED;
 }
 
-/* Numbers the clusters in the order of their canonicals, lists their
- * members in paragraph order, tells boilerplate from shared text, and
- * decides what the cleaned corpus leaves out. */
-int nd_group_index(nd_scan *s)
+/*
+ * nd_group_index works on the scan's threads in contiguous ranges of
+ * paragraphs, in phases: each range counts its canonicals and their
+ * members (the split left each canonical's member count in cluster_of),
+ * the counts are summed in range order, and each range then numbers its
+ * clusters from where the ranges before it ended; later, kinds by
+ * canonical and removals by paragraph. A range writes only its own
+ * paragraphs' and clusters' slots, and the stats are integer sums, so
+ * nothing depends on the number of threads. Only the member lists are
+ * filled in one pass, in paragraph order.
+ */
+typedef struct group_index_job {
+    nd_scan *s;        /* the scan */
+    size_t lo, hi;     /* its paragraphs [lo, hi) */
+    size_t clusters;   /* canonicals in the range; then the first one's
+                          cluster number */
+    size_t members;    /* their members; then the first one's offset */
+    uint64_t boiler;   /* boilerplate clusters among them */
+    nd_stats st;       /* paragraphs and bytes removed in the range */
+} group_index_job;
+
+static void *group_index_count(void *arg)
 {
-    size_t i, n = s->n_paras, k = 0, n_members = 0;
-    uint32_t *fill;
+    group_index_job *j = arg;
+    size_t i;
 
-    s->cluster_of = malloc((n ? n : 1) * sizeof *s->cluster_of);
-    if (!s->cluster_of)
-        return ND_ENOMEM;
-    for (i = 0; i < n; i++)
-        s->cluster_of[i] = ND_NONE;
-    for (i = 0; i < n; i++) {
-        const nd_para *pa = &s->paras[i];
+    for (i = j->lo; i < j->hi; i++) {
+        uint32_t m = j->s->cluster_of[i];
 
-        if (pa->canon == i)
+        j->clusters += m != 0;
+        j->members += m;
+    }
+    return NULL;
+}
+
+/* Member counts become cluster numbers; member_off[c + 1] is where
+ * cluster c's members start, the fill's cursor. */
+static void *group_index_number(void *arg)
+{
+    group_index_job *j = arg;
+    nd_scan *s = j->s;
+    size_t i, c = j->clusters, off = j->members;
+
+    for (i = j->lo; i < j->hi; i++) {
+        uint32_t m = s->cluster_of[i];
+
+        if (m == 0) {
+            s->cluster_of[i] = ND_NONE;
             continue;
-        n_members++;
-        if (s->cluster_of[pa->canon] == ND_NONE)
-            s->cluster_of[pa->canon] = 0; /* mark: has members */
+        }
+        s->cluster_of[i] = (uint32_t)c;
+        s->member_off[++c] = (uint32_t)off;
+        off += m;
     }
-    for (i = 0; i < n; i++)
-        if (s->cluster_of[i] != ND_NONE)
-            s->cluster_of[i] = (uint32_t)k++;
-    s->n_clusters = k;
-    s->member_off = calloc(k + 1, sizeof *s->member_off);
-    s->members = malloc((n_members ? n_members : 1) * sizeof *s->members);
-    s->kind = calloc(k ? k : 1, 1);
-    fill = calloc(k + 1, sizeof *fill);
-    if (!s->member_off || !s->members || !s->kind || !fill) {
-        free(fill);
-        return ND_ENOMEM;
-    }
-    for (i = 0; i < n; i++)
-        if (s->paras[i].canon != i)
-            s->member_off[s->cluster_of[s->paras[i].canon] + 1]++;
-    for (i = 0; i < k; i++)
-        s->member_off[i + 1] += s->member_off[i];
-    for (i = 0; i < n; i++) {
-        uint32_t c;
+    return NULL;
+}
 
-        if (s->paras[i].canon == i)
-            continue;
-        c = s->cluster_of[s->paras[i].canon];
-        s->members[s->member_off[c] + fill[c]++] = (uint32_t)i;
-    }
-    free(fill);
+static void *group_index_kinds(void *arg)
+{
+    group_index_job *j = arg;
+    nd_scan *s = j->s;
+    size_t i;
 
-    /* Kinds, and what leaves the cleaned corpus. */
-    for (i = 0; i < n; i++) {
+    for (i = j->lo; i < j->hi; i++) {
         uint32_t c = s->cluster_of[i];
 
-        if (c != ND_NONE)
-            s->kind[c] = group_kind(s, (uint32_t)i,
-                                   s->members + s->member_off[c],
-                                   s->member_off[c + 1] - s->member_off[c]);
+        if (c == ND_NONE)
+            continue;
+        s->kind[c] = group_kind(s, (uint32_t)i, s->members + s->member_off[c],
+                                s->member_off[c + 1] - s->member_off[c]);
+        j->boiler += s->kind[c] == ND_KIND_BOILERPLATE;
     }
-    for (i = 0; i < n; i++) {
+    return NULL;
+}
+
+/* What leaves the cleaned corpus. */
+static void *group_index_remove(void *arg)
+{
+    group_index_job *j = arg;
+    nd_scan *s = j->s;
+    size_t i;
+
+    for (i = j->lo; i < j->hi; i++) {
         nd_para *pa = &s->paras[i];
         uint32_t c = s->cluster_of[pa->canon];
         uint64_t bytes = pa->end - pa->start;
@@ -685,15 +714,67 @@ int nd_group_index(nd_scan *s)
             pa->removed = pa->canon != i;
         if (!pa->removed)
             continue;
-        s->stats.paragraphs_removed++;
-        s->stats.bytes_removed += bytes;
+        j->st.paragraphs_removed++;
+        j->st.bytes_removed += bytes;
         if (pa->boiler)
-            s->stats.boilerplate_bytes_removed += bytes;
+            j->st.boilerplate_bytes_removed += bytes;
         else
-            s->stats.shared_bytes_removed += bytes;
+            j->st.shared_bytes_removed += bytes;
     }
-    for (i = 0; i < k; i++)
-        s->stats.boilerplate_clusters += s->kind[i] == ND_KIND_BOILERPLATE;
+    return NULL;
+}
+
+/* Paragraphs below which one thread does nd_group_index. */
+#define GROUP_INDEX_LEAST 16384
+
+/* Numbers the clusters in the order of their canonicals, lists their
+ * members in paragraph order, tells boilerplate from shared text, and
+ * decides what the cleaned corpus leaves out. */
+int nd_group_index(nd_scan *s)
+{
+    group_index_job jobs[ND_MAX_JOBS];
+    size_t i, t, n = s->n_paras, k = 0, n_members = 0;
+    size_t nj = nd_jobs_for(s->threads, n, GROUP_INDEX_LEAST);
+
+    memset(jobs, 0, sizeof jobs);
+    for (t = 0; t < nj; t++) {
+        jobs[t].s = s;
+        jobs[t].lo = n * t / nj;
+        jobs[t].hi = n * (t + 1) / nj;
+    }
+    nd_run_jobs(group_index_count, jobs, sizeof jobs[0], nj);
+    for (t = 0; t < nj; t++) {
+        size_t c = jobs[t].clusters, m = jobs[t].members;
+
+        jobs[t].clusters = k;
+        jobs[t].members = n_members;
+        k += c;
+        n_members += m;
+    }
+    s->n_clusters = k;
+    s->member_off = calloc(k + 1, sizeof *s->member_off);
+    s->members = malloc((n_members ? n_members : 1) * sizeof *s->members);
+    s->kind = calloc(k ? k : 1, 1);
+    if (!s->member_off || !s->members || !s->kind)
+        return ND_ENOMEM;
+    nd_run_jobs(group_index_number, jobs, sizeof jobs[0], nj);
+    for (i = 0; i < n; i++) {
+        uint32_t canon = s->paras[i].canon;
+
+        if (canon != i)
+            s->members[s->member_off[s->cluster_of[canon] + 1]++] =
+                (uint32_t)i;
+    }
+    nd_run_jobs(group_index_kinds, jobs, sizeof jobs[0], nj);
+    nd_run_jobs(group_index_remove, jobs, sizeof jobs[0], nj);
+    for (t = 0; t < nj; t++) {
+        s->stats.paragraphs_removed += jobs[t].st.paragraphs_removed;
+        s->stats.bytes_removed += jobs[t].st.bytes_removed;
+        s->stats.boilerplate_bytes_removed +=
+            jobs[t].st.boilerplate_bytes_removed;
+        s->stats.shared_bytes_removed += jobs[t].st.shared_bytes_removed;
+        s->stats.boilerplate_clusters += jobs[t].boiler;
+    }
     s->stats.clusters = k;
     return 0;
 }
