@@ -622,7 +622,7 @@ static uint8_t group_kind(const nd_scan *s, uint32_t canon, const uint32_t *m,
  * members (the split left each canonical's member count in cluster_of),
  * the counts are summed in range order, and each range then numbers its
  * clusters from where the ranges before it ended; later, kinds by
- * canonical and removals by paragraph. A range writes only its own
+ * canonical and removals by paragraph. A job writes only its own
  * paragraphs' and clusters' slots, and the stats are integer sums, so
  * nothing depends on the number of threads. Only the member lists are
  * filled in one pass, in paragraph order.
@@ -633,6 +633,7 @@ typedef struct group_index_job {
     size_t clusters;   /* canonicals in the range; then the first one's
                           cluster number */
     size_t members;    /* their members; then the first one's offset */
+    nd_chunks *chunks; /* paragraphs handed out for the kinds */
     uint64_t boiler;   /* boilerplate clusters among them */
     nd_stats st;       /* paragraphs and bytes removed in the range */
 } group_index_job;
@@ -673,21 +674,25 @@ static void *group_index_number(void *arg)
     return NULL;
 }
 
+/* Kinds by chunks, not ranges: the large clusters of furniture have
+ * their canonicals early in the corpus. */
 static void *group_index_kinds(void *arg)
 {
     group_index_job *j = arg;
     nd_scan *s = j->s;
-    size_t i;
+    size_t i, lo, hi;
 
-    for (i = j->lo; i < j->hi; i++) {
-        uint32_t c = s->cluster_of[i];
+    while (nd_chunks_take(j->chunks, &lo, &hi))
+        for (i = lo; i < hi; i++) {
+            uint32_t c = s->cluster_of[i];
 
-        if (c == ND_NONE)
-            continue;
-        s->kind[c] = group_kind(s, (uint32_t)i, s->members + s->member_off[c],
-                                s->member_off[c + 1] - s->member_off[c]);
-        j->boiler += s->kind[c] == ND_KIND_BOILERPLATE;
-    }
+            if (c == ND_NONE)
+                continue;
+            s->kind[c] = group_kind(s, (uint32_t)i,
+                                    s->members + s->member_off[c],
+                                    s->member_off[c + 1] - s->member_off[c]);
+            j->boiler += s->kind[c] == ND_KIND_BOILERPLATE;
+        }
     return NULL;
 }
 
@@ -724,8 +729,10 @@ static void *group_index_remove(void *arg)
     return NULL;
 }
 
-/* Paragraphs below which one thread does nd_group_index. */
+/* Paragraphs below which one thread does nd_group_index, and per chunk
+ * of the kinds. */
 #define GROUP_INDEX_LEAST 16384
+#define GROUP_INDEX_CHUNK 4096
 
 /* Numbers the clusters in the order of their canonicals, lists their
  * members in paragraph order, tells boilerplate from shared text, and
@@ -735,10 +742,13 @@ int nd_group_index(nd_scan *s)
     group_index_job jobs[ND_MAX_JOBS];
     size_t i, t, n = s->n_paras, k = 0, n_members = 0;
     size_t nj = nd_jobs_for(s->threads, n, GROUP_INDEX_LEAST);
+    nd_chunks chunks;
 
     memset(jobs, 0, sizeof jobs);
+    nd_chunks_init(&chunks, n, GROUP_INDEX_CHUNK);
     for (t = 0; t < nj; t++) {
         jobs[t].s = s;
+        jobs[t].chunks = &chunks;
         jobs[t].lo = n * t / nj;
         jobs[t].hi = n * (t + 1) / nj;
     }
