@@ -365,46 +365,49 @@ done:
  * it is, the glued paragraph stays out of it and loses its glued copy as
  * a part (nd_group_parts). Exact copies point to their first holder, and
  * paragraphs come in article order, so one pass counts the articles.
+ * Only the holders of short lines of a known source are counted: a count
+ * of 0 is a holder that cannot be furniture (too long, no source, or a
+ * copy in another source), and a copy is furniture when its holder is.
  */
 static int group_furniture(const nd_scan *s, uint8_t *furn)
 {
     size_t i, n = s->n_paras;
     uint32_t *last_doc = malloc((n ? n : 1) * sizeof *last_doc);
     uint32_t *count = calloc(n ? n : 1, sizeof *count);
-    uint8_t *mixed = calloc(n ? n : 1, 1);
 
-    if (!last_doc || !count || !mixed) {
+    if (!last_doc || !count) {
         free(last_doc);
         free(count);
-        free(mixed);
         return ND_ENOMEM;
     }
     for (i = 0; i < n; i++) {
-        uint32_t r = s->copy_of[i] == ND_NONE ? (uint32_t)i : s->copy_of[i];
-        const nd_para *pa = &s->paras[i];
+        uint32_t r = s->copy_of[i], doc = s->paras[i].doc;
 
-        if (r == i) {
-            last_doc[r] = pa->doc;
-            count[r] = 1;
+        if (r == ND_NONE) {
+            if (s->set_n[i] <= ND_SHORT_SHINGLES &&
+                s->articles[doc].source_off != ND_NO_SOURCE) {
+                last_doc[i] = doc;
+                count[i] = 1;
+            }
             continue;
         }
-        if (s->articles[pa->doc].source != s->articles[s->paras[r].doc].source)
-            mixed[r] = 1;
-        if (pa->doc != last_doc[r]) {
-            last_doc[r] = pa->doc;
+        if (count[r] == 0 || doc == last_doc[r])
+            continue;
+        /* Every copy so far is of the holder's source. */
+        if (s->articles[doc].source != s->articles[last_doc[r]].source)
+            count[r] = 0;
+        else
             count[r]++;
-        }
+        last_doc[r] = doc;
     }
     for (i = 0; i < n; i++) {
-        uint32_t r = s->copy_of[i] == ND_NONE ? (uint32_t)i : s->copy_of[i];
+        uint32_t r = s->copy_of[i];
 
-        furn[i] = !mixed[r] && count[r] >= s->opts.boilerplate_articles &&
-                  s->set_n[r] <= ND_SHORT_SHINGLES &&
-                  s->articles[s->paras[r].doc].source_off != ND_NO_SOURCE;
+        furn[i] = r == ND_NONE ? count[i] >= s->opts.boilerplate_articles
+                               : furn[r];
     }
     free(last_doc);
     free(count);
-    free(mixed);
     return 0;
 }
 
@@ -467,13 +470,12 @@ int nd_group_cluster(nd_scan *s, nd_pairvec *pairs)
     s->verified.cap = pairs->cap;
     pairs->v = NULL;
     pairs->n = pairs->cap = 0;
-    for (i = 0; i < n; i++)
-        if (s->copy_of[i] != ND_NONE)
-            nd_uf_union(&uf, s->copy_of[i], (uint32_t)i);
     /* A copy is contained wherever its first holder is. */
     for (i = 0; i < n; i++)
-        if (s->copy_of[i] != ND_NONE)
+        if (s->copy_of[i] != ND_NONE) {
+            nd_uf_union(&uf, s->copy_of[i], (uint32_t)i);
             contained[i] = contained[s->copy_of[i]];
+        }
 
     /* With furniture kept, nothing is cut: the containing paragraph may
      * as well hold the copies. */
