@@ -142,14 +142,15 @@ static void group_verify_all(const nd_scan *s, const nd_pairvec *pairs,
  * The components of two paragraphs or more, side by side in the order of
  * their roots, each in its order of preference once split: tier first (0
  * for site furniture, 2 for a paragraph inside a larger member, else 1),
- * then its article's rank, then its position. Rank and position make one
- * number, the paragraph's place among the components' paragraphs sorted
- * by (rank, position), so a preference is a 64-bit key and a component
- * sorts on plain integers.
+ * then its article's rank, then its position. Ranks and paragraph
+ * numbers stay below 2^31, so a preference is one 64-bit key, tier << 62 |
+ * rank << 31 | paragraph, and a component sorts on plain integers.
  */
+#define GROUP_KEY_BITS 31
+#define GROUP_KEY_PARA (((uint64_t)1 << GROUP_KEY_BITS) - 1)
+
 typedef struct group_comps {
-    uint64_t *key;     /* per item: tier << 32 | place */
-    uint32_t *para_at; /* the paragraph at each place */
+    uint64_t *key;     /* per item: its preference key */
     uint32_t *items;   /* per item: its paragraph, in preference order */
     uint32_t *start;   /* component c is items [start[c], start[c + 1]) */
     size_t n_items;    /* paragraphs in these components */
@@ -159,7 +160,6 @@ typedef struct group_comps {
 static void group_comps_free(group_comps *c)
 {
     free(c->key);
-    free(c->para_at);
     free(c->items);
     free(c->start);
 }
@@ -199,45 +199,25 @@ static int group_comps_layout(group_comps *c, uint32_t *at,
     return 0;
 }
 
-/*
- * Places the components' paragraphs in their runs with their keys. The
- * places come from a counting sort by rank: paragraphs are taken in
- * ascending order, so within a rank the positions stay ascending, and the
- * keys order exactly as (tier, rank, position) did.
- */
+/* Places the components' paragraphs in their runs with their keys. */
 static int group_comps_fill(group_comps *c, const nd_scan *s,
                             const uint32_t *root, uint32_t *at,
                             const uint8_t *furn, const uint8_t *contained)
 {
-    size_t i, n = s->n_paras, na = s->n_articles, sum = 0;
-    uint32_t *next = calloc(na + 1, sizeof *next);
+    size_t i, n = s->n_paras;
 
     c->key = malloc((c->n_items ? c->n_items : 1) * sizeof *c->key);
-    c->para_at = malloc((c->n_items ? c->n_items : 1) * sizeof *c->para_at);
-    if (!next || !c->key || !c->para_at) {
-        free(next);
+    if (!c->key)
         return ND_ENOMEM;
-    }
-    for (i = 0; i < n; i++)
-        if (at[root[i]] != ND_NONE)
-            next[s->articles[s->paras[i].doc].rank]++;
-    for (i = 0; i < na; i++) {
-        uint32_t m = next[i];
-
-        next[i] = (uint32_t)sum;
-        sum += m;
-    }
     for (i = 0; i < n; i++) {
-        uint32_t r = root[i], place;
+        uint32_t r = root[i];
         uint64_t tier = furn[i] ? 0 : contained[i] ? 2 : 1;
+        uint64_t rank = s->articles[s->paras[i].doc].rank;
 
-        if (at[r] == ND_NONE)
-            continue;
-        place = next[s->articles[s->paras[i].doc].rank]++;
-        c->para_at[place] = (uint32_t)i;
-        c->key[at[r]++] = tier << 32 | place;
+        if (at[r] != ND_NONE)
+            c->key[at[r]++] = tier << (2 * GROUP_KEY_BITS) |
+                              rank << GROUP_KEY_BITS | i;
     }
-    free(next);
     return 0;
 }
 
@@ -284,7 +264,7 @@ static int group_split_one(group_split_job *j, size_t k)
 
     nd_u64_sort(c->key + lo, m);
     for (i = lo; i < lo + m; i++)
-        c->items[i] = c->para_at[(uint32_t)c->key[i]];
+        c->items[i] = (uint32_t)(c->key[i] & GROUP_KEY_PARA);
     err = nd_cluster_assign(j->canon + lo, j->jac + lo, j->cont + lo,
                             c->items + lo, m, group_covers, &j->cov);
     if (err)
