@@ -182,84 +182,83 @@ static int articles_cmp_copy(const void *pa, const void *pb)
     return (a->doc > b->doc) - (a->doc < b->doc);
 }
 
-/* Adds the article pair of paragraphs p and q, unless they are in one
- * article or boilerplate. */
-static int articles_link(nd_u64vec *links, const nd_articles_in *in,
-                         uint32_t p, uint32_t q)
+/* Writes the article pair of paragraphs p and q to *out and returns 1,
+ * unless they are in one article or boilerplate (then 0). */
+static size_t articles_link(uint64_t *out, const nd_articles_in *in,
+                            uint32_t p, uint32_t q)
 {
     uint32_t a = in->paras[p].doc, b = in->paras[q].doc;
 
     if (a == b || in->paras[p].boiler || in->paras[q].boiler)
         return 0;
-    return nd_u64vec_push(links, a < b ? (uint64_t)a << 32 | b
-                                       : (uint64_t)b << 32 | a);
+    *out = a < b ? (uint64_t)a << 32 | b : (uint64_t)b << 32 | a;
+    return 1;
 }
 
 /* One thread's share of the links: ranges of the verified pairs and of
- * the paragraphs. */
+ * the paragraphs, written from out on, at most one per pair and two per
+ * paragraph. */
 typedef struct articles_link_job {
     const nd_articles_in *in; /* input */
     size_t lo, hi;            /* its pairs */
     size_t plo, phi;          /* its paragraphs */
-    nd_u64vec links;          /* its article pairs, a << 32 | b */
-    int err;                  /* 0 or ND_ENOMEM */
+    uint64_t *out;            /* its article pairs, a << 32 | b */
+    size_t n;                 /* how many it wrote */
 } articles_link_job;
 
 static void *articles_link_run(void *arg)
 {
     articles_link_job *j = arg;
     const nd_articles_in *in = j->in;
-    size_t i;
-    int err = 0;
+    size_t i, n = 0;
 
-    for (i = j->lo; !err && i < j->hi; i++)
-        err = articles_link(&j->links, in, in->pairs[i].a, in->pairs[i].b);
+    for (i = j->lo; i < j->hi; i++)
+        n += articles_link(j->out + n, in, in->pairs[i].a, in->pairs[i].b);
     /* Exact copies name the first holder in input order, which need not
      * be the original; every copy is also linked to its canonical. */
-    for (i = j->plo; !err && i < j->phi; i++) {
+    for (i = j->plo; i < j->phi; i++) {
         if (in->copy_of[i] != ND_NONE)
-            err = articles_link(&j->links, in, (uint32_t)i, in->copy_of[i]);
-        if (!err && in->paras[i].canon != i)
-            err = articles_link(&j->links, in, (uint32_t)i,
-                                in->paras[i].canon);
+            n += articles_link(j->out + n, in, (uint32_t)i, in->copy_of[i]);
+        if (in->paras[i].canon != i)
+            n += articles_link(j->out + n, in, (uint32_t)i,
+                               in->paras[i].canon);
     }
-    j->err = err;
+    j->n = n;
     return NULL;
 }
 
 /* Gathers every article pair that a verified pair, an exact copy or a
- * canonical links, on the threads; out is in no particular order. */
+ * canonical links, on the threads, in no particular order. The array has
+ * room for the most there can be; the pages no job writes cost no memory,
+ * and the room left over goes back. */
 static int articles_links(nd_u64vec *out, const nd_articles_in *in)
 {
     articles_link_job jobs[ND_MAX_JOBS];
     size_t t, n = nd_jobs_for(in->threads, in->n_paras, 2048);
-    int err = 0;
+    size_t most = in->n_pairs + 2 * in->n_paras;
 
-    memset(jobs, 0, sizeof jobs);
+    if (most > SIZE_MAX / sizeof *out->v)
+        return ND_ENOMEM;
+    out->v = malloc((most ? most : 1) * sizeof *out->v);
+    if (!out->v)
+        return ND_ENOMEM;
+    out->cap = most ? most : 1;
     for (t = 0; t < n; t++) {
         jobs[t].in = in;
         jobs[t].lo = in->n_pairs * t / n;
         jobs[t].hi = in->n_pairs * (t + 1) / n;
         jobs[t].plo = in->n_paras * t / n;
         jobs[t].phi = in->n_paras * (t + 1) / n;
+        jobs[t].out = out->v + jobs[t].lo + 2 * jobs[t].plo;
     }
     nd_run_jobs(articles_link_run, jobs, sizeof jobs[0], n);
-    *out = jobs[0].links;
-    for (t = 0; t < n; t++)
-        if (jobs[t].err)
-            err = jobs[t].err;
-    for (t = 1; t < n; t++) {
-        if (!err && jobs[t].links.n) {
-            err = nd_u64vec_reserve(out, jobs[t].links.n);
-            if (!err) {
-                memcpy(out->v + out->n, jobs[t].links.v,
-                       jobs[t].links.n * sizeof *out->v);
-                out->n += jobs[t].links.n;
-            }
-        }
-        nd_u64vec_free(&jobs[t].links);
+    out->n = 0;
+    for (t = 0; t < n; t++) {
+        memmove(out->v + out->n, jobs[t].out, jobs[t].n * sizeof *out->v);
+        out->n += jobs[t].n;
     }
-    return err;
+    nd_shrink((void **)&out->v, &out->cap, out->n, sizeof *out->v);
+    return 0;
 }
 
 /* One thread's share of the related pairs. */
