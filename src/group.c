@@ -3,11 +3,12 @@
  * scan's threads), union-find, the greedy split into clusters whose every
  * member is covered by its canonical (cluster.c; on the scan's threads,
  * component by component), the article ranks that decide which copy is
- * canonical, and the boilerplate/shared kinds.
+ * canonical, and the clusters' numbers, members and boilerplate/shared
+ * kinds (on the scan's threads, by ranges of paragraphs).
  *
  * Every step has a total order (paragraph numbers, article ranks), and a
- * threaded step writes each pair's or component's result to its own
- * slots, so the clusters do not depend on the number of threads.
+ * threaded step writes each pair's, component's or paragraph's result to
+ * its own slots, so the clusters do not depend on the number of threads.
  */
 #define _XOPEN_SOURCE 700
 
