@@ -7,7 +7,8 @@
  * where a thread's range of pairs begins inside its run) and each of the
  * copy's shingles is looked up once. The pairs are measured on the scan's
  * threads, each with its own hash set, taking ranges of pairs as it
- * finishes the last (nd_chunks).
+ * finishes the last (nd_chunks); the links are gathered, and the lists
+ * sorted, on the threads too.
  */
 #include "articles.h"
 
@@ -181,17 +182,83 @@ static int articles_cmp_copy(const void *pa, const void *pb)
     return (a->doc > b->doc) - (a->doc < b->doc);
 }
 
-/* Adds the article pair of paragraphs p and q, unless they are in one
- * article or boilerplate. */
-static int articles_link(nd_u64vec *links, const nd_articles_in *in,
-                         uint32_t p, uint32_t q)
+/* Writes the article pair of paragraphs p and q to *out and returns 1,
+ * unless they are in one article or boilerplate (then 0). */
+static size_t articles_link(uint64_t *out, const nd_articles_in *in,
+                            uint32_t p, uint32_t q)
 {
     uint32_t a = in->paras[p].doc, b = in->paras[q].doc;
 
     if (a == b || in->paras[p].boiler || in->paras[q].boiler)
         return 0;
-    return nd_u64vec_push(links, a < b ? (uint64_t)a << 32 | b
-                                       : (uint64_t)b << 32 | a);
+    *out = a < b ? (uint64_t)a << 32 | b : (uint64_t)b << 32 | a;
+    return 1;
+}
+
+/* One thread's share of the links: ranges of the verified pairs and of
+ * the paragraphs, written from out on, at most one per pair and two per
+ * paragraph. */
+typedef struct articles_link_job {
+    const nd_articles_in *in; /* input */
+    size_t lo, hi;            /* its pairs */
+    size_t plo, phi;          /* its paragraphs */
+    uint64_t *out;            /* its article pairs, a << 32 | b */
+    size_t n;                 /* how many it wrote */
+} articles_link_job;
+
+static void *articles_link_run(void *arg)
+{
+    articles_link_job *j = arg;
+    const nd_articles_in *in = j->in;
+    size_t i, n = 0;
+
+    for (i = j->lo; i < j->hi; i++)
+        n += articles_link(j->out + n, in, in->pairs[i].a, in->pairs[i].b);
+    /* Exact copies name the first holder in input order, which need not
+     * be the original; every copy is also linked to its canonical. */
+    for (i = j->plo; i < j->phi; i++) {
+        if (in->copy_of[i] != ND_NONE)
+            n += articles_link(j->out + n, in, (uint32_t)i, in->copy_of[i]);
+        if (in->paras[i].canon != i)
+            n += articles_link(j->out + n, in, (uint32_t)i,
+                               in->paras[i].canon);
+    }
+    j->n = n;
+    return NULL;
+}
+
+/* Gathers every article pair that a verified pair, an exact copy or a
+ * canonical links, on the threads, in no particular order. The array has
+ * room for the most there can be; the pages no job writes cost no memory,
+ * and the room left over goes back. */
+static int articles_links(nd_u64vec *out, const nd_articles_in *in)
+{
+    articles_link_job jobs[ND_MAX_JOBS];
+    size_t t, n = nd_jobs_for(in->threads, in->n_paras, 2048);
+    size_t most = in->n_pairs + 2 * in->n_paras;
+
+    if (most > SIZE_MAX / sizeof *out->v)
+        return ND_ENOMEM;
+    out->v = malloc((most ? most : 1) * sizeof *out->v);
+    if (!out->v)
+        return ND_ENOMEM;
+    out->cap = most ? most : 1;
+    for (t = 0; t < n; t++) {
+        jobs[t].in = in;
+        jobs[t].lo = in->n_pairs * t / n;
+        jobs[t].hi = in->n_pairs * (t + 1) / n;
+        jobs[t].plo = in->n_paras * t / n;
+        jobs[t].phi = in->n_paras * (t + 1) / n;
+        jobs[t].out = out->v + jobs[t].lo + 2 * jobs[t].plo;
+    }
+    nd_run_jobs(articles_link_run, jobs, sizeof jobs[0], n);
+    out->n = 0;
+    for (t = 0; t < n; t++) {
+        memmove(out->v + out->n, jobs[t].out, jobs[t].n * sizeof *out->v);
+        out->n += jobs[t].n;
+    }
+    nd_shrink((void **)&out->v, &out->cap, out->n, sizeof *out->v);
+    return 0;
 }
 
 /* One thread's share of the related pairs. */
@@ -265,26 +332,56 @@ static int articles_measure(const nd_articles_in *in, const nd_u64vec *links,
     return err;
 }
 
+/* One thread's share of the lists to sort. */
+typedef struct articles_sort_job {
+    nd_articles *out;         /* the lists */
+    const nd_articles_in *in; /* the copy threshold */
+    nd_chunks *chunks;        /* ranges of articles handed out */
+} articles_sort_job;
+
+static void *articles_sort_run(void *arg)
+{
+    articles_sort_job *j = arg;
+    nd_articles *out = j->out;
+    size_t lo, hi, a;
+
+    while (nd_chunks_take(j->chunks, &lo, &hi))
+        for (a = lo; a < hi; a++) {
+            nd_copy *list = out->copies + out->copy_off[a];
+            size_t m = out->copy_off[a + 1] - out->copy_off[a];
+
+            qsort(list, m, sizeof *list, articles_cmp_copy);
+            out->syndicated[a] = m > 0 && list[0].share >= j->in->copy;
+        }
+    return NULL;
+}
+
+/* Sorts every article's list (a total order) on the threads, and tells
+ * which articles are syndicated copies. */
+static void articles_sort_all(nd_articles *out, const nd_articles_in *in)
+{
+    articles_sort_job jobs[ND_MAX_JOBS];
+    size_t t, n = nd_jobs_for(in->threads, in->n_articles, 2048);
+    nd_chunks chunks;
+
+    nd_chunks_init(&chunks, in->n_articles, 1024);
+    for (t = 0; t < n; t++) {
+        jobs[t].out = out;
+        jobs[t].in = in;
+        jobs[t].chunks = &chunks;
+    }
+    nd_run_jobs(articles_sort_run, jobs, sizeof jobs[0], n);
+}
+
 int nd_articles_build(nd_articles *out, const nd_articles_in *in)
 {
     nd_u64vec links = {0};
     uint64_t *held = NULL;
-    nd_copy *entries = NULL;
-    uint32_t *owner = NULL; /* the article each entry belongs to */
-    size_t i, n, n_entries = 0, na = in->n_articles, *fill = NULL;
+    size_t i, n, n_entries = 0, na = in->n_articles;
     int err = 0;
 
     memset(out, 0, sizeof *out);
-    for (i = 0; !err && i < in->n_pairs; i++)
-        err = articles_link(&links, in, in->pairs[i].a, in->pairs[i].b);
-    /* Exact copies name the first holder in input order, which need not
-     * be the original; every copy is also linked to its canonical. */
-    for (i = 0; !err && i < in->n_paras; i++) {
-        if (in->copy_of[i] != ND_NONE)
-            err = articles_link(&links, in, (uint32_t)i, in->copy_of[i]);
-        if (!err && in->paras[i].canon != i)
-            err = articles_link(&links, in, (uint32_t)i, in->paras[i].canon);
-    }
+    err = articles_links(&links, in);
     if (!err)
         err = nd_u64_radix_sort_mt(links.v, links.n, in->threads);
     if (err)
@@ -309,57 +406,50 @@ int nd_articles_build(nd_articles *out, const nd_articles_in *in)
     out->copy_off = calloc(na + 1, sizeof *out->copy_off);
     out->sharing = calloc(na ? na : 1, 1);
     out->syndicated = calloc(na ? na : 1, 1);
-    entries = malloc((links.n ? links.n : 1) * sizeof *entries);
-    owner = malloc((links.n ? links.n : 1) * sizeof *owner);
     held = malloc((links.n ? links.n : 1) * sizeof *held);
-    if (!out->copy_off || !out->sharing || !out->syndicated || !entries ||
-        !owner || !held) {
+    if (!out->copy_off || !out->sharing || !out->syndicated || !held) {
         err = ND_ENOMEM;
         goto done;
     }
     err = articles_measure(in, &links, held);
     if (err)
         goto done;
+    /* Per-article lists: counted, then placed with copy_off[a + 1] as the
+     * cursor of article a's list, which leaves it at the list's end. */
+    for (i = 0; i < links.n; i++)
+        if (held[i]) {
+            out->copy_off[(uint32_t)links.v[i] + 1]++;
+            n_entries++;
+        }
+    for (i = 0, n = 0; i < na; i++) {
+        size_t m = out->copy_off[i + 1];
+
+        out->copy_off[i + 1] = (uint32_t)n;
+        n += m;
+    }
+    out->copies = malloc((n_entries ? n_entries : 1) * sizeof *out->copies);
+    if (!out->copies) {
+        err = ND_ENOMEM;
+        goto done;
+    }
     for (i = 0; i < links.n; i++) {
         uint32_t orig = (uint32_t)(links.v[i] >> 32);
         uint32_t copy = (uint32_t)links.v[i];
+        nd_copy *e;
 
         if (held[i] == 0)
             continue;
         out->sharing[copy] = out->sharing[orig] = 1;
-        entries[n_entries].doc = orig;
-        entries[n_entries].shared_bytes = held[i];
-        entries[n_entries].share =
-            in->articles[copy].bytes
-                ? (double)held[i] / (double)in->articles[copy].bytes
-                : 0.0;
-        owner[n_entries++] = copy;
-        out->copy_off[copy + 1]++;
+        e = &out->copies[out->copy_off[copy + 1]++];
+        e->doc = orig;
+        e->shared_bytes = held[i];
+        e->share = in->articles[copy].bytes
+                       ? (double)held[i] / (double)in->articles[copy].bytes
+                       : 0.0;
     }
-
-    /* Place the entries into per-article lists. */
-    for (i = 0; i < na; i++)
-        out->copy_off[i + 1] += out->copy_off[i];
-    out->copies = malloc((n_entries ? n_entries : 1) * sizeof *out->copies);
-    fill = calloc(na ? na : 1, sizeof *fill);
-    if (!out->copies || !fill) {
-        err = ND_ENOMEM;
-        goto done;
-    }
-    for (i = 0; i < n_entries; i++)
-        out->copies[out->copy_off[owner[i]] + fill[owner[i]]++] = entries[i];
     out->n_copies = n_entries;
-    for (i = 0; i < na; i++) {
-        nd_copy *list = out->copies + out->copy_off[i];
-        size_t m = out->copy_off[i + 1] - out->copy_off[i];
-
-        qsort(list, m, sizeof *list, articles_cmp_copy);
-        out->syndicated[i] = m > 0 && list[0].share >= in->copy;
-    }
+    articles_sort_all(out, in);
 done:
-    free(fill);
-    free(entries);
-    free(owner);
     free(held);
     nd_u64vec_free(&links);
     if (err)

@@ -3,11 +3,12 @@
  * scan's threads), union-find, the greedy split into clusters whose every
  * member is covered by its canonical (cluster.c; on the scan's threads,
  * component by component), the article ranks that decide which copy is
- * canonical, and the boilerplate/shared kinds.
+ * canonical, and the clusters' numbers, members and boilerplate/shared
+ * kinds (on the scan's threads, by ranges of paragraphs).
  *
  * Every step has a total order (paragraph numbers, article ranks), and a
- * threaded step writes each pair's or component's result to its own
- * slots, so the clusters do not depend on the number of threads.
+ * threaded step writes each pair's, component's or paragraph's result to
+ * its own slots, so the clusters do not depend on the number of threads.
  */
 #define _XOPEN_SOURCE 700
 
@@ -142,14 +143,15 @@ static void group_verify_all(const nd_scan *s, const nd_pairvec *pairs,
  * The components of two paragraphs or more, side by side in the order of
  * their roots, each in its order of preference once split: tier first (0
  * for site furniture, 2 for a paragraph inside a larger member, else 1),
- * then its article's rank, then its position. Rank and position make one
- * number, the paragraph's place among the components' paragraphs sorted
- * by (rank, position), so a preference is a 64-bit key and a component
- * sorts on plain integers.
+ * then its article's rank, then its position. Ranks and paragraph
+ * numbers stay below 2^31, so a preference is one 64-bit key, tier << 62 |
+ * rank << 31 | paragraph, and a component sorts on plain integers.
  */
+#define GROUP_KEY_BITS 31
+#define GROUP_KEY_PARA (((uint64_t)1 << GROUP_KEY_BITS) - 1)
+
 typedef struct group_comps {
-    uint64_t *key;     /* per item: tier << 32 | place */
-    uint32_t *para_at; /* the paragraph at each place */
+    uint64_t *key;     /* per item: its preference key */
     uint32_t *items;   /* per item: its paragraph, in preference order */
     uint32_t *start;   /* component c is items [start[c], start[c + 1]) */
     size_t n_items;    /* paragraphs in these components */
@@ -159,7 +161,6 @@ typedef struct group_comps {
 static void group_comps_free(group_comps *c)
 {
     free(c->key);
-    free(c->para_at);
     free(c->items);
     free(c->start);
 }
@@ -199,45 +200,25 @@ static int group_comps_layout(group_comps *c, uint32_t *at,
     return 0;
 }
 
-/*
- * Places the components' paragraphs in their runs with their keys. The
- * places come from a counting sort by rank: paragraphs are taken in
- * ascending order, so within a rank the positions stay ascending, and the
- * keys order exactly as (tier, rank, position) did.
- */
+/* Places the components' paragraphs in their runs with their keys. */
 static int group_comps_fill(group_comps *c, const nd_scan *s,
                             const uint32_t *root, uint32_t *at,
                             const uint8_t *furn, const uint8_t *contained)
 {
-    size_t i, n = s->n_paras, na = s->n_articles, sum = 0;
-    uint32_t *next = calloc(na + 1, sizeof *next);
+    size_t i, n = s->n_paras;
 
     c->key = malloc((c->n_items ? c->n_items : 1) * sizeof *c->key);
-    c->para_at = malloc((c->n_items ? c->n_items : 1) * sizeof *c->para_at);
-    if (!next || !c->key || !c->para_at) {
-        free(next);
+    if (!c->key)
         return ND_ENOMEM;
-    }
-    for (i = 0; i < n; i++)
-        if (at[root[i]] != ND_NONE)
-            next[s->articles[s->paras[i].doc].rank]++;
-    for (i = 0; i < na; i++) {
-        uint32_t m = next[i];
-
-        next[i] = (uint32_t)sum;
-        sum += m;
-    }
     for (i = 0; i < n; i++) {
-        uint32_t r = root[i], place;
+        uint32_t r = root[i];
         uint64_t tier = furn[i] ? 0 : contained[i] ? 2 : 1;
+        uint64_t rank = s->articles[s->paras[i].doc].rank;
 
-        if (at[r] == ND_NONE)
-            continue;
-        place = next[s->articles[s->paras[i].doc].rank]++;
-        c->para_at[place] = (uint32_t)i;
-        c->key[at[r]++] = tier << 32 | place;
+        if (at[r] != ND_NONE)
+            c->key[at[r]++] = tier << (2 * GROUP_KEY_BITS) |
+                              rank << GROUP_KEY_BITS | i;
     }
-    free(next);
     return 0;
 }
 
@@ -272,9 +253,10 @@ typedef struct group_split_job {
     int err;                 /* 0, or what stopped the job */
 } group_split_job;
 
-/* Sorts component k into preference order and splits it into clusters.
- * It reads and writes its own items and paragraphs only, so components
- * can go in any order on any thread. */
+/* Sorts component k into preference order, splits it into clusters and
+ * counts each canonical's members in cluster_of. It reads and writes its
+ * own items and paragraphs only, so components can go in any order on
+ * any thread. */
 static int group_split_one(group_split_job *j, size_t k)
 {
     group_comps *c = j->comps;
@@ -283,7 +265,7 @@ static int group_split_one(group_split_job *j, size_t k)
 
     nd_u64_sort(c->key + lo, m);
     for (i = lo; i < lo + m; i++)
-        c->items[i] = c->para_at[(uint32_t)c->key[i]];
+        c->items[i] = (uint32_t)(c->key[i] & GROUP_KEY_PARA);
     err = nd_cluster_assign(j->canon + lo, j->jac + lo, j->cont + lo,
                             c->items + lo, m, group_covers, &j->cov);
     if (err)
@@ -294,6 +276,8 @@ static int group_split_one(group_split_job *j, size_t k)
         pa->canon = j->canon[i];
         pa->jaccard = j->jac[i];
         pa->contain = j->cont[i];
+        if (pa->canon != c->items[i])
+            j->s->cluster_of[pa->canon]++; /* in this component too */
     }
     return 0;
 }
@@ -362,46 +346,49 @@ done:
  * it is, the glued paragraph stays out of it and loses its glued copy as
  * a part (nd_group_parts). Exact copies point to their first holder, and
  * paragraphs come in article order, so one pass counts the articles.
+ * Only the holders of short lines of a known source are counted: a count
+ * of 0 is a holder that cannot be furniture (too long, no source, or a
+ * copy in another source), and a copy is furniture when its holder is.
  */
 static int group_furniture(const nd_scan *s, uint8_t *furn)
 {
     size_t i, n = s->n_paras;
     uint32_t *last_doc = malloc((n ? n : 1) * sizeof *last_doc);
     uint32_t *count = calloc(n ? n : 1, sizeof *count);
-    uint8_t *mixed = calloc(n ? n : 1, 1);
 
-    if (!last_doc || !count || !mixed) {
+    if (!last_doc || !count) {
         free(last_doc);
         free(count);
-        free(mixed);
         return ND_ENOMEM;
     }
     for (i = 0; i < n; i++) {
-        uint32_t r = s->copy_of[i] == ND_NONE ? (uint32_t)i : s->copy_of[i];
-        const nd_para *pa = &s->paras[i];
+        uint32_t r = s->copy_of[i], doc = s->paras[i].doc;
 
-        if (r == i) {
-            last_doc[r] = pa->doc;
-            count[r] = 1;
+        if (r == ND_NONE) {
+            if (s->set_n[i] <= ND_SHORT_SHINGLES &&
+                s->articles[doc].source_off != ND_NO_SOURCE) {
+                last_doc[i] = doc;
+                count[i] = 1;
+            }
             continue;
         }
-        if (s->articles[pa->doc].source != s->articles[s->paras[r].doc].source)
-            mixed[r] = 1;
-        if (pa->doc != last_doc[r]) {
-            last_doc[r] = pa->doc;
+        if (count[r] == 0 || doc == last_doc[r])
+            continue;
+        /* Every copy so far is of the holder's source. */
+        if (s->articles[doc].source != s->articles[last_doc[r]].source)
+            count[r] = 0;
+        else
             count[r]++;
-        }
+        last_doc[r] = doc;
     }
     for (i = 0; i < n; i++) {
-        uint32_t r = s->copy_of[i] == ND_NONE ? (uint32_t)i : s->copy_of[i];
+        uint32_t r = s->copy_of[i];
 
-        furn[i] = !mixed[r] && count[r] >= s->opts.boilerplate_articles &&
-                  s->set_n[r] <= ND_SHORT_SHINGLES &&
-                  s->articles[s->paras[r].doc].source_off != ND_NO_SOURCE;
+        furn[i] = r == ND_NONE ? count[i] >= s->opts.boilerplate_articles
+                               : furn[r];
     }
     free(last_doc);
     free(count);
-    free(mixed);
     return 0;
 }
 
@@ -464,13 +451,12 @@ int nd_group_cluster(nd_scan *s, nd_pairvec *pairs)
     s->verified.cap = pairs->cap;
     pairs->v = NULL;
     pairs->n = pairs->cap = 0;
-    for (i = 0; i < n; i++)
-        if (s->copy_of[i] != ND_NONE)
-            nd_uf_union(&uf, s->copy_of[i], (uint32_t)i);
     /* A copy is contained wherever its first holder is. */
     for (i = 0; i < n; i++)
-        if (s->copy_of[i] != ND_NONE)
+        if (s->copy_of[i] != ND_NONE) {
+            nd_uf_union(&uf, s->copy_of[i], (uint32_t)i);
             contained[i] = contained[s->copy_of[i]];
+        }
 
     /* With furniture kept, nothing is cut: the containing paragraph may
      * as well hold the copies. */
@@ -486,8 +472,10 @@ int nd_group_cluster(nd_scan *s, nd_pairvec *pairs)
     free(contained);
     free(furn);
     verdict = contained = furn = NULL;
-    if (!err)
-        err = group_split_all(s, &comps, &cov);
+    if (!err) {
+        s->cluster_of = calloc(n ? n : 1, sizeof *s->cluster_of);
+        err = s->cluster_of ? group_split_all(s, &comps, &cov) : ND_ENOMEM;
+    }
 done:
     nd_uf_free(&uf);
     group_comps_free(&comps);
@@ -611,65 +599,94 @@ static uint8_t group_kind(const nd_scan *s, uint32_t canon, const uint32_t *m,
     return ND_KIND_SHARED;
 }
 
-/* Numbers the clusters in the order of their canonicals, lists their
- * members in paragraph order, tells boilerplate from shared text, and
- * decides what the cleaned corpus leaves out. */
-int nd_group_index(nd_scan *s)
+/*
+ * nd_group_index works on the scan's threads in contiguous ranges of
+ * paragraphs, in phases: each range counts its canonicals and their
+ * members (the split left each canonical's member count in cluster_of),
+ * the counts are summed in range order, and each range then numbers its
+ * clusters from where the ranges before it ended; later, kinds by
+ * canonical and removals by paragraph. A job writes only its own
+ * paragraphs' and clusters' slots, and the stats are integer sums, so
+ * nothing depends on the number of threads. Only the member lists are
+ * filled in one pass, in paragraph order.
+ */
+typedef struct group_index_job {
+    nd_scan *s;        /* the scan */
+    size_t lo, hi;     /* its paragraphs [lo, hi) */
+    size_t clusters;   /* canonicals in the range; then the first one's
+                          cluster number */
+    size_t members;    /* their members; then the first one's offset */
+    nd_chunks *chunks; /* paragraphs handed out for the kinds */
+    uint64_t boiler;   /* boilerplate clusters among them */
+    nd_stats st;       /* paragraphs and bytes removed in the range */
+} group_index_job;
+
+static void *group_index_count(void *arg)
 {
-    size_t i, n = s->n_paras, k = 0, n_members = 0;
-    uint32_t *fill;
+    group_index_job *j = arg;
+    size_t i;
 
-    s->cluster_of = malloc((n ? n : 1) * sizeof *s->cluster_of);
-    if (!s->cluster_of)
-        return ND_ENOMEM;
-    for (i = 0; i < n; i++)
-        s->cluster_of[i] = ND_NONE;
-    for (i = 0; i < n; i++) {
-        const nd_para *pa = &s->paras[i];
+    for (i = j->lo; i < j->hi; i++) {
+        uint32_t m = j->s->cluster_of[i];
 
-        if (pa->canon == i)
+        j->clusters += m != 0;
+        j->members += m;
+    }
+    return NULL;
+}
+
+/* Member counts become cluster numbers; member_off[c + 1] is where
+ * cluster c's members start, the fill's cursor. */
+static void *group_index_number(void *arg)
+{
+    group_index_job *j = arg;
+    nd_scan *s = j->s;
+    size_t i, c = j->clusters, off = j->members;
+
+    for (i = j->lo; i < j->hi; i++) {
+        uint32_t m = s->cluster_of[i];
+
+        if (m == 0) {
+            s->cluster_of[i] = ND_NONE;
             continue;
-        n_members++;
-        if (s->cluster_of[pa->canon] == ND_NONE)
-            s->cluster_of[pa->canon] = 0; /* mark: has members */
+        }
+        s->cluster_of[i] = (uint32_t)c;
+        s->member_off[++c] = (uint32_t)off;
+        off += m;
     }
-    for (i = 0; i < n; i++)
-        if (s->cluster_of[i] != ND_NONE)
-            s->cluster_of[i] = (uint32_t)k++;
-    s->n_clusters = k;
-    s->member_off = calloc(k + 1, sizeof *s->member_off);
-    s->members = malloc((n_members ? n_members : 1) * sizeof *s->members);
-    s->kind = calloc(k ? k : 1, 1);
-    fill = calloc(k + 1, sizeof *fill);
-    if (!s->member_off || !s->members || !s->kind || !fill) {
-        free(fill);
-        return ND_ENOMEM;
-    }
-    for (i = 0; i < n; i++)
-        if (s->paras[i].canon != i)
-            s->member_off[s->cluster_of[s->paras[i].canon] + 1]++;
-    for (i = 0; i < k; i++)
-        s->member_off[i + 1] += s->member_off[i];
-    for (i = 0; i < n; i++) {
-        uint32_t c;
+    return NULL;
+}
 
-        if (s->paras[i].canon == i)
-            continue;
-        c = s->cluster_of[s->paras[i].canon];
-        s->members[s->member_off[c] + fill[c]++] = (uint32_t)i;
-    }
-    free(fill);
+/* Kinds by chunks, not ranges: the large clusters of furniture have
+ * their canonicals early in the corpus. */
+static void *group_index_kinds(void *arg)
+{
+    group_index_job *j = arg;
+    nd_scan *s = j->s;
+    size_t i, lo, hi;
 
-    /* Kinds, and what leaves the cleaned corpus. */
-    for (i = 0; i < n; i++) {
-        uint32_t c = s->cluster_of[i];
+    while (nd_chunks_take(j->chunks, &lo, &hi))
+        for (i = lo; i < hi; i++) {
+            uint32_t c = s->cluster_of[i];
 
-        if (c != ND_NONE)
+            if (c == ND_NONE)
+                continue;
             s->kind[c] = group_kind(s, (uint32_t)i,
-                                   s->members + s->member_off[c],
-                                   s->member_off[c + 1] - s->member_off[c]);
-    }
-    for (i = 0; i < n; i++) {
+                                    s->members + s->member_off[c],
+                                    s->member_off[c + 1] - s->member_off[c]);
+            j->boiler += s->kind[c] == ND_KIND_BOILERPLATE;
+        }
+    return NULL;
+}
+
+/* What leaves the cleaned corpus. */
+static void *group_index_remove(void *arg)
+{
+    group_index_job *j = arg;
+    nd_scan *s = j->s;
+    size_t i;
+
+    for (i = j->lo; i < j->hi; i++) {
         nd_para *pa = &s->paras[i];
         uint32_t c = s->cluster_of[pa->canon];
         uint64_t bytes = pa->end - pa->start;
@@ -685,15 +702,72 @@ int nd_group_index(nd_scan *s)
             pa->removed = pa->canon != i;
         if (!pa->removed)
             continue;
-        s->stats.paragraphs_removed++;
-        s->stats.bytes_removed += bytes;
+        j->st.paragraphs_removed++;
+        j->st.bytes_removed += bytes;
         if (pa->boiler)
-            s->stats.boilerplate_bytes_removed += bytes;
+            j->st.boilerplate_bytes_removed += bytes;
         else
-            s->stats.shared_bytes_removed += bytes;
+            j->st.shared_bytes_removed += bytes;
     }
-    for (i = 0; i < k; i++)
-        s->stats.boilerplate_clusters += s->kind[i] == ND_KIND_BOILERPLATE;
+    return NULL;
+}
+
+/* Paragraphs below which one thread does nd_group_index, and per chunk
+ * of the kinds. */
+#define GROUP_INDEX_LEAST 16384
+#define GROUP_INDEX_CHUNK 4096
+
+/* Numbers the clusters in the order of their canonicals, lists their
+ * members in paragraph order, tells boilerplate from shared text, and
+ * decides what the cleaned corpus leaves out. */
+int nd_group_index(nd_scan *s)
+{
+    group_index_job jobs[ND_MAX_JOBS];
+    size_t i, t, n = s->n_paras, k = 0, n_members = 0;
+    size_t nj = nd_jobs_for(s->threads, n, GROUP_INDEX_LEAST);
+    nd_chunks chunks;
+
+    memset(jobs, 0, sizeof jobs);
+    nd_chunks_init(&chunks, n, GROUP_INDEX_CHUNK);
+    for (t = 0; t < nj; t++) {
+        jobs[t].s = s;
+        jobs[t].chunks = &chunks;
+        jobs[t].lo = n * t / nj;
+        jobs[t].hi = n * (t + 1) / nj;
+    }
+    nd_run_jobs(group_index_count, jobs, sizeof jobs[0], nj);
+    for (t = 0; t < nj; t++) {
+        size_t c = jobs[t].clusters, m = jobs[t].members;
+
+        jobs[t].clusters = k;
+        jobs[t].members = n_members;
+        k += c;
+        n_members += m;
+    }
+    s->n_clusters = k;
+    s->member_off = calloc(k + 1, sizeof *s->member_off);
+    s->members = malloc((n_members ? n_members : 1) * sizeof *s->members);
+    s->kind = calloc(k ? k : 1, 1);
+    if (!s->member_off || !s->members || !s->kind)
+        return ND_ENOMEM;
+    nd_run_jobs(group_index_number, jobs, sizeof jobs[0], nj);
+    for (i = 0; i < n; i++) {
+        uint32_t canon = s->paras[i].canon;
+
+        if (canon != i)
+            s->members[s->member_off[s->cluster_of[canon] + 1]++] =
+                (uint32_t)i;
+    }
+    nd_run_jobs(group_index_kinds, jobs, sizeof jobs[0], nj);
+    nd_run_jobs(group_index_remove, jobs, sizeof jobs[0], nj);
+    for (t = 0; t < nj; t++) {
+        s->stats.paragraphs_removed += jobs[t].st.paragraphs_removed;
+        s->stats.bytes_removed += jobs[t].st.bytes_removed;
+        s->stats.boilerplate_bytes_removed +=
+            jobs[t].st.boilerplate_bytes_removed;
+        s->stats.shared_bytes_removed += jobs[t].st.shared_bytes_removed;
+        s->stats.boilerplate_clusters += jobs[t].boiler;
+    }
     s->stats.clusters = k;
     return 0;
 }

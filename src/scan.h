@@ -123,7 +123,8 @@ void nd_pass1_keys_free(scan_keys *k);
 int nd_group_rank(nd_scan *s);
 /* Verifies the candidates (consumed: the verified ones are kept in
  * s->verified), joins them with the exact copies, and picks the clusters'
- * canonicals. */
+ * canonicals; s->cluster_of holds each paragraph's count of members (0
+ * but for canonicals) until nd_group_index. */
 int nd_group_cluster(nd_scan *s, nd_pairvec *pairs);
 /* Numbers the clusters, lists their members, decides their kinds and what
  * leaves the cleaned corpus, and counts it all in s->stats. */

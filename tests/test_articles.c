@@ -184,7 +184,8 @@ static void test_articles__boilerplate_is_no_copying(void **state)
     free(w);
 }
 
-/* Enough related pairs to be split over threads: equal results. */
+/* Enough paragraphs, related pairs and articles to be split over threads
+ * (links, measures, lists): equal results on one thread and on three. */
 static void test_articles__same_for_any_thread_count(void **state)
 {
     world *w = calloc(1, sizeof *w);
@@ -206,10 +207,14 @@ static void test_articles__same_for_any_thread_count(void **state)
         add_pair(w, p, q);
         if (k > 0) /* and each original is related to the previous copy */
             add_pair(w, p, q - 2);
+        if (k % 3 == 1) /* some by exact copies and canonicals alone */
+            w->copy_of[q] = p - 2;
+        if (k % 5 == 2)
+            w->paras[q].canon = p - 4;
     }
     in = input_of(w, 1);
     assert_int_equal(nd_articles_build(&r1, &in), 0);
-    in = input_of(w, 2);
+    in = input_of(w, 3);
     assert_int_equal(nd_articles_build(&r2, &in), 0);
     assert_int_equal(r1.n_copies, r2.n_copies);
     assert_true(r1.n_copies >= 1500);
@@ -220,6 +225,7 @@ static void test_articles__same_for_any_thread_count(void **state)
         assert_int_equal(r1.copies[k].shared_bytes, r2.copies[k].shared_bytes);
     }
     assert_memory_equal(r1.syndicated, r2.syndicated, w->n_arts);
+    assert_memory_equal(r1.sharing, r2.sharing, w->n_arts);
     nd_articles_free(&r1);
     nd_articles_free(&r2);
     free(w);
