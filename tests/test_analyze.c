@@ -231,7 +231,7 @@ static size_t gen_article(char *buf, size_t size, uint64_t *x)
 {
     static const char *const words[] = {
         "the", "harbour", "Boats", "said", "minister", "of", "and", "a",
-        "\xC3\x89tude", "stra\xC3\x9F" "e", "caf\xC3\xA9", "\xFF\xFE",
+        "\xC3\x89tude", "stra\xC3\x9F\x65", "caf\xC3\xA9", "\xFF\xFE",
         "2024", "e\xCC\x81t\xC3\xA9", "--", "\xE2\x80\x9Cquoted\xE2\x80\x9D",
         "x", "state,", "day.", "(news)"};
     size_t n = 0, paras = 1 + gen_next(x) % 8, p;

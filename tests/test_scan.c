@@ -220,11 +220,11 @@ static void test_scan__lines_changed_between_passes(void **state)
         "{not json",
         "{\"id\":\"b\",\"text\":\"Second article.\"}",
     };
-    static const char *const bad_good[] = {before[0],
+    const char *const bad_good[] = {before[0],
         "{\"id\":\"x\",\"text\":\"Now a record.\"}", before[2]};
-    static const char *const good_bad[] = {before[0], before[1],
+    const char *const good_bad[] = {before[0], before[1],
         "{\"id\":\"b\",\"text\":\"Second article.\""};
-    static const char *const respelt[] = {
+    const char *const respelt[] = {
         "{\"text\":\"First article, caf\xc3\xa9.\", \"id\":\"a\"}",
         before[1], "{\"id\":\"b\",\"text\":\"Second \\u0061rticle.\"}"};
     const char *const *after[] = {bad_good, good_bad, respelt};
