@@ -2075,9 +2075,9 @@ static unsigned long long ev_arg_ull(const char *opt, const char *v)
 {
     char *end;
     errno = 0;
-    unsigned long long u = strtoull(v, &end, 0);
-    if (errno || *end || end == v) {
-        fprintf(stderr, "nd_eval: %s needs a whole number\n", opt);
+    unsigned long long u = strtoull(v, &end, 10); /* decimal, as neardup's */
+    if (errno || *end || end == v || *v == '-' || *v == '+') {
+        fprintf(stderr, "nd_eval: %s needs a decimal whole number\n", opt);
         exit(2);
     }
     return u;

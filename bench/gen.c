@@ -1514,9 +1514,10 @@ int main(int argc, char **argv)
         } else if (v && !strcmp(a, "--seed")) {
             char *end;
             errno = 0;
-            seed = strtoull(v, &end, 0);
-            if (errno || *end || end == v) {
-                fprintf(stderr, "nd_gen: bad --seed '%s'\n", v);
+            seed = strtoull(v, &end, 10); /* decimal, as neardup's */
+            if (errno || *end || end == v || *v == '-' || *v == '+') {
+                fprintf(stderr, "nd_gen: --seed takes a decimal whole "
+                        "number, got '%s'\n", v);
                 return 2;
             }
             i++;
@@ -1527,7 +1528,7 @@ int main(int argc, char **argv)
             }
             i++;
         } else if (v && !strcmp(a, "--level")) {
-            level = atoi(v);
+            level = v[0] >= '1' && v[0] <= '9' && !v[1] ? v[0] - '0' : 0;
             if (level < 1 || level > 9) {
                 fprintf(stderr, "nd_gen: --level must be 1..9\n");
                 return 2;
