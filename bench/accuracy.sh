@@ -11,13 +11,17 @@
 # Options after -- go to `neardup scan`; --threshold, --containment,
 # --min-contain, --ngram and --seed among them are passed to nd_eval too,
 # so both apply the same rule. Exit status: nd_eval's (3 when a removed
-# paragraph's text is not held by its canonical).
+# paragraph's text is not held by its canonical). --work (default: a new
+# directory only you can read, made by mktemp in ${TMPDIR:-/tmp} and named
+# on stderr) keeps the corpus, which a second run with the same --work
+# reuses; ND_BUILD_DIR and ND_BENCH_DIR give the defaults of --build and
+# --work.
 # Uses only bash, coreutils and the built programs.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 build=${ND_BUILD_DIR:-$here/../build}
-work=${ND_BENCH_DIR:-/tmp/nd-accuracy}
+work=${ND_BENCH_DIR:-} # empty: a new one, made once the arguments pass
 size=20M
 seed=1
 json=
@@ -26,7 +30,7 @@ scan_opts=()
 eval_opts=()
 
 usage() {
-    head -n 15 "${BASH_SOURCE[0]}" | tail -n +2 | cut -c3-
+    sed -n '2,/^[^#]/p' "${BASH_SOURCE[0]}" | sed '$d' | cut -c3-
 }
 
 while [ $# -gt 0 ]; do
@@ -63,6 +67,15 @@ for b in "$neardup" "$gen" "$evaluate"; do
         exit 1
     fi
 done
+# A fixed default in /tmp would be shared with every other user of the
+# machine; mktemp's directory is ours alone.
+if [ -z "$work" ]; then
+    work=$(mktemp -d "${TMPDIR:-/tmp}/nd-accuracy.XXXXXX") || {
+        echo "accuracy.sh: cannot make a work directory in ${TMPDIR:-/tmp}" >&2
+        exit 1
+    }
+    echo "accuracy.sh: work directory $work" >&2
+fi
 mkdir -p "$work"
 corpus=$work/corpus-$size-s$seed.jsonl.gz
 truth=$work/corpus-$size-s$seed.truth.jsonl

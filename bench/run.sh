@@ -18,14 +18,17 @@
 #
 # --reps N (default 3): every row is run N times and shows the run of
 # median wall time, with that run's peak RSS and stages, as one run on a
-# shared machine can be off by half. Environment: ND_BENCH_SIZES,
+# shared machine can be off by half. --work (default: a new directory
+# only you can read, made by mktemp in ${TMPDIR:-/tmp} and named on stderr)
+# keeps the corpora, which a second run with the same --work reuses.
+# Environment: ND_BENCH_SIZES,
 # ND_BENCH_THREADS, ND_BENCH_REPS, ND_BUILD_DIR and ND_BENCH_DIR give the
 # defaults of --sizes, --threads, --reps, --build, --work.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 build=${ND_BUILD_DIR:-$here/../build}
-work=${ND_BENCH_DIR:-/tmp/nd-bench}
+work=${ND_BENCH_DIR:-} # empty: a new one, made once the arguments pass
 sizes=${ND_BENCH_SIZES:-10M 100M 1G}
 threads=${ND_BENCH_THREADS:-1 2}
 reps=${ND_BENCH_REPS:-3}
@@ -34,7 +37,7 @@ gz=0
 keep=0
 
 usage() {
-    head -n 23 "${BASH_SOURCE[0]}" | tail -n +2 | cut -c3-
+    sed -n '2,/^[^#]/p' "${BASH_SOURCE[0]}" | sed '$d' | cut -c3-
 }
 
 while [ $# -gt 0 ]; do
@@ -68,6 +71,15 @@ case $reps in
 ''|*[!0-9]*|0) echo "run.sh: --reps takes a whole number from 1, got $reps" >&2
                 exit 2 ;;
 esac
+# A fixed default in /tmp would be shared with every other user of the
+# machine; mktemp's directory is ours alone.
+if [ -z "$work" ]; then
+    work=$(mktemp -d "${TMPDIR:-/tmp}/nd-bench.XXXXXX") || {
+        echo "run.sh: cannot make a work directory in ${TMPDIR:-/tmp}" >&2
+        exit 1
+    }
+    echo "run.sh: work directory $work" >&2
+fi
 mkdir -p "$work"
 
 # n/10 with one decimal.

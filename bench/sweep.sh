@@ -17,7 +17,8 @@
 # full range, or auto (default): the lowest plotted value rounded down to
 # 0.05. --keep keeps each scan's output directory. Environment:
 # ND_BUILD_DIR and ND_BENCH_DIR give the defaults of --build and --work
-# (/tmp/nd-sweep).
+# (a new directory only you can read, made by mktemp in ${TMPDIR:-/tmp} and
+# named on stderr).
 # Exit status: 3 when some scan removed text its canonical does not hold
 # (nd_eval's "unkept bytes"), 0 otherwise. Uses only bash, coreutils, awk
 # (mawk will do), grep, sed and the built programs.
@@ -25,7 +26,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 build=${ND_BUILD_DIR:-$here/../build}
-work=${ND_BENCH_DIR:-/tmp/nd-sweep}
+work=${ND_BENCH_DIR:-} # empty: a new one, made once the arguments pass
 out=
 size=20M
 seed=1
@@ -42,7 +43,7 @@ def_p=128
 def_n=5
 
 usage() {
-    head -n 23 "${BASH_SOURCE[0]}" | tail -n +2 | cut -c3-
+    sed -n '2,/^[^#]/p' "${BASH_SOURCE[0]}" | sed '$d' | cut -c3-
 }
 
 die() {
@@ -76,7 +77,6 @@ while [ $# -gt 0 ]; do
     *) echo "sweep.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
     esac
 done
-out=${out:-$work}
 case $ymin in
 auto|0|0.[0-9]|0.[0-9][0-9]) ;;
 *) echo "sweep.sh: --ymin must be auto, 0 or a decimal below 1" >&2; exit 2 ;;
@@ -91,6 +91,16 @@ evaluate=$build/bench/nd_eval
 for b in "$neardup" "$gen" "$evaluate"; do
     [ -x "$b" ] || die "$b not found; build first (cmake --build $build)"
 done
+# A fixed default in /tmp would be shared with every other user of the
+# machine; mktemp's directory is ours alone.
+if [ -z "$work" ]; then
+    work=$(mktemp -d "${TMPDIR:-/tmp}/nd-sweep.XXXXXX") || {
+        echo "sweep.sh: cannot make a work directory in ${TMPDIR:-/tmp}" >&2
+        exit 1
+    }
+    echo "sweep.sh: work directory $work" >&2
+fi
+out=${out:-$work}
 mkdir -p "$work" "$out"
 work=$(cd "$work" && pwd)
 corpus=$work/corpus-$size-s$seed.jsonl.gz
