@@ -473,7 +473,10 @@ static int pass1_check_record(nd_scan *s, scan_keys *k, const nd_record *rec,
 /*
  * Reads every article, has the analyzer work on batches of them, and
  * merges the batches in the order they were read. slots batches rotate: at
- * most slots are in flight, the oldest is merged first.
+ * most slots are in flight, the oldest is merged first. Four a worker keep
+ * the workers fed while this thread waits on the oldest or merges it
+ * (with two each, pass 1 of 1 GB took 0.3 s longer on 2 threads; the two
+ * more cost 16 MB).
  */
 int nd_pass1_run(nd_scan *s, nd_reader *r, scan_keys *k)
 {
@@ -491,7 +494,7 @@ int nd_pass1_run(nd_scan *s, nd_reader *r, scan_keys *k)
     ao.rows = s->rows;
     ao.window = s->opts.min_contain;
     ao.threads = s->threads;
-    n_slots = s->threads <= 1 ? 1 : 2 * (size_t)s->threads;
+    n_slots = s->threads <= 1 ? 1 : 4 * (size_t)s->threads;
     slots = calloc(n_slots, sizeof *slots);
     if (!slots)
         return nd_scan_fail(s, ND_ENOMEM, "out of memory");
