@@ -120,6 +120,45 @@ static void report_rm_tree(const char *path)
     nftw(path, report_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+static void *report_rm_run(void *arg)
+{
+    report_rm_tree(arg);
+    return NULL;
+}
+
+/*
+ * Removes the temporary directory: the outputs a run replaced (NAME.old)
+ * once it succeeded, or what it made once it failed. Removing a file the
+ * size of the corpus is the kernel's work on the page cache, a third of
+ * a second for a gigabyte, so with threads to spare the old cleaned
+ * corpus goes on a thread of its own while this one removes the files
+ * beside it.
+ */
+static void report_rm_tmp(const report *rp)
+{
+    nd_buf sub = {0};
+    pthread_t t;
+    int started = 0;
+    DIR *d;
+
+    if (rp->res->threads > 1 &&
+        nd_buf_append(&sub, rp->tmp.data, rp->tmp.len) == 0 &&
+        nd_buf_append(&sub, "/clean.old", sizeof "/clean.old") == 0)
+        started = pthread_create(&t, NULL, report_rm_run, sub.data) == 0;
+    if (started && (d = opendir(rp->tmp.data)) != NULL) {
+        struct dirent *e;
+
+        while ((e = readdir(d)) != NULL)
+            if (e->d_name[0] != '.' && strcmp(e->d_name, "clean.old") != 0)
+                unlinkat(dirfd(d), e->d_name, 0); /* (directories stay) */
+        closedir(d);
+    }
+    if (started)
+        pthread_join(t, NULL);
+    report_rm_tree(rp->tmp.data);
+    nd_buf_free(&sub);
+}
+
 /*
  * Removes what killed runs left in outdir: .neardup-tmp-PID directories
  * whose process is gone. A live PID's directory may be another neardup
@@ -1639,7 +1678,7 @@ int nd_report_write(const nd_result *res, const nd_input *inputs,
     if (!err)
         err = report_commit(&rp);
 done:
-    report_rm_tree(rp.tmp.data);
+    report_rm_tmp(&rp);
     nd_buf_free(&rp.tmp);
     nd_buf_free(&rp.path);
     nd_buf_free(&rp.decoded);
