@@ -131,7 +131,7 @@ void nd_u64vec_free(nd_u64vec *vec)
 #define UTIL_MERGE_MAX 512
 
 /* The counting loop is also built for AVX2 and AVX-512 (the loader picks
- * what the CPU has), with a 32-bit count so that a vector holds more. */
+ * what the CPU has). */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
     defined(__linux__)
 #define UTIL_CLONES                                                          \
@@ -141,22 +141,64 @@ void nd_u64vec_free(nd_u64vec *vec)
 #define UTIL_CLONES
 #endif
 
-#define UTIL_DEFINE_SORT(name, T)                                            \
+/*
+ * The counting loop: r[l] = how many of a[0..n) are below w[l], for
+ * UTIL_RANK_LANES values w at once. The lanes are one vector (GCC's and
+ * Clang's vector extension) against each a[j] in turn, so no count is
+ * summed across a vector, as it is when the compiler vectorises the count
+ * of one value over j instead (about 1.5 times as fast on sets of 20-60
+ * values, 2 times at 60). Other compilers get the plain loops.
+ */
+#define UTIL_RANK_LANES 16
+
+#define UTIL_DEFINE_COUNT(name, T)                                           \
+    UTIL_CLONES static void name(const T *a, size_t n, const T *w, T *r)     \
+    {                                                                        \
+        UTIL_COUNT_BODY(T)                                                   \
+    }
+
+#if defined(__GNUC__)
+#define UTIL_COUNT_BODY(T)                                                   \
+    typedef T lanes __attribute__((vector_size(UTIL_RANK_LANES *            \
+                                               sizeof(T))));                \
+    lanes c = {0}, x;                                                        \
+    size_t j;                                                                \
+                                                                             \
+    memcpy(&x, w, sizeof x);                                                 \
+    for (j = 0; j < n; j++)                                                  \
+        c -= (lanes)(a[j] < x); /* a true lane is all ones: -1 */           \
+    memcpy(r, &c, sizeof c);
+#else
+#define UTIL_COUNT_BODY(T)                                                   \
+    size_t j, l;                                                             \
+                                                                             \
+    for (l = 0; l < UTIL_RANK_LANES; l++)                                    \
+        r[l] = 0;                                                            \
+    for (j = 0; j < n; j++)                                                  \
+        for (l = 0; l < UTIL_RANK_LANES; l++)                                \
+            r[l] += a[j] < w[l];
+#endif
+
+UTIL_DEFINE_COUNT(util_count_u64, uint64_t)
+UTIL_DEFINE_COUNT(util_count_u32, uint32_t)
+
+#define UTIL_DEFINE_SORT(name, T, count)                                     \
     /* Puts each of a[0..n) (n <= UTIL_RANK_MAX) at its rank in out and     \
      * marks that slot in used (n bytes, cleared by the caller). */         \
-    UTIL_CLONES static void name##_ranks(const T *a, size_t n, T *out,       \
-                                         unsigned char *used)                \
+    static void name##_ranks(const T *a, size_t n, T *out,                   \
+                             unsigned char *used)                            \
     {                                                                        \
-        size_t i, j;                                                         \
+        T w[UTIL_RANK_MAX + UTIL_RANK_LANES], r[UTIL_RANK_LANES];            \
+        size_t i, l;                                                         \
                                                                              \
-        for (i = 0; i < n; i++) {                                            \
-            T v = a[i];                                                      \
-            uint32_t r = 0;                                                  \
-                                                                             \
-            for (j = 0; j < n; j++)                                          \
-                r += a[j] < v;                                               \
-            out[r] = v;                                                      \
-            used[r] = 1;                                                     \
+        memcpy(w, a, n * sizeof *a);                                         \
+        memset(w + n, 0, UTIL_RANK_LANES * sizeof *w); /* lanes past n */    \
+        for (i = 0; i < n; i += UTIL_RANK_LANES) {                           \
+            count(a, n, w + i, r);                                           \
+            for (l = 0; l < UTIL_RANK_LANES && i + l < n; l++) {             \
+                out[r[l]] = w[i + l];                                        \
+                used[r[l]] = 1;                                              \
+            }                                                                \
         }                                                                    \
     }                                                                        \
                                                                              \
@@ -279,8 +321,8 @@ void nd_u64vec_free(nd_u64vec *vec)
             name##_rank(a, n);                                               \
     }
 
-UTIL_DEFINE_SORT(nd_u64_sort, uint64_t)
-UTIL_DEFINE_SORT(nd_u32_sort, uint32_t)
+UTIL_DEFINE_SORT(nd_u64_sort, uint64_t, util_count_u64)
+UTIL_DEFINE_SORT(nd_u32_sort, uint32_t, util_count_u32)
 
 /* One job's share of a radix pass: src[lo, hi) counted by digit, or
  * dealt to dst from the offsets in count. */
