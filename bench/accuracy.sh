@@ -67,15 +67,9 @@ for b in "$neardup" "$gen" "$evaluate"; do
         exit 1
     fi
 done
-# A fixed default in /tmp would be shared with every other user of the
-# machine; mktemp's directory is ours alone.
-if [ -z "$work" ]; then
-    work=$(mktemp -d "${TMPDIR:-/tmp}/nd-accuracy.XXXXXX") || {
-        echo "accuracy.sh: cannot make a work directory in ${TMPDIR:-/tmp}" >&2
-        exit 1
-    }
-    echo "accuracy.sh: work directory $work" >&2
-fi
+# shellcheck source=bench/workdir.sh
+. "$here/workdir.sh"
+nd_workdir accuracy
 mkdir -p "$work"
 corpus=$work/corpus-$size-s$seed.jsonl.gz
 truth=$work/corpus-$size-s$seed.truth.jsonl

@@ -99,13 +99,9 @@ for f in "$root"/src/*.[ch] "$root"/src/cli/*.c "$root"/include/*.h \
     fi
 done
 
-# A fixed default in /tmp would be shared with every other user of the
-# machine (and what they left there); mktemp's directory is ours alone.
-if [ -z "$work" ]; then
-    work=$(mktemp -d "${TMPDIR:-/tmp}/nd-results.XXXXXX") ||
-        die "cannot make a work directory in ${TMPDIR:-/tmp}"
-    echo "results.sh: work directory $work" >&2
-fi
+# shellcheck source=bench/workdir.sh
+. "$here/workdir.sh"
+nd_workdir results
 mkdir -p "$work"
 work=$(cd "$work" && pwd -P)
 if [ -z "$out" ] && [ "$quick" = 1 ]; then

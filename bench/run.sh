@@ -71,15 +71,9 @@ case $reps in
 ''|*[!0-9]*|0) echo "run.sh: --reps takes a whole number from 1, got $reps" >&2
                 exit 2 ;;
 esac
-# A fixed default in /tmp would be shared with every other user of the
-# machine; mktemp's directory is ours alone.
-if [ -z "$work" ]; then
-    work=$(mktemp -d "${TMPDIR:-/tmp}/nd-bench.XXXXXX") || {
-        echo "run.sh: cannot make a work directory in ${TMPDIR:-/tmp}" >&2
-        exit 1
-    }
-    echo "run.sh: work directory $work" >&2
-fi
+# shellcheck source=bench/workdir.sh
+. "$here/workdir.sh"
+nd_workdir bench
 mkdir -p "$work"
 
 # n/10 with one decimal.

@@ -91,15 +91,9 @@ evaluate=$build/bench/nd_eval
 for b in "$neardup" "$gen" "$evaluate"; do
     [ -x "$b" ] || die "$b not found; build first (cmake --build $build)"
 done
-# A fixed default in /tmp would be shared with every other user of the
-# machine; mktemp's directory is ours alone.
-if [ -z "$work" ]; then
-    work=$(mktemp -d "${TMPDIR:-/tmp}/nd-sweep.XXXXXX") || {
-        echo "sweep.sh: cannot make a work directory in ${TMPDIR:-/tmp}" >&2
-        exit 1
-    }
-    echo "sweep.sh: work directory $work" >&2
-fi
+# shellcheck source=bench/workdir.sh
+. "$here/workdir.sh"
+nd_workdir sweep
 out=${out:-$work}
 mkdir -p "$work" "$out"
 work=$(cd "$work" && pwd)
