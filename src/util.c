@@ -183,8 +183,9 @@ UTIL_DEFINE_COUNT(util_count_u64, uint64_t)
 UTIL_DEFINE_COUNT(util_count_u32, uint32_t)
 
 #define UTIL_DEFINE_SORT(name, T, count)                                     \
-    /* Puts each of a[0..n) (n <= UTIL_RANK_MAX) at its rank in out and     \
-     * marks that slot in used (n bytes, cleared by the caller). */         \
+    /* Puts each of a[0..n) (n <= UTIL_RANK_MAX) at its rank in out, which  \
+     * may be a, and marks that slot in used (n bytes, cleared by the       \
+     * caller). */                                                           \
     static void name##_ranks(const T *a, size_t n, T *out,                   \
                              unsigned char *used)                            \
     {                                                                        \
@@ -194,7 +195,7 @@ UTIL_DEFINE_COUNT(util_count_u32, uint32_t)
         memcpy(w, a, n * sizeof *a);                                         \
         memset(w + n, 0, UTIL_RANK_LANES * sizeof *w); /* lanes past n */    \
         for (i = 0; i < n; i += UTIL_RANK_LANES) {                           \
-            count(a, n, w + i, r);                                           \
+            count(w, n, w + i, r);                                           \
             for (l = 0; l < UTIL_RANK_LANES && i + l < n; l++) {             \
                 out[r[l]] = w[i + l];                                        \
                 used[r[l]] = 1;                                              \
@@ -204,15 +205,13 @@ UTIL_DEFINE_COUNT(util_count_u32, uint32_t)
                                                                              \
     static void name##_rank(T *a, size_t n)                                  \
     {                                                                        \
-        T copy[UTIL_RANK_MAX];                                               \
         unsigned char used[UTIL_RANK_MAX];                                   \
         size_t i;                                                            \
                                                                              \
         if (n < 2)                                                           \
             return;                                                          \
-        memcpy(copy, a, n * sizeof *a);                                      \
         memset(used, 0, n);                                                  \
-        name##_ranks(copy, n, a, used);                                      \
+        name##_ranks(a, n, a, used);                                         \
         for (i = 1; i < n; i++) /* slot 0 holds the minimum */               \
             if (!used[i])                                                    \
                 a[i] = a[i - 1];                                             \
@@ -223,17 +222,16 @@ UTIL_DEFINE_COUNT(util_count_u32, uint32_t)
      * is well predicted. */                                                 \
     static size_t name##_rank_unique(T *a, size_t n)                         \
     {                                                                        \
-        T ranked[UTIL_RANK_MAX];                                             \
         unsigned char used[UTIL_RANK_MAX];                                   \
         size_t i, out = 0;                                                   \
                                                                              \
         if (n < 2)                                                           \
             return n;                                                        \
         memset(used, 0, n);                                                  \
-        name##_ranks(a, n, ranked, used);                                    \
-        for (i = 0; i < n; i++)                                              \
+        name##_ranks(a, n, a, used);                                         \
+        for (i = 0; i < n; i++) /* out <= i: the gaps close up in place */   \
             if (used[i])                                                     \
-                a[out++] = ranked[i];                                        \
+                a[out++] = a[i];                                             \
         return out;                                                          \
     }                                                                        \
                                                                              \
