@@ -27,7 +27,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
-#include <signal.h>
 #include <json-c/json.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -166,7 +165,6 @@ static void report_rm_tmp(const report *rp)
  */
 static void report_rm_stale(const char *outdir)
 {
-    static const char prefix[] = ".neardup-tmp-";
     DIR *d = opendir(outdir);
     struct dirent *e;
     nd_buf path = {0};
@@ -174,17 +172,8 @@ static void report_rm_stale(const char *outdir)
     if (!d)
         return;
     while ((e = readdir(d)) != NULL) {
-        char *end;
-        long pid;
-
-        if (strncmp(e->d_name, prefix, sizeof prefix - 1) != 0)
-            continue;
-        errno = 0;
-        pid = strtol(e->d_name + sizeof prefix - 1, &end, 10);
-        if (*end || errno || pid <= 0)
-            continue;
-        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-            continue; /* alive, or not ours to judge */
+        if (!nd_left_by_dead_run(e->d_name, ".neardup-tmp-", '\0'))
+            continue; /* not one, alive, or not ours to judge */
         path.len = 0;
         if (nd_buf_append(&path, outdir, strlen(outdir)) == 0 &&
             nd_buf_putc(&path, '/') == 0 &&
@@ -1190,22 +1179,6 @@ static int report_cmp_pk(const void *pa, const void *pb)
     return (a->para > b->para) - (a->para < b->para);
 }
 
-/* Writes n bytes at p to fd; 0, or -1 with errno set. */
-static int report_write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t put = write(fd, p, n);
-
-        if (put < 0 && errno == EINTR)
-            continue;
-        if (put <= 0)
-            return -1;
-        p += put;
-        n -= (size_t)put;
-    }
-    return 0;
-}
-
 /*
  * Copies bytes [from, to) of file in to where out stands. copy_file_range
  * keeps the bytes in the kernel, sparing this (serial) copy of most of
@@ -1232,7 +1205,7 @@ static int report_copy_range(int in, int out, off_t from, off_t to)
 
         if (got < 0 && errno == EINTR)
             continue;
-        if (got <= 0 || report_write_all(out, buf, (size_t)got) != 0)
+        if (got <= 0 || nd_write_all(out, buf, (size_t)got) != 0)
             return -1;
         from += got;
     }
@@ -1403,7 +1376,7 @@ static int report_finish_parts(report *rp)
             const report_later *h = &rp->later[l + k];
 
             if (report_copy_range(in, out, prev, h->pos) != 0 ||
-                report_write_all(out, wbufs[k].data, wbufs[k].len) != 0)
+                nd_write_all(out, wbufs[k].data, wbufs[k].len) != 0)
                 err = report_fail(rp, ND_EIO, "cannot write clusters.jsonl: "
                                   "%s", strerror(errno));
             prev = h->pos;

@@ -18,7 +18,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -282,32 +281,19 @@ static const char *scan_tmpdir(void)
     return tmp && *tmp ? tmp : "/tmp";
 }
 
-/* Is there no process pid (any more)? */
-static int scan_pid_gone(long pid)
-{
-    return pid != (long)getpid() && kill((pid_t)pid, 0) != 0 &&
-           errno == ESRCH;
-}
-
 /* Removes the spools that dead runs of this user left in dir. */
 static void scan_rm_dead_spools(const char *dir)
 {
     DIR *d = opendir(dir);
     struct dirent *e;
-    size_t plen = strlen(SCAN_SPOOL_PREFIX);
 
     if (!d)
         return;
     while ((e = readdir(d)) != NULL) {
-        char *end, path[4096];
-        long pid;
+        char path[4096];
         struct stat st;
 
-        if (strncmp(e->d_name, SCAN_SPOOL_PREFIX, plen) != 0)
-            continue;
-        pid = strtol(e->d_name + plen, &end, 10);
-        if (end == e->d_name + plen || *end != '-' || pid <= 0 ||
-            !scan_pid_gone(pid))
+        if (!nd_left_by_dead_run(e->d_name, SCAN_SPOOL_PREFIX, '-'))
             continue; /* not a spool, or its run may still be going */
         if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) <
                 (int)sizeof path &&
@@ -344,7 +330,6 @@ static int scan_spool(nd_scan *s, int fd, const char *name, char **out)
     s->spools[s->n_spools++] = path;
     for (;;) {
         ssize_t got = read(fd, buf, sizeof buf);
-        size_t at = 0;
 
         if (got < 0 && errno == EINTR)
             continue;
@@ -355,19 +340,11 @@ static int scan_spool(nd_scan *s, int fd, const char *name, char **out)
         }
         if (got == 0)
             break;
-        while (!err && at < (size_t)got) {
-            ssize_t put = write(sfd, buf + at, (size_t)got - at);
-
-            if (put < 0 && errno == EINTR)
-                continue;
-            if (put <= 0)
-                err = nd_scan_fail(s, ND_EIO, "cannot copy %s to %s: %s",
-                                   name, path, strerror(errno));
-            else
-                at += (size_t)put;
-        }
-        if (err)
+        if (nd_write_all(sfd, buf, (size_t)got) != 0) {
+            err = nd_scan_fail(s, ND_EIO, "cannot copy %s to %s: %s", name,
+                               path, strerror(errno));
             break;
+        }
     }
     if (close(sfd) != 0 && !err)
         err = nd_scan_fail(s, ND_EIO, "cannot copy %s to %s: %s", name, path,

@@ -1,17 +1,22 @@
 /*
- * util.c - growable buffers, sorts, a job runner and its chunk dealer
- * shared by every module (see util.h).
+ * util.c - growable buffers, sorts, a job runner and its chunk dealer,
+ * and two file helpers, shared by every module (see util.h).
  *
  * Capacity grows by half, so appending n items costs O(n) in all; every
  * size computation checks for overflow before it multiplies.
  */
+#define _POSIX_C_SOURCE 200809L /* kill */
+
 #include "util.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int nd_grow(void **ptr, size_t *cap, size_t need, size_t elem)
 {
@@ -502,4 +507,39 @@ int nd_chunks_take(nd_chunks *c, size_t *lo, size_t *hi)
     *lo = at;
     *hi = c->n - at < c->size ? c->n : at + c->size;
     return 1;
+}
+
+int nd_write_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+
+    while (n) {
+        ssize_t put = write(fd, c, n);
+
+        if (put < 0 && errno == EINTR)
+            continue;
+        if (put <= 0)
+            return -1;
+        c += put;
+        n -= (size_t)put;
+    }
+    return 0;
+}
+
+int nd_left_by_dead_run(const char *name, const char *prefix, char after)
+{
+    size_t plen = strlen(prefix);
+    char *end;
+    long pid;
+
+    if (strncmp(name, prefix, plen) != 0)
+        return 0;
+    errno = 0;
+    pid = strtol(name + plen, &end, 10);
+    if (end == name + plen || *end != after || errno || pid <= 0 ||
+        pid == (long)getpid())
+        return 0;
+    /* EPERM: alive, another user's; anything but ESRCH is not ours to
+     * judge. */
+    return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
 }

@@ -64,6 +64,15 @@ void nd_u32vec_free(nd_u32vec *vec);
 #define ND_MAX_JOBS 64
 void nd_run_jobs(void *(*fn)(void *), void *jobs, size_t job_size, size_t n);
 
+/* Writes n bytes at p to fd through short writes and EINTR: 0, or -1
+ * with errno set. */
+int nd_write_all(int fd, const void *p, size_t n);
+
+/* Is name prefix, then a process id, then the byte after ('\0': the
+ * name's end), and that process gone (and not this one)? Temporary files
+ * and directories are named so, and a run that was killed leaves them. */
+int nd_left_by_dead_run(const char *name, const char *prefix, char after);
+
 /* How many jobs to run on threads for items of work: one when there are
  * fewer than least items (threads would not pay), else threads, at most
  * ND_MAX_JOBS and at most items. */

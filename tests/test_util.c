@@ -1,13 +1,15 @@
 /*
- * test_util.c - growable buffers, the sorts, and the job runner with its
- * chunk dealer (util.c).
+ * test_util.c - growable buffers, the sorts, the job runner with its
+ * chunk dealer, and the test for what dead runs left (util.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -314,6 +316,27 @@ static void test_util__jobs_for(void **state)
     assert_int_equal(nd_jobs_for(1000, 1u << 20, 1), ND_MAX_JOBS);
 }
 
+/* What killed runs leave is told by the process id in its name: this
+ * process and a live one (the parent) are not dead, an id no process can
+ * have is, and the name must be exactly prefix, id, terminator. */
+static void test_util__left_by_dead_run(void **state)
+{
+    char name[64];
+
+    (void)state;
+    assert_true(nd_left_by_dead_run("tmp-999999999", "tmp-", '\0'));
+    assert_true(nd_left_by_dead_run("sp-999999999-x1", "sp-", '-'));
+    assert_false(nd_left_by_dead_run("sp-999999999x", "sp-", '-'));
+    assert_false(nd_left_by_dead_run("tmp-999999999-", "tmp-", '\0'));
+    assert_false(nd_left_by_dead_run("tmp-", "tmp-", '\0'));
+    assert_false(nd_left_by_dead_run("tmp--5", "tmp-", '\0'));
+    assert_false(nd_left_by_dead_run("other-999999999", "tmp-", '\0'));
+    snprintf(name, sizeof name, "tmp-%ld", (long)getpid());
+    assert_false(nd_left_by_dead_run(name, "tmp-", '\0'));
+    snprintf(name, sizeof name, "tmp-%ld", (long)getppid());
+    assert_false(nd_left_by_dead_run(name, "tmp-", '\0'));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -325,6 +348,7 @@ int main(void)
         cmocka_unit_test(test_util__chunks_deal_each_item_once),
         cmocka_unit_test(test_util__word_tests),
         cmocka_unit_test(test_util__jobs_for),
+        cmocka_unit_test(test_util__left_by_dead_run),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
