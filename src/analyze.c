@@ -272,20 +272,6 @@ static uint64_t memo_hash(const char *bytes, size_t len)
     return h + (h == 0);
 }
 
-/* The memo is far larger than L1 and a paragraph's slot lands anywhere in
- * it, so the slot of the next paragraph is asked for while this one is
- * analysed. */
-static void memo_prefetch(const analyze_scratch *sc, uint64_t h)
-{
-#if defined(__GNUC__)
-    if (sc->memo && h)
-        __builtin_prefetch(&sc->memo[h & (MEMO_SLOTS - 1)]);
-#else
-    (void)sc;
-    (void)h;
-#endif
-}
-
 /* Analyses paragraph p of text, whose memo_hash is h, from the memo when
  * its bytes repeat ones seen there. */
 static int analyze_paragraph(const nd_analyzer *a, analyze_scratch *sc,
@@ -403,7 +389,10 @@ static int analyze_batch(const nd_analyzer *a, analyze_scratch *sc,
                 next = memo_hash(text + sc->spans.v[j + 1].start,
                                  sc->spans.v[j + 1].end -
                                      sc->spans.v[j + 1].start);
-                memo_prefetch(sc, next);
+                /* The memo is far larger than L1: the next paragraph's
+                 * slot is asked for while this one is analysed. */
+                if (sc->memo && next)
+                    ND_PREFETCH(&sc->memo[next & (MEMO_SLOTS - 1)]);
             }
             err = analyze_paragraph(a, sc, b, p, text, h);
             if (err)

@@ -66,14 +66,7 @@ typedef struct group_verify_job {
 
 /* Pairs join paragraphs from anywhere in the corpus, so their sets are
  * cache misses: the walk asks for them a few pairs ahead, the offsets
- * first and the sets once the offsets are in. The prefetches stand in the
- * loop itself: GCC takes a function made only of prefetches for one
- * without effects and drops its calls. */
-#if defined(__GNUC__)
-#define GROUP_PREFETCH(p) __builtin_prefetch(p)
-#else
-#define GROUP_PREFETCH(p) ((void)(p))
-#endif
+ * first and the sets once the offsets are in. */
 #define GROUP_AHEAD 8
 
 static void *group_verify_range(void *arg)
@@ -91,16 +84,16 @@ static void *group_verify_range(void *arg)
         if (i + 2 * GROUP_AHEAD < j->hi) {
             const nd_pair *f = &j->pairs[i + 2 * GROUP_AHEAD];
 
-            GROUP_PREFETCH(&s->set_off[f->a]);
-            GROUP_PREFETCH(&s->set_off[f->b]);
-            GROUP_PREFETCH(&s->set_n[f->a]);
-            GROUP_PREFETCH(&s->set_n[f->b]);
+            ND_PREFETCH(&s->set_off[f->a]);
+            ND_PREFETCH(&s->set_off[f->b]);
+            ND_PREFETCH(&s->set_n[f->a]);
+            ND_PREFETCH(&s->set_n[f->b]);
         }
         if (i + GROUP_AHEAD < j->hi) {
             const nd_pair *f = &j->pairs[i + GROUP_AHEAD];
 
-            GROUP_PREFETCH(group_set(s, f->a));
-            GROUP_PREFETCH(group_set(s, f->b));
+            ND_PREFETCH(group_set(s, f->a));
+            ND_PREFETCH(group_set(s, f->b));
         }
         if (nd_verify_dup(&sim, group_set(s, a), na, group_set(s, b), nb,
                           j->th)) {

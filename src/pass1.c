@@ -335,9 +335,7 @@ static int pass1_take_para(nd_scan *s, scan_keys *k, const nd_batch *b,
 
 /* The table of sets is far larger than the caches and each lookup lands
  * anywhere in it: the merge asks for the slot of the set a few paragraphs
- * ahead (the workers took the sets' hashes). The prefetch itself stays in
- * the loop: gcc drops a call to a function that does nothing but
- * prefetch, as it has no effect. */
+ * ahead (the workers took the sets' hashes). */
 #define PASS1_AHEAD 8
 
 /* The slot paragraph i of b will probe first, or NULL. */
@@ -393,13 +391,11 @@ static int pass1_merge(nd_scan *s, scan_keys *k, const nd_batch *b)
             uint32_t p = (uint32_t)s->n_paras;
             nd_para *pa = &s->paras[p];
 
-#if defined(__GNUC__)
             const void *ahead =
                 pass1_ahead(&k->seen, b, ba->first + j + PASS1_AHEAD);
 
             if (ahead)
-                __builtin_prefetch(ahead);
-#endif
+                ND_PREFETCH(ahead);
             pa->doc = (uint32_t)s->n_articles;
             pa->idx = (uint32_t)j;
             pa->start = (uint32_t)bp->start;
