@@ -322,12 +322,8 @@ static int pass1_take_para(nd_scan *s, scan_keys *k, const nd_batch *b,
     for (i = 0; i < s->bands; i++)
         pass1_put_key(&k->bands, b->bands.v[bp->band_off + i], p);
     /* (anchors are folded already, and folding leaves 32 bits alone) */
-    for (i = 0; i < bp->anchor_n; i++) {
-        nd_key *e = &k->index.v[k->index.n++];
-
-        e->key = b->anchors.v[bp->anchor_off + i];
-        e->item = p;
-    }
+    for (i = 0; i < bp->anchor_n; i++)
+        pass1_put_key(&k->index, b->anchors.v[bp->anchor_off + i], p);
     for (i = 0; i < bp->n_queries; i++)
         pass1_put_key(&k->queries, bp->q[i], p);
     return 0;

@@ -617,14 +617,6 @@ static int report_needs_text(const nd_result *res, size_t art,
     return i < res->n_parts && res->parts[i].para < a->first + a->n;
 }
 
-/*
- * About the size of the cluster lines article art puts in its batch. The
- * canonicals of the largest clusters come early in the input, so the first
- * batches of a megabyte of text would make hundreds of megabytes of lines
- * between them, on one worker each, while the writer (who writes in order)
- * and the other workers wait: a batch ends at about as many bytes of lines
- * as of text, too.
- */
 /* About the bytes of cluster c's line with n_parts glued parts. */
 static size_t report_line_guess(const nd_result *res, uint32_t c,
                                 size_t n_parts)
@@ -634,6 +626,14 @@ static size_t report_line_guess(const nd_result *res, uint32_t c,
             n_parts);
 }
 
+/*
+ * About the size of the cluster lines article art puts in its batch. The
+ * canonicals of the largest clusters come early in the input, so the first
+ * batches of a megabyte of text would make hundreds of megabytes of lines
+ * between them, on one worker each, while the writer (who writes in order)
+ * and the other workers wait: a batch ends at about as many bytes of lines
+ * as of text, too.
+ */
 static size_t report_line_bytes(const report *rp, size_t art)
 {
     const nd_result *res = rp->res;

@@ -615,15 +615,15 @@ static int cmd_scan(int argc, char **argv)
             }
             val = argv[++k];
         }
-        if ((strcmp(name, "-o") == 0 || strcmp(name, "--output") == 0) &&
-            (outdir || *val == '\0')) {
-            usage_error(outdir ? "%s given twice: one output directory, "
-                                 "please"
-                               : "%s needs a directory name, not ''",
-                        name);
-            rc = 2;
-            goto done;
-        } else if (strcmp(name, "-o") == 0 || strcmp(name, "--output") == 0) {
+        if (strcmp(name, "-o") == 0 || strcmp(name, "--output") == 0) {
+            if (outdir || *val == '\0') {
+                usage_error(outdir ? "%s given twice: one output directory, "
+                                     "please"
+                                   : "%s needs a directory name, not ''",
+                            name);
+                rc = 2;
+                goto done;
+            }
             outdir = val;
         } else if ((strcmp(name, "--id-field") == 0 ||
                     strcmp(name, "--text-field") == 0) &&
