@@ -492,8 +492,9 @@ done:
     else {
         out->data[out->len] = '\0';
     }
-    if (out_words)
-        *out_words = normalize_count_words(out->data, out->len);
+    if (out_words) /* two offsets a word, when spans were kept */
+        *out_words = spans ? spans->n / 2
+                           : normalize_count_words(out->data, out->len);
     return err;
 }
 
